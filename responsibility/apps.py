@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResponsibilityConfig(AppConfig):
+    name = "responsibility"
+    verbose_name = _("责任体系")

@@ -1,0 +1,69 @@
+"""/healthz for monitoring: database, Redis and Celery state as JSON, without login."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+
+from config.celery import app as celery_app
+
+TIMEOUT = 0.5
+
+
+def check_database() -> dict[str, Any]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "down"
+        return {"status": "error", "detail": type(exc).__name__}
+    return {"status": "ok", "vendor": connection.vendor}
+
+
+def check_redis() -> dict[str, Any]:
+    if not settings.REDIS_URL:
+        return {"status": "not_configured"}
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT
+        )
+        client.ping()
+    except redis.RedisError as exc:
+        return {"status": "error", "detail": type(exc).__name__}
+    return {"status": "ok"}
+
+
+def check_celery(redis_state: dict[str, Any]) -> dict[str, Any]:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"status": "eager", "detail": "tasks run in-process"}
+    if redis_state["status"] != "ok":
+        return {"status": "error", "detail": "broker unavailable"}
+    try:
+        replies = celery_app.control.ping(timeout=TIMEOUT)
+    except Exception as exc:  # kombu raises several transport errors
+        return {"status": "error", "detail": type(exc).__name__}
+    if not replies:
+        return {"status": "no_workers"}
+    return {"status": "ok", "workers": len(replies)}
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = check_database()
+    redis_state = check_redis()
+    celery_state = check_celery(redis_state)
+    healthy = database["status"] == "ok" and redis_state["status"] != "error"
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "error",
+            "database": database,
+            "redis": redis_state,
+            "celery": celery_state,
+        },
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,204 @@
+"""The one permission mechanism: what a signed-in person may see and do, per organisation.
+
+Every view fetches through `get_for_user` (one object) or `organisations_for` (lists). Outside a
+person's scope an object does not exist for them (404); inside scope but not allowed is 403.
+
+Roles come from current posts (see domain.md §2):
+- officer: 书记/副书记/委员/纪检委员/专兼职党务干部 of an organisation fills in for it;
+- reviewer: an officer of an organisation whose tier supervises its subtree (工委, 机关党委)
+  reviews the organisations below it, never the ones where they hold an officer post;
+- liaison: a 联络员 post on a unit reads it and records supervision findings in its subtree;
+- member: a 党员 post sees that organisation's published results;
+- admin: a superuser configures and exports everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .models import Organisation, Post, User
+
+Action = Literal[
+    "view",  # read the organisation's pages and checklist
+    "view_results",  # read published scores and results
+    "fill",  # fill in the organisation's checklist
+    "review",  # score, reopen, verify (never one's own organisation)
+    "supervise",  # record supervision findings
+    "export",  # export results for the organisation
+    "configure",  # years, templates, weights, onboarding
+]
+
+M = TypeVar("M", bound=Model)
+_CACHE_ATTR = "_zerenlian_scope"
+
+
+@dataclass(frozen=True)
+class Scope:
+    is_admin: bool = False
+    posts: tuple[Post, ...] = ()
+    officer_ids: frozenset[int] = frozenset()
+    member_ids: frozenset[int] = frozenset()
+    review_paths: tuple[str, ...] = ()
+    liaison_paths: tuple[str, ...] = ()
+    post_org_ids: tuple[int, ...] = field(default=())
+
+    @property
+    def is_reviewer(self) -> bool:
+        return bool(self.review_paths)
+
+    @property
+    def is_officer(self) -> bool:
+        return bool(self.officer_ids)
+
+    @property
+    def is_liaison(self) -> bool:
+        return bool(self.liaison_paths)
+
+    def _under(self, paths: tuple[str, ...], org: Organisation, *, strict: bool) -> bool:
+        return any(org.path.startswith(p) and (not strict or org.path != p) for p in paths)
+
+    def can(self, action: Action, org: Organisation) -> bool:
+        if self.is_admin:
+            return True
+        reviews = org.pk not in self.officer_ids and self._under(
+            self.review_paths, org, strict=True
+        )
+        liaises = self._under(self.liaison_paths, org, strict=False)
+        if action == "fill":
+            return org.pk in self.officer_ids
+        if action == "review":
+            return reviews
+        if action == "supervise":
+            return reviews or liaises
+        if action == "export":
+            return reviews
+        if action == "configure":
+            return False
+        # view and view_results
+        return (
+            org.pk in self.officer_ids
+            or org.pk in self.member_ids
+            or liaises
+            or self._under(self.review_paths, org, strict=False)
+        )
+
+    def organisation_filter(self) -> Q:
+        """A Q on Organisation matching everything this scope may view."""
+        if self.is_admin:
+            return Q()
+        condition = Q(pk__in=self.officer_ids | self.member_ids)
+        for path in self.review_paths + self.liaison_paths:
+            condition |= Q(path__startswith=path)
+        return condition
+
+
+def current_posts(user: User | AnonymousUser) -> list[Post]:
+    if not user.is_authenticated:
+        return []
+    today = timezone.localdate()
+    return list(
+        Post.objects.filter(user=user, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("organisation__tier")
+        .order_by("organisation__path", "kind")
+    )
+
+
+def scope_for(user: User | AnonymousUser) -> Scope:
+    """Computed once per user object (one query), so pages keep a fixed query count."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated or not user.is_active:
+        scope = Scope()
+    else:
+        posts = current_posts(user)
+        officer = [p for p in posts if p.is_officer]
+        scope = Scope(
+            is_admin=user.is_superuser,
+            posts=tuple(posts),
+            officer_ids=frozenset(p.organisation_id for p in officer),
+            member_ids=frozenset(p.organisation_id for p in posts if p.kind == Post.Kind.MEMBER),
+            review_paths=tuple(
+                p.organisation.path for p in officer if p.organisation.tier.supervises_subtree
+            ),
+            liaison_paths=tuple(
+                p.organisation.path for p in posts if p.kind == Post.Kind.LIAISON
+            ),
+            post_org_ids=tuple(dict.fromkeys(p.organisation_id for p in posts)),
+        )
+    if user.is_authenticated:
+        setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget(user: User) -> None:
+    """Drop the cached scope, e.g. after a post changes within one request or test."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def organisations_for(user: User | AnonymousUser, action: Action = "view") -> QuerySet[Organisation]:
+    scope = scope_for(user)
+    queryset = Organisation.objects.filter(scope.organisation_filter())
+    if scope.is_admin or action in ("view", "view_results"):
+        return queryset
+    if action == "fill":
+        return queryset.filter(pk__in=scope.officer_ids)
+    if action in ("review", "export", "supervise"):
+        condition = Q(pk__in=[])
+        for path in scope.review_paths:
+            condition |= Q(path__startswith=path) & ~Q(path=path)
+        reviewable = condition & ~Q(pk__in=scope.officer_ids)
+        if action == "supervise":
+            for path in scope.liaison_paths:
+                reviewable |= Q(path__startswith=path)
+        return queryset.filter(reviewable)
+    return queryset.none()
+
+
+def organisation_of(obj: Any) -> Organisation:
+    if isinstance(obj, Organisation):
+        return obj
+    organisation = getattr(obj, "organisation", None)
+    if isinstance(organisation, Organisation):
+        return organisation
+    raise TypeError(f"{type(obj).__name__} has no organisation to check permissions against")
+
+
+def can(user: User | AnonymousUser, action: Action, obj: Any) -> bool:
+    return scope_for(user).can(action, organisation_of(obj))
+
+
+def check(user: User | AnonymousUser, action: Action, obj: Any) -> None:
+    """404 outside scope, 403 inside scope without the right to `action`."""
+    scope = scope_for(user)
+    organisation = organisation_of(obj)
+    if not scope.can("view", organisation):
+        raise Http404
+    if not scope.can(action, organisation):
+        raise PermissionDenied
+
+
+def get_for_user(
+    user: User | AnonymousUser, queryset: QuerySet[M], *, action: Action, **lookup: Any
+) -> M:
+    """Fetch one object for `user`; the queryset must select_related its organisation."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    check(user, action, obj)
+    return obj
+
+
+def require_admin(user: User | AnonymousUser) -> None:
+    """Configuration pages belong to admins: everybody else gets 403."""
+    if not scope_for(user).is_admin:
+        raise PermissionDenied

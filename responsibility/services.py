@@ -1,0 +1,115 @@
+"""Writes to the shared core. Each service records who did what in the same transaction."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import models, transaction
+
+from .models import AuditEntry, Organisation, Post, Tier, User
+
+
+class ConcurrentEditError(Exception):
+    """Somebody else saved the record since it was loaded (compare-and-swap failed)."""
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    organisation: Organisation | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        organisation=organisation,
+        changes=changes or {},
+    )
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields that changed, as JSON-friendly strings."""
+
+    def plain(value: Any) -> Any:
+        if value is None or isinstance(value, bool | int | float | str):
+            return value
+        return str(value)
+
+    return {
+        key: [plain(before.get(key)), plain(value)]
+        for key, value in after.items()
+        if before.get(key) != value
+    }
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: User | None,
+    code: str,
+    name: str,
+    tier: Tier,
+    parent: Organisation | None,
+    sort_order: int = 0,
+) -> Organisation:
+    organisation = Organisation.objects.create(
+        code=code, name=name, tier=tier, parent=parent, sort_order=sort_order, path=""
+    )
+    organisation.path = f"{parent.path if parent else '/'}{organisation.pk}/"
+    organisation.depth = parent.depth + 1 if parent else 0
+    if tier.kind == Tier.Kind.UNIT:
+        organisation.unit = organisation
+    elif parent is not None:
+        organisation.unit_id = parent.unit_id
+    organisation.save(update_fields=["path", "depth", "unit"])
+    audit_record(
+        actor=actor,
+        action="organisation.create",
+        obj=organisation,
+        organisation=organisation,
+        changes={"code": code, "name": name, "tier": tier.name},
+    )
+    return organisation
+
+
+@transaction.atomic
+def post_create(
+    *,
+    actor: User | None,
+    user: User,
+    organisation: Organisation,
+    kind: str,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+) -> Post:
+    post = Post.objects.create(
+        user=user, organisation=organisation, kind=kind, start_date=start_date, end_date=end_date
+    )
+    audit_record(
+        actor=actor,
+        action="post.create",
+        obj=post,
+        organisation=organisation,
+        changes={"user": user.username, "kind": post.get_kind_display()},
+    )
+    return post
+
+
+@transaction.atomic
+def post_end(*, actor: User | None, post: Post, end_date: datetime.date) -> Post:
+    post.end_date = end_date
+    post.save(update_fields=["end_date"])
+    audit_record(
+        actor=actor,
+        action="post.end",
+        obj=post,
+        organisation=post.organisation,
+        changes={"end_date": end_date.isoformat()},
+    )
+    return post

@@ -1,0 +1,74 @@
+"""Thin views: fetch through the scope, then form → service → redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import scope, selectors
+from .context_processors import SESSION_KEY
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("organisation_tree")
+
+
+@login_required
+def organisation_tree(request: HttpRequest) -> HttpResponse:
+    rows = selectors.organisation_tree(request.user)
+    top_depth = min((org.depth for org in rows), default=0)
+    for org in rows:
+        org.indent = org.depth - top_depth
+    return render(request, "responsibility/organisation_tree.html", {"rows": rows})
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = scope.get_for_user(
+        request.user, selectors.organisation_queryset(), action="view", pk=pk
+    )
+    current_posts, past_posts = selectors.organisation_posts(organisation)
+    user_scope = scope.scope_for(request.user)
+    breadcrumbs = [
+        (ancestor, user_scope.can("view", ancestor))
+        for ancestor in selectors.ancestors(organisation)
+    ]
+    return render(
+        request,
+        "responsibility/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "breadcrumbs": breadcrumbs,
+            "current_posts": current_posts,
+            "past_posts": past_posts,
+            "children": selectors.children(request.user, organisation),
+            "can_fill": user_scope.can("fill", organisation),
+            "can_review": user_scope.can("review", organisation),
+        },
+    )
+
+
+@login_required
+@require_POST
+def organisation_switch(request: HttpRequest) -> HttpResponse:
+    """Remember which of one's organisations pages default to."""
+    try:
+        chosen = int(request.POST.get("organisation", ""))
+    except ValueError:
+        chosen = 0
+    if chosen not in scope.scope_for(request.user).post_org_ids:
+        messages.error(request, _("您在该组织没有任职，无法切换。"))
+    else:
+        request.session[SESSION_KEY] = chosen
+        messages.success(request, _("已切换当前组织。"))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("home")
+    return HttpResponseRedirect(target)
