@@ -42,7 +42,24 @@ PEOPLE: list[tuple[str, str, list[tuple[str, str]], bool]] = [
     ("party_secretary", "周志强", [("CZT-DZ", Post.Kind.SECRETARY)], False),
     ("organ_secretary", "吴静", [("CZT-JGDW", Post.Kind.SECRETARY)], False),
 ]
-EXTRA_NAMES = "孙丽 马超 朱琳 胡斌 郭芳 何勇 高洁 林涛 罗静 梁华 宋佳 郑凯 谢婷 韩磊 唐敏 冯刚".split()
+EXTRA_NAMES = [
+    "孙丽",
+    "马超",
+    "朱琳",
+    "胡斌",
+    "郭芳",
+    "何勇",
+    "高洁",
+    "林涛",
+    "罗静",
+    "梁华",
+    "宋佳",
+    "郑凯",
+    "谢婷",
+    "韩磊",
+    "唐敏",
+    "冯刚",
+]
 
 
 def _organisation(code: str, name: str, kind: str, parent: Organisation | None) -> Organisation:
@@ -55,7 +72,7 @@ def _organisation(code: str, name: str, kind: str, parent: Organisation | None) 
 
 
 def _user(username: str, full_name: str, password_hash: str, *, superuser: bool = False) -> User:
-    user, created = User.objects.get_or_create(
+    user, _created = User.objects.get_or_create(
         username=username,
         defaults={
             "full_name": full_name,

@@ -129,9 +129,7 @@ def scope_for(user: User | AnonymousUser) -> Scope:
             review_paths=tuple(
                 p.organisation.path for p in officer if p.organisation.tier.supervises_subtree
             ),
-            liaison_paths=tuple(
-                p.organisation.path for p in posts if p.kind == Post.Kind.LIAISON
-            ),
+            liaison_paths=tuple(p.organisation.path for p in posts if p.kind == Post.Kind.LIAISON),
             post_org_ids=tuple(dict.fromkeys(p.organisation_id for p in posts)),
         )
     if user.is_authenticated:
@@ -145,7 +143,9 @@ def forget(user: User) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def organisations_for(user: User | AnonymousUser, action: Action = "view") -> QuerySet[Organisation]:
+def organisations_for(
+    user: User | AnonymousUser, action: Action = "view"
+) -> QuerySet[Organisation]:
     scope = scope_for(user)
     queryset = Organisation.objects.filter(scope.organisation_filter())
     if scope.is_admin or action in ("view", "view_results"):

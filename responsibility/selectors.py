@@ -59,14 +59,12 @@ def children(user: User, organisation: Organisation) -> list[Organisation]:
     return list(
         organisations(user)
         .filter(parent=organisation)
-        .annotate(
-            people_count=Count("posts", filter=current_post_filter("posts__"), distinct=True)
-        )
+        .annotate(people_count=Count("posts", filter=current_post_filter("posts__"), distinct=True))
         .order_by("sort_order", "pk")
     )
 
 
 def history_for(object_type: str, object_id: int | str) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(object_type=object_type, object_id=str(object_id)).select_related(
-        "actor"
-    )
+    return AuditEntry.objects.filter(
+        object_type=object_type, object_id=str(object_id)
+    ).select_related("actor")

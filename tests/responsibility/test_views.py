@@ -1,0 +1,97 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from responsibility import scope
+from responsibility.models import AuditEntry, Organisation, Post
+from tests.factories import UserFactory, World, make_world, org
+from tests.factories import post as make_post
+
+
+def post(user, organisation, kind):
+    scope.forget(user)
+    return make_post(user, organisation, kind)
+
+
+def tree_queries(client, user) -> tuple[int, int]:
+    """(queries, rows) of the tree page for `user`."""
+    client.force_login(user)
+    scope.forget(user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("organisation_tree"))
+    assert response.status_code == 200
+    return len(captured), len(response.context["rows"])
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_tree_query_count_flat(client) -> None:
+    world = make_world()
+    small_count, small_rows = tree_queries(client, world.admin)
+    organ = Organisation.objects.get(code="A-JGDW")
+    for number in range(25):
+        extra = org(f"A-Y{number}", "branch", organ)
+        make_post(UserFactory(), extra, Post.Kind.MEMBER)
+    large_count, large_rows = tree_queries(client, world.admin)
+    assert large_rows == small_rows + 25
+    assert small_count == large_count
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_detail_query_count_flat(client, django_assert_num_queries) -> None:
+    world = make_world()
+    client.force_login(world.admin)
+    url = reverse("organisation_detail", args=[world.organ_a.pk])
+    client.get(url)
+    with django_assert_num_queries(7):
+        client.get(url)
+    for number in range(10):
+        extra = org(f"A-Z{number}", "branch", world.organ_a)
+        make_post(UserFactory(), world.organ_a, Post.Kind.COMMITTEE_MEMBER)
+        make_post(UserFactory(), extra, Post.Kind.MEMBER)
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert len(response.context["children"]) == 12
+    assert len(response.context["current_posts"]) == 11
+
+
+@pytest.mark.django_db
+def test_it_shows_people_posts_and_children_on_the_detail_page(world: World, as_user) -> None:
+    response = as_user(world.unit_a_reviewer).get(
+        reverse("organisation_detail", args=[world.organ_a.pk])
+    )
+    text = response.content.decode()
+    assert "甲厅第一党支部" in text
+    assert "副书记" in text
+    assert "乙厅" not in text
+
+
+@pytest.mark.django_db
+def test_it_links_only_visible_ancestors_in_breadcrumbs(world: World, as_user) -> None:
+    response = as_user(world.officer_a).get(
+        reverse("organisation_detail", args=[world.branch_a.pk])
+    )
+    crumbs = response.context["breadcrumbs"]
+    assert [(o.code, visible) for o, visible in crumbs] == [
+        ("GW", False),
+        ("A", False),
+        ("A-JGDW", False),
+    ]
+    assert world.organ_a.get_absolute_url() not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_switches_only_to_an_organisation_of_ones_own(world: World, as_user) -> None:
+    post(world.officer_a, world.branch_a2, Post.Kind.CADRE_PART_TIME)
+    client = as_user(world.officer_a)
+    response = client.post(reverse("organisation_switch"), {"organisation": world.branch_a2.pk})
+    assert response.status_code == 302
+    assert client.session["current_organisation_id"] == world.branch_a2.pk
+    client.post(reverse("organisation_switch"), {"organisation": world.branch_b.pk})
+    assert client.session["current_organisation_id"] == world.branch_a2.pk
+
+
+@pytest.mark.django_db
+def test_it_records_organisation_and_post_creation(world: World) -> None:
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"organisation.create", "post.create"} <= actions
