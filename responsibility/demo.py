@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import random
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from . import services
-from .models import Organisation, Post, Tier, User
+from .models import MeetingRecord, Obligation, Opinion, Organisation, Post, Tier, User, Year
 
 DEMO_PASSWORD = "Zerenlian@2026"  # noqa: S105 - demo accounts only, documented in the README
 
@@ -142,11 +144,93 @@ def build_people(orgs: dict[str, Organisation]) -> dict[str, User]:
     return users
 
 
+DESCRIPTIONS = [
+    "按计划召开，传达学习上级精神，研究部署本期工作。",
+    "组织党员集中学习，开展交流研讨，形成学习记录。",
+    "结合业务工作开展，党员积极参与，效果良好。",
+    "按要求完成，材料已归档。",
+]
+
+
+@transaction.atomic
+def build_year(users: dict[str, User], today: datetime.date | None = None) -> Year:
+    """This year's checklists, activated, with realistic fill-in: most done, some late, some
+    due this week, some overdue, so every page has content from the first run."""
+    today = today or timezone.localdate()
+    year, created = Year.objects.get_or_create(year=today.year)
+    if year.status == Year.Status.PLANNING:
+        services.year_activate(actor=users.get("admin"), year=year)
+    if not created and Obligation.objects.filter(year=year).exclude(version=1).exists():
+        return year  # already filled on an earlier run
+    rng = random.Random(today.year)  # noqa: S311 - demo data, not security
+    obligations = list(
+        Obligation.objects.filter(year=year, due_date__lt=today).select_related("item")
+    )
+    meetings = []
+    for obligation in obligations:
+        roll = rng.random()
+        if roll < 0.08:
+            continue  # overdue, not done: red on the pages
+        late = roll < 0.18
+        days = rng.randint(1, 12)
+        completed = (
+            obligation.due_date + datetime.timedelta(days=days)
+            if late
+            else max(obligation.period_start, obligation.due_date - datetime.timedelta(days=days))
+        )
+        obligation.status = Obligation.Status.DONE
+        obligation.completed_on = min(completed, today)
+        obligation.is_late = late
+        obligation.description = rng.choice(DESCRIPTIONS)
+        obligation.version = 2
+        if obligation.item.is_meeting:
+            expected = rng.randint(8, 25)
+            meetings.append(
+                MeetingRecord(
+                    obligation=obligation,
+                    held_on=obligation.completed_on,
+                    topic=f"{obligation.period_label}{obligation.item.content[:20]}",
+                    expected_count=expected,
+                    attended_count=rng.randint(expected // 2 + 1, expected),
+                    minutes="会议由支部书记主持，传达学习上级文件精神，讨论本期重点工作。",
+                )
+            )
+    Obligation.objects.bulk_update(
+        obligations, ["status", "completed_on", "is_late", "description", "version"], 500
+    )
+    MeetingRecord.objects.bulk_create(meetings, ignore_conflicts=True)
+    current = Obligation.objects.filter(
+        year=year, period_start__lte=today, due_date__gte=today
+    ).order_by("pk")
+    in_progress = [o.pk for o in current if rng.random() < 0.3]
+    Obligation.objects.filter(pk__in=in_progress).update(
+        status=Obligation.Status.IN_PROGRESS, description="正在组织实施。", version=2
+    )
+    return year
+
+
+def build_opinions(year: Year, users: dict[str, User]) -> None:
+    branches = Organisation.objects.filter(tier__kind=Tier.Kind.BRANCH).order_by("path")
+    for index, branch in enumerate(branches):
+        if index % 3 == 2 or Opinion.objects.filter(organisation=branch, year=year).exists():
+            continue
+        Opinion.objects.create(
+            organisation=branch,
+            year=year,
+            content="建议机关党委加强对支部“三会一课”的指导，组织支部书记专题培训；"
+            "建议将党建与业务融合典型案例汇编推广。",
+            submitted_by=users.get("officer"),
+        )
+
+
 def seed_demo() -> dict[str, int]:
     orgs = build_tree()
-    build_people(orgs)
+    users = build_people(orgs)
+    year = build_year(users)
+    build_opinions(year, users)
     return {
         "organisations": Organisation.objects.count(),
         "users": User.objects.count(),
         "posts": Post.objects.count(),
+        "obligations": Obligation.objects.filter(year=year).count(),
     }

@@ -1,6 +1,17 @@
+"""Forms: they check shape and say what is wrong next to the field; rules live in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import ChecklistItem, Evidence, Obligation, Year
 
 
 class LoginForm(AuthenticationForm):
@@ -17,3 +28,228 @@ class LoginForm(AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several evidence files at once; each is checked for type and size by the service rule."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single = super().clean
+        files = data if isinstance(data, list | tuple) else [data]
+        cleaned = [single(f, initial) for f in files if f]
+        errors = []
+        for upload in cleaned:
+            try:
+                services.evidence_check(upload)
+            except services.EvidenceRejected as exc:
+                errors.append(str(exc))
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
+class ObligationFillForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("状态"), choices=Obligation.Status.choices)
+    completed_on = forms.DateField(label=_("完成日期"), required=False, widget=DateInput())
+    description = forms.CharField(
+        label=_("完成情况"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("做了什么、怎么做的、效果如何。"),
+    )
+    na_reason = forms.CharField(
+        label=_("不适用原因"),
+        required=False,
+        max_length=500,
+        help_text=_("仅在状态为“不适用”时填写。"),
+    )
+    files = MultipleFileField(
+        label=_("上传佐证材料"),
+        required=False,
+        help_text=_("PDF、图片或 Office 文档，可多选。"),
+    )
+    reuse = forms.ModelMultipleChoiceField(
+        label=_("引用本组织已上传的材料"),
+        queryset=Evidence.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    held_on = forms.DateField(label=_("会议日期"), required=False, widget=DateInput())
+    topic = forms.CharField(label=_("会议议题"), required=False, max_length=200)
+    expected_count = forms.IntegerField(label=_("应到人数"), required=False, min_value=1)
+    attended_count = forms.IntegerField(label=_("实到人数"), required=False, min_value=0)
+    minutes = forms.CharField(
+        label=_("会议纪要"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    MEETING_FIELDS = ("held_on", "topic", "expected_count", "attended_count", "minutes")
+
+    def __init__(
+        self,
+        *args: Any,
+        obligation: Obligation,
+        reusable: list[Evidence],
+        **kwargs: Any,
+    ) -> None:
+        meeting = getattr(obligation, "meeting", None) if obligation.item.is_meeting else None
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": obligation.version,
+                "status": obligation.status,
+                "completed_on": obligation.completed_on,
+                "description": obligation.description,
+                "na_reason": obligation.na_reason,
+                **(
+                    {name: getattr(meeting, name) for name in self.MEETING_FIELDS}
+                    if meeting
+                    else {}
+                ),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.obligation = obligation
+        self.fields["reuse"].queryset = Evidence.objects.filter(pk__in=[e.pk for e in reusable])
+        self.fields["reuse"].choices = [(e.pk, e.original_name) for e in reusable]
+        if not reusable:
+            del self.fields["reuse"]
+        if not obligation.item.is_meeting:
+            for name in self.MEETING_FIELDS:
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        status = data.get("status")
+        today = timezone.localdate()
+        completed_on = data.get("completed_on")
+        if status == Obligation.Status.DONE and not completed_on:
+            self.add_error("completed_on", _("状态为“已完成”时请填写完成日期。"))
+        if completed_on and completed_on > today:
+            self.add_error("completed_on", _("完成日期不能晚于今天。"))
+        if status == Obligation.Status.NOT_APPLICABLE and not data.get("na_reason", "").strip():
+            self.add_error("na_reason", _("选择“不适用”时请说明原因。"))
+        if self.obligation.item.is_meeting and status == Obligation.Status.DONE:
+            self._clean_meeting(data)
+        return data
+
+    def _clean_meeting(self, data: dict[str, Any]) -> None:
+        for name in ("held_on", "topic", "expected_count", "attended_count"):
+            if data.get(name) in (None, ""):
+                self.add_error(name, _("会议类事项完成时请填写此项。"))
+        expected, attended = data.get("expected_count"), data.get("attended_count")
+        if expected and attended is not None:
+            if attended > expected:
+                self.add_error("attended_count", _("实到人数不能多于应到人数。"))
+            elif attended * 2 <= expected:
+                self.add_error(
+                    "attended_count",
+                    _("实到人数须超过应到人数的一半（%(need)d 人以上）。")
+                    % {"need": expected // 2 + 1},
+                )
+        held_on = data.get("held_on")
+        if held_on and held_on > timezone.localdate():
+            self.add_error("held_on", _("会议日期不能晚于今天。"))
+
+    def meeting_input(self) -> services.MeetingInput | None:
+        data = self.cleaned_data
+        if not self.obligation.item.is_meeting or not data.get("held_on"):
+            return None
+        return services.MeetingInput(
+            held_on=data["held_on"],
+            topic=data.get("topic", ""),
+            expected_count=data.get("expected_count") or 0,
+            attended_count=data.get("attended_count") or 0,
+            minutes=data.get("minutes", ""),
+        )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("重新开放原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ChecklistItemForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ChecklistItem
+        fields = [
+            "ref",
+            "group",
+            "content",
+            "standard",
+            "points",
+            "frequency",
+            "required_count",
+            "due_days",
+            "evidence",
+            "responsible_post",
+            "is_meeting",
+            "deduction_rule",
+            "source",
+            "sort_order",
+        ]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 2}),
+            "standard": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "version" not in self.initial:
+            self.initial["version"] = self.instance.version
+
+    def validate_unique(self) -> None:
+        """Uniqueness of the reference number is checked by the service, with the checklist."""
+
+
+class OpinionForm(forms.Form):
+    content = forms.CharField(
+        label=_("意见建议"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("本支部落实年度机关党建工作要点的意见和建议。"),
+    )
+
+
+class AcknowledgeForm(forms.Form):
+    reply = forms.CharField(
+        label=_("反馈意见"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    entry_grace_days = forms.IntegerField(
+        label=_("补录宽限天数"), min_value=0, max_value=90, initial=5
+    )
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if Year.objects.filter(year=year).exists():
+            raise forms.ValidationError(_("%(year)d 年度已存在。") % {"year": year})
+        return year

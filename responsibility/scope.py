@@ -39,6 +39,20 @@ M = TypeVar("M", bound=Model)
 _CACHE_ATTR = "_zerenlian_scope"
 
 
+def organisation_of(obj: Any) -> Organisation:
+    """The organisation a permission is decided on: the object itself, or the one it belongs to
+    (directly, or through its checklist)."""
+    if isinstance(obj, Organisation):
+        return obj
+    organisation = getattr(obj, "organisation", None)
+    if isinstance(organisation, Organisation):
+        return organisation
+    checklist = getattr(obj, "checklist", None)
+    if checklist is not None:
+        return organisation_of(checklist)
+    raise TypeError(f"{type(obj).__name__} has no organisation to check permissions against")
+
+
 @dataclass(frozen=True)
 class Scope:
     is_admin: bool = False
@@ -64,7 +78,9 @@ class Scope:
     def _under(self, paths: tuple[str, ...], org: Organisation, *, strict: bool) -> bool:
         return any(org.path.startswith(p) and (not strict or org.path != p) for p in paths)
 
-    def can(self, action: Action, org: Organisation) -> bool:
+    def can(self, action: Action, obj: Any) -> bool:
+        """May this scope do `action` on `obj` (an organisation or a thing that has one)?"""
+        org = organisation_of(obj)
         if self.is_admin:
             return True
         reviews = org.pk not in self.officer_ids and self._under(
@@ -164,26 +180,16 @@ def organisations_for(
     return queryset.none()
 
 
-def organisation_of(obj: Any) -> Organisation:
-    if isinstance(obj, Organisation):
-        return obj
-    organisation = getattr(obj, "organisation", None)
-    if isinstance(organisation, Organisation):
-        return organisation
-    raise TypeError(f"{type(obj).__name__} has no organisation to check permissions against")
-
-
 def can(user: User | AnonymousUser, action: Action, obj: Any) -> bool:
-    return scope_for(user).can(action, organisation_of(obj))
+    return scope_for(user).can(action, obj)
 
 
 def check(user: User | AnonymousUser, action: Action, obj: Any) -> None:
     """404 outside scope, 403 inside scope without the right to `action`."""
     scope = scope_for(user)
-    organisation = organisation_of(obj)
-    if not scope.can("view", organisation):
+    if not scope.can("view", obj):
         raise Http404
-    if not scope.can(action, organisation):
+    if not scope.can(action, obj):
         raise PermissionDenied
 
 

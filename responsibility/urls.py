@@ -1,12 +1,45 @@
 from django.urls import path
 
-from . import onboarding_views, views
+from . import onboarding_views
+from .views import checklists, organisations
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("organisations/", views.organisation_tree, name="organisation_tree"),
-    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
-    path("organisations/switch/", views.organisation_switch, name="organisation_switch"),
+    path("", organisations.home, name="home"),
+    path("work/", checklists.my_work, name="my_work"),
+    path("organisations/", organisations.organisation_tree, name="organisation_tree"),
+    path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
+    path("organisations/switch/", organisations.organisation_switch, name="organisation_switch"),
+    path(
+        "organisations/<int:pk>/checklist/<int:year>/",
+        checklists.checklist_detail,
+        name="checklist_detail",
+    ),
+    path(
+        "organisations/<int:pk>/checklist/<int:year>/items/new/",
+        checklists.checklist_item_create,
+        name="checklist_item_create",
+    ),
+    path("checklist-items/<int:pk>/", checklists.checklist_item_edit, name="checklist_item_edit"),
+    path(
+        "organisations/<int:pk>/opinion/<int:year>/", checklists.opinion_edit, name="opinion_edit"
+    ),
+    path("obligations/<int:pk>/", checklists.obligation_detail, name="obligation_detail"),
+    path("obligations/<int:pk>/reopen/", checklists.obligation_reopen, name="obligation_reopen"),
+    path(
+        "obligations/<int:pk>/evidence/<int:evidence_pk>/detach/",
+        checklists.obligation_detach_evidence,
+        name="obligation_detach_evidence",
+    ),
+    path("evidence/<int:pk>/", checklists.evidence_download, name="evidence_download"),
+    path("progress/", checklists.progress_overview, name="progress_overview"),
+    path("opinions/", checklists.opinion_list, name="opinion_list"),
+    path(
+        "opinions/<int:pk>/acknowledge/",
+        checklists.opinion_acknowledge,
+        name="opinion_acknowledge",
+    ),
+    path("years/", checklists.year_list, name="year_list"),
+    path("years/<int:year>/<slug:action>/", checklists.year_action, name="year_action"),
     path("onboarding/", onboarding_views.onboarding_import, name="onboarding_import"),
     path(
         "onboarding/template.xlsx",

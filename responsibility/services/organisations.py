@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from .models import AuditEntry, Organisation, Post, Tier, User
+from ..models import AuditEntry, Organisation, Post, Tier, User
 
 
 class ConcurrentEditError(Exception):

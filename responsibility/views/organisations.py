@@ -11,12 +11,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import scope, selectors
-from .context_processors import SESSION_KEY
+from .. import scope, selectors
+from ..context_processors import SESSION_KEY
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Officers start at their work, reviewers at their overview, everyone else at the tree."""
+    user_scope = scope.scope_for(request.user)
+    if user_scope.is_officer:
+        return redirect("my_work")
+    if user_scope.is_reviewer:
+        return redirect("progress_overview")
     return redirect("organisation_tree")
 
 

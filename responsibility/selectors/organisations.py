@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from . import scope
-from .models import AuditEntry, Organisation, Post, User
+from .. import scope
+from ..models import AuditEntry, Organisation, Post, User
 
 
 def current_post_filter(prefix: str = "") -> Q:

@@ -1,0 +1,31 @@
+"""Models of the shared core, one module per concern."""
+
+from .checklists import (
+    Checklist,
+    ChecklistItem,
+    Evidence,
+    Frequency,
+    MeetingRecord,
+    Obligation,
+    Opinion,
+    TemplateItem,
+    Year,
+)
+from .organisations import AuditEntry, Organisation, Post, Tier, User
+
+__all__ = [
+    "AuditEntry",
+    "Checklist",
+    "ChecklistItem",
+    "Evidence",
+    "Frequency",
+    "MeetingRecord",
+    "Obligation",
+    "Opinion",
+    "Organisation",
+    "Post",
+    "TemplateItem",
+    "Tier",
+    "User",
+    "Year",
+]

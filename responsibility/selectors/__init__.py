@@ -1,0 +1,53 @@
+"""Reads of the shared core; one module per concern, re-exported here."""
+
+from .checklists import (
+    ChecklistPage,
+    MyWork,
+    checklist_for,
+    checklist_page,
+    current_year,
+    my_work,
+    obligation_evidence,
+    obligation_history,
+    obligation_queryset,
+    opinion_for,
+    opinions_to_acknowledge,
+    progress_overview,
+    reusable_evidence,
+    years,
+)
+from .organisations import (
+    ancestors,
+    children,
+    current_post_filter,
+    history_for,
+    organisation_posts,
+    organisation_queryset,
+    organisation_tree,
+    organisations,
+)
+
+__all__ = [
+    "ChecklistPage",
+    "MyWork",
+    "ancestors",
+    "checklist_for",
+    "checklist_page",
+    "children",
+    "current_post_filter",
+    "current_year",
+    "history_for",
+    "my_work",
+    "obligation_evidence",
+    "obligation_history",
+    "obligation_queryset",
+    "opinion_for",
+    "opinions_to_acknowledge",
+    "organisation_posts",
+    "organisation_queryset",
+    "organisation_tree",
+    "organisations",
+    "progress_overview",
+    "reusable_evidence",
+    "years",
+]

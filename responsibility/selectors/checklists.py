@@ -1,0 +1,293 @@
+"""Reads for responsibility lists. Each page's query count is decided here."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+
+from .. import scope
+from ..models import (
+    AuditEntry,
+    Checklist,
+    ChecklistItem,
+    Evidence,
+    Obligation,
+    Opinion,
+    Organisation,
+    User,
+    Year,
+)
+from ..models.checklists import DUE_SOON_DAYS
+
+OPEN = (Obligation.Status.NOT_STARTED, Obligation.Status.IN_PROGRESS)
+CLOSED_OUT = (Obligation.Status.DONE, Obligation.Status.NOT_APPLICABLE)
+
+
+def years() -> QuerySet[Year]:
+    return Year.objects.all()
+
+
+def current_year() -> Year | None:
+    """The active year, else the newest one."""
+    return (
+        Year.objects.filter(status=Year.Status.ACTIVE).order_by("-year").first()
+        or Year.objects.order_by("-year").first()
+    )
+
+
+def obligation_queryset() -> QuerySet[Obligation]:
+    return Obligation.objects.select_related(
+        "item__checklist", "organisation__tier", "year", "updated_by"
+    )
+
+
+# --- My work -----------------------------------------------------------------------------------
+
+
+@dataclass
+class MyWork:
+    overdue: list[Obligation] = field(default_factory=list)
+    due_soon: list[Obligation] = field(default_factory=list)
+    this_period: list[Obligation] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.overdue) + len(self.due_soon) + len(self.this_period)
+
+
+def my_work(user: User, *, today: datetime.date | None = None) -> MyWork:
+    """Open obligations of the organisations the user fills in for: one query."""
+    today = today or timezone.localdate()
+    officer_ids = scope.scope_for(user).officer_ids
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    rows = (
+        Obligation.objects.filter(
+            organisation_id__in=officer_ids,
+            year__status=Year.Status.ACTIVE,
+            status__in=OPEN,
+        )
+        .filter(Q(due_date__lte=soon) | Q(period_start__lte=today, period_end__gte=today))
+        .select_related("item", "organisation")
+        .order_by("due_date", "organisation__path", "item__sort_order")
+    )
+    work = MyWork()
+    for obligation in rows:
+        if obligation.due_date < today:
+            work.overdue.append(obligation)
+        elif obligation.due_date <= soon:
+            work.due_soon.append(obligation)
+        else:
+            work.this_period.append(obligation)
+    return work
+
+
+# --- checklist page ----------------------------------------------------------------------------
+
+
+@dataclass
+class GroupProgress:
+    name: str
+    items: list[ChecklistItem] = field(default_factory=list)
+    points: Decimal = Decimal(0)
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class ChecklistPage:
+    checklist: Checklist
+    groups: list[GroupProgress]
+    total: int
+    done: int
+    overdue: int
+    late: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def checklist_for(organisation: Organisation, year: Year) -> Checklist | None:
+    return (
+        Checklist.objects.filter(organisation=organisation, year=year)
+        .select_related("year", "organisation")
+        .first()
+    )
+
+
+def checklist_page(
+    checklist: Checklist,
+    *,
+    group: str = "",
+    status: str = "",
+    month: int | None = None,
+    today: datetime.date | None = None,
+) -> ChecklistPage:
+    """Items by group with their (filtered) obligations; progress over all of them: 2 queries."""
+    today = today or timezone.localdate()
+    items = list(checklist.items.order_by("sort_order", "ref"))
+    obligations = list(
+        Obligation.objects.filter(item__checklist=checklist).order_by("period_start", "pk")
+    )
+    by_item: dict[int, list[Obligation]] = defaultdict(list)
+    groups: dict[str, GroupProgress] = {}
+    totals = {"total": 0, "done": 0, "overdue": 0, "late": 0}
+    item_group = {item.pk: item.group for item in items}
+    for item in items:
+        groups.setdefault(item.group, GroupProgress(name=item.group)).points += item.points
+    for obligation in obligations:
+        progress = groups[item_group[obligation.item_id]]
+        progress.total += 1
+        totals["total"] += 1
+        if obligation.status in CLOSED_OUT:
+            progress.done += 1
+            totals["done"] += 1
+        elif obligation.due_date < today:
+            progress.overdue += 1
+            totals["overdue"] += 1
+        if obligation.is_late:
+            totals["late"] += 1
+        if status == "overdue":
+            keep = obligation.status in OPEN and obligation.due_date < today
+        else:
+            keep = not status or obligation.status == status
+        if keep and month is not None:
+            keep = obligation.period_start.month <= month <= obligation.period_end.month
+        if keep:
+            by_item[obligation.item_id].append(obligation)
+    filtering = bool(status or month)
+    for item in items:
+        if group and item.group != group:
+            continue
+        item.shown_obligations = by_item.get(item.pk, [])
+        if filtering and not item.shown_obligations:
+            continue
+        groups[item.group].items.append(item)
+    return ChecklistPage(
+        checklist=checklist,
+        groups=[g for g in groups.values() if g.items or not (group or filtering)],
+        **totals,
+    )
+
+
+# --- obligation page ---------------------------------------------------------------------------
+
+
+def obligation_evidence(obligation: Obligation) -> list[Evidence]:
+    return list(obligation.evidence.select_related("uploaded_by").order_by("uploaded_at"))
+
+
+def reusable_evidence(obligation: Obligation, limit: int = 20) -> list[Evidence]:
+    """The organisation's recent files, so one file can support several obligations."""
+    return list(
+        Evidence.objects.filter(organisation_id=obligation.organisation_id)
+        .exclude(obligations=obligation)
+        .order_by("-uploaded_at")[:limit]
+    )
+
+
+def obligation_history(obligation: Obligation) -> list[AuditEntry]:
+    return list(
+        AuditEntry.objects.filter(
+            object_type=Obligation._meta.label_lower, object_id=str(obligation.pk)
+        ).select_related("actor")
+    )
+
+
+# --- reviewer overview -------------------------------------------------------------------------
+
+
+@dataclass
+class MonthCell:
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+
+    @property
+    def light(self) -> str:
+        if self.total == 0:
+            return ""
+        if self.overdue:
+            return "red"
+        if self.done == self.total:
+            return "green"
+        return "yellow"
+
+
+@dataclass
+class ProgressRow:
+    organisation: Organisation
+    months: list[MonthCell]
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def progress_overview(
+    user: User, year: Year, *, today: datetime.date | None = None, unit: int | None = None
+) -> list[ProgressRow]:
+    """Organisations the user reviews × month of period end: 2 queries at any size."""
+    today = today or timezone.localdate()
+    organisations = scope.organisations_for(user, "review").filter(tier__has_checklist=True)
+    if unit:
+        organisations = organisations.filter(unit_id=unit)
+    rows = {
+        org.pk: ProgressRow(organisation=org, months=[MonthCell() for _ in range(12)])
+        for org in organisations.select_related("tier", "unit").order_by("path")
+    }
+    if not rows:
+        return []
+    counts = (
+        Obligation.objects.filter(year=year, organisation_id__in=organisations.values("pk"))
+        .annotate(month=ExtractMonth("period_end"))
+        .values("organisation_id", "month")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status__in=CLOSED_OUT)),
+            overdue=Count("pk", filter=Q(status__in=OPEN, due_date__lt=today)),
+        )
+    )
+    for entry in counts:
+        row = rows.get(entry["organisation_id"])
+        if row is None:
+            continue
+        cell = row.months[entry["month"] - 1]
+        cell.total, cell.done, cell.overdue = entry["total"], entry["done"], entry["overdue"]
+        row.total += entry["total"]
+        row.done += entry["done"]
+        row.overdue += entry["overdue"]
+    return list(rows.values())
+
+
+# --- opinions ----------------------------------------------------------------------------------
+
+
+def opinion_for(organisation: Organisation, year: Year) -> Opinion | None:
+    return (
+        Opinion.objects.filter(organisation=organisation, year=year)
+        .select_related("submitted_by", "acknowledged_by")
+        .first()
+    )
+
+
+def opinions_to_acknowledge(user: User, year: Year) -> list[Opinion]:
+    return list(
+        Opinion.objects.filter(year=year, organisation__in=scope.organisations_for(user, "review"))
+        .select_related("organisation", "submitted_by", "acknowledged_by")
+        .order_by("acknowledged_at", "-submitted_at")
+    )

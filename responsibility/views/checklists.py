@@ -1,0 +1,418 @@
+"""Responsibility-list pages: My work, checklists, obligations, evidence, opinions, years."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import scope, selectors, services
+from ..forms import (
+    AcknowledgeForm,
+    ChecklistItemForm,
+    ObligationFillForm,
+    OpinionForm,
+    ReopenForm,
+    YearForm,
+)
+from ..models import Checklist, ChecklistItem, Evidence, Obligation, Opinion, Tier, Year
+from ..models.checklists import Group
+
+CONFLICT_MESSAGE = _("该记录已被他人修改。您填写的内容仍保留在下方，请核对最新内容后重新提交。")
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    work = selectors.my_work(request.user)
+    return render(
+        request,
+        "responsibility/my_work.html",
+        {"work": work, "today": timezone.localdate(), "year": selectors.current_year()},
+    )
+
+
+def _year_or_404(year: int) -> Year:
+    return get_object_or_404(Year, year=year)
+
+
+@login_required
+def checklist_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    organisation = scope.get_for_user(
+        request.user, selectors.organisation_queryset(), action="view", pk=pk
+    )
+    year_obj = _year_or_404(year)
+    checklist = selectors.checklist_for(organisation, year_obj)
+    group = request.GET.get("group", "")
+    status = request.GET.get("status", "")
+    try:
+        month = int(request.GET.get("month", "")) if request.GET.get("month") else None
+    except ValueError:
+        month = None
+    if month is not None and not 1 <= month <= 12:
+        month = None
+    page = (
+        selectors.checklist_page(checklist, group=group, status=status, month=month)
+        if checklist
+        else None
+    )
+    user_scope = scope.scope_for(request.user)
+    return render(
+        request,
+        "responsibility/checklist_detail.html",
+        {
+            "organisation": organisation,
+            "year": year_obj,
+            "years": selectors.years(),
+            "page": page,
+            "breadcrumbs": [
+                (a, user_scope.can("view", a)) for a in selectors.ancestors(organisation)
+            ],
+            "breadcrumb_tail": _("%(year)s年度责任清单") % {"year": year},
+            "filters": {"group": group, "status": status, "month": month},
+            "groups": Group.choices,
+            "statuses": [*Obligation.Status.choices, ("overdue", _("已逾期"))],
+            "months": range(1, 13),
+            "can_adjust": checklist is not None
+            and user_scope.can("review", organisation)
+            and not checklist.is_locked,
+            "can_fill": user_scope.can("fill", organisation),
+            "is_branch": organisation.tier.kind == Tier.Kind.BRANCH,
+        },
+    )
+
+
+@login_required
+def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Shows an obligation; officers of its organisation fill it in here."""
+    obligation = scope.get_for_user(
+        request.user, selectors.obligation_queryset(), action="view", pk=pk
+    )
+    user_scope = scope.scope_for(request.user)
+    can_fill = user_scope.can("fill", obligation)
+    if request.method == "POST" and not can_fill:
+        scope.check(request.user, "fill", obligation)
+    entry_open = obligation.entry_open(obligation.year.entry_grace_days) and not (
+        obligation.year.is_closed
+    )
+    reusable = selectors.reusable_evidence(obligation) if can_fill else []
+    form = None
+    if can_fill:
+        form = ObligationFillForm(
+            request.POST or None, request.FILES or None, obligation=obligation, reusable=reusable
+        )
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            uploaded = [
+                services.evidence_upload(
+                    actor=request.user, organisation=obligation.organisation, upload=upload
+                )
+                for upload in form.cleaned_data["files"]
+            ]
+            services.obligation_fill(
+                actor=request.user,
+                obligation=obligation,
+                version=form.cleaned_data["version"],
+                status=form.cleaned_data["status"],
+                completed_on=form.cleaned_data.get("completed_on"),
+                description=form.cleaned_data.get("description", ""),
+                na_reason=form.cleaned_data.get("na_reason", ""),
+                meeting=form.meeting_input(),
+                evidence=[*uploaded, *form.cleaned_data.get("reuse", [])],
+            )
+        except services.ConcurrentEditError:
+            form.add_error(None, CONFLICT_MESSAGE)
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(obligation)
+    user_scope = scope.scope_for(request.user)
+    return render(
+        request,
+        "responsibility/obligation_detail.html",
+        {
+            "obligation": obligation,
+            "organisation": obligation.organisation,
+            "item": obligation.item,
+            "meeting": getattr(obligation, "meeting", None),
+            "evidence": selectors.obligation_evidence(obligation),
+            "history": selectors.obligation_history(obligation),
+            "form": form,
+            "entry_open": entry_open,
+            "can_fill": can_fill,
+            "can_review": user_scope.can("review", obligation),
+            "reopen_form": ReopenForm(),
+            "breadcrumbs": [
+                (a, user_scope.can("view", a)) for a in selectors.ancestors(obligation.organisation)
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def obligation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = scope.get_for_user(
+        request.user, selectors.obligation_queryset(), action="review", pk=pk
+    )
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("重新开放填报必须说明原因。"))
+        return redirect(obligation)
+    try:
+        services.obligation_reopen(
+            actor=request.user, obligation=obligation, reason=form.cleaned_data["reason"]
+        )
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已重新开放填报。"))
+    return redirect(obligation)
+
+
+@login_required
+@require_POST
+def obligation_detach_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    obligation = scope.get_for_user(
+        request.user, selectors.obligation_queryset(), action="fill", pk=pk
+    )
+    evidence = get_object_or_404(obligation.evidence, pk=evidence_pk)
+    services.obligation_detach_evidence(
+        actor=request.user, obligation=obligation, evidence=evidence
+    )
+    messages.success(request, _("已移除佐证材料“%(name)s”。") % {"name": evidence.original_name})
+    return redirect(obligation)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = scope.get_for_user(
+        request.user, Evidence.objects.select_related("organisation"), action="view", pk=pk
+    )
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+# --- supervisors adjust a checklist before the year starts --------------------------------
+
+
+def _item_queryset() -> QuerySet[ChecklistItem]:
+    return ChecklistItem.objects.select_related("checklist__organisation__tier", "checklist__year")
+
+
+@login_required
+def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = scope.get_for_user(request.user, _item_queryset(), action="review", pk=pk)
+    checklist = item.checklist
+    form = ChecklistItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in ChecklistItemForm.Meta.fields}
+        try:
+            services.checklist_item_update(
+                actor=request.user,
+                item=ChecklistItem.objects.get(pk=item.pk),
+                version=form.cleaned_data.get("version") or 0,
+                **fields,
+            )
+        except services.ConcurrentEditError:
+            form.add_error(None, CONFLICT_MESSAGE)
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("清单事项已更新。"))
+            return redirect(checklist)
+    return render(
+        request,
+        "responsibility/checklist_item_form.html",
+        {
+            "form": form,
+            "item": item,
+            "checklist": checklist,
+            "organisation": checklist.organisation,
+        },
+    )
+
+
+@login_required
+def checklist_item_create(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    organisation = scope.get_for_user(
+        request.user, selectors.organisation_queryset(), action="review", pk=pk
+    )
+    checklist = get_object_or_404(
+        Checklist.objects.select_related("year", "organisation"),
+        organisation=organisation,
+        year__year=year,
+    )
+    form = ChecklistItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in ChecklistItemForm.Meta.fields}
+        try:
+            services.checklist_item_create(actor=request.user, checklist=checklist, **fields)
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已新增清单事项。"))
+            return redirect(checklist)
+    return render(
+        request,
+        "responsibility/checklist_item_form.html",
+        {"form": form, "item": None, "checklist": checklist, "organisation": organisation},
+    )
+
+
+# --- reviewers' overview -----------------------------------------------------------------------
+
+
+@login_required
+def progress_overview(request: HttpRequest) -> HttpResponse:
+    user_scope = scope.scope_for(request.user)
+    if not (user_scope.is_admin or user_scope.is_reviewer):
+        scope.require_admin(request.user)
+    year = selectors.current_year()
+    try:
+        unit = int(request.GET.get("unit", "")) if request.GET.get("unit") else None
+    except ValueError:
+        unit = None
+    rows = selectors.progress_overview(request.user, year, unit=unit) if year else []
+    return render(
+        request,
+        "responsibility/progress_overview.html",
+        {"rows": rows, "year": year, "months": range(1, 13), "today": timezone.localdate()},
+    )
+
+
+# --- opinions (意见建议) -----------------------------------------------------------------------
+
+
+@login_required
+def opinion_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    organisation = scope.get_for_user(
+        request.user, selectors.organisation_queryset(), action="view", pk=pk
+    )
+    year_obj = _year_or_404(year)
+    opinion = selectors.opinion_for(organisation, year_obj)
+    can_fill = scope.can(request.user, "fill", organisation)
+    if request.method == "POST":
+        scope.check(request.user, "fill", organisation)
+    form = OpinionForm(
+        request.POST or None, initial={"content": opinion.content if opinion else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opinion_submit(
+                actor=request.user,
+                organisation=organisation,
+                year=year_obj,
+                content=form.cleaned_data["content"],
+            )
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("意见建议已提交机关党委。"))
+            return redirect("opinion_edit", pk=organisation.pk, year=year)
+    return render(
+        request,
+        "responsibility/opinion_form.html",
+        {
+            "organisation": organisation,
+            "year": year_obj,
+            "opinion": opinion,
+            "form": form,
+            "can_fill": can_fill and not (opinion and opinion.acknowledged_at),
+        },
+    )
+
+
+@login_required
+def opinion_list(request: HttpRequest) -> HttpResponse:
+    user_scope = scope.scope_for(request.user)
+    if not (user_scope.is_admin or user_scope.is_reviewer):
+        scope.require_admin(request.user)
+    year = selectors.current_year()
+    opinions = selectors.opinions_to_acknowledge(request.user, year) if year else []
+    return render(
+        request,
+        "responsibility/opinion_list.html",
+        {"opinions": opinions, "year": year, "form": AcknowledgeForm()},
+    )
+
+
+@login_required
+@require_POST
+def opinion_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    opinion = scope.get_for_user(
+        request.user, Opinion.objects.select_related("organisation"), action="review", pk=pk
+    )
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.opinion_acknowledge(
+                actor=request.user, opinion=opinion, reply=form.cleaned_data["reply"]
+            )
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("已签收“%(org)s”的意见建议。") % {"org": opinion.organisation}
+            )
+    else:
+        messages.error(request, _("反馈意见过长。"))
+    return redirect("opinion_list")
+
+
+# --- years (admins) ----------------------------------------------------------------------------
+
+
+@login_required
+def year_list(request: HttpRequest) -> HttpResponse:
+    scope.require_admin(request.user)
+    form = YearForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.year_create(
+            actor=request.user,
+            year=form.cleaned_data["year"],
+            entry_grace_days=form.cleaned_data["entry_grace_days"],
+        )
+        messages.success(request, _("已创建年度。"))
+        return redirect("year_list")
+    return render(
+        request,
+        "responsibility/year_list.html",
+        {"years": selectors.years(), "form": form},
+    )
+
+
+@login_required
+@require_POST
+def year_action(request: HttpRequest, year: int, action: str) -> HttpResponse:
+    scope.require_admin(request.user)
+    year_obj = _year_or_404(year)
+    actions = {
+        "checklists": (services.checklists_create, _("已生成各组织的年度责任清单（%(n)s 个）。")),
+        "activate": (services.year_activate, _("年度已启动，生成任务 %(n)s 项。")),
+        "close": (services.year_close, _("年度已结束，数据转为只读。")),
+    }
+    if action not in actions:
+        raise Http404
+    service, message = actions[action]
+    try:
+        result = service(actor=request.user, year=year_obj)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        count = result if isinstance(result, int) else ""
+        messages.success(request, message % {"n": count})
+    return redirect("year_list")
