@@ -33,3 +33,23 @@ def as_user():
         return client
 
     return login
+
+
+@pytest.fixture
+def active_world(world: World) -> World:
+    """The two-unit world with the 2026 year started (checklists and obligations)."""
+    from tests.factories import activate_year
+
+    world.year = activate_year(world)
+    return world
+
+
+@pytest.fixture
+def in_june():
+    """Freeze time at 15 June 2026, 10:00 in Shanghai: mid-year, Q2 meetings still open."""
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2026, 6, 15, 2, 0, tzinfo=datetime.UTC), tick=False):
+        yield

@@ -9,7 +9,7 @@ import factory
 from django.contrib.auth.hashers import make_password
 
 from responsibility import services
-from responsibility.models import Organisation, Post, Tier, User
+from responsibility.models import Evidence, Organisation, Post, Tier, User, Year
 
 PASSWORD = "Test-pass-2026"
 _PASSWORD_HASH = make_password(PASSWORD)
@@ -61,6 +61,7 @@ class World:
     officer_b: User
     liaison: User
     member: User
+    year: Year | None = None
 
     def persona(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
@@ -124,3 +125,25 @@ def make_world(extra_branches: int = 0) -> World:
         liaison=liaison,
         member=member,
     )
+
+
+YEAR = 2026
+
+
+def activate_year(world: World, year: int = YEAR) -> Year:
+    """Create and start a year: checklists from the default templates, obligations generated."""
+    year_obj = services.year_create(actor=None, year=year)
+    services.year_activate(actor=None, year=year_obj)
+    return Year.objects.get(pk=year_obj.pk)
+
+
+def make_evidence(organisation: Organisation, name: str = "记录.pdf") -> Evidence:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+    return services.evidence_upload(actor=None, organisation=organisation, upload=upload)
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\0" * 32
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\0" * 64

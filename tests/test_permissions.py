@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import PERSONAS, World
+from responsibility.models import ChecklistItem, Evidence, Obligation, Opinion, Organisation
+from tests.factories import PERSONAS, World, make_evidence
 
 ALL_IN = {p: 200 for p in PERSONAS if p != "anonymous"} | {"anonymous": 302}
 ADMIN_ONLY = dict.fromkeys(PERSONAS, 403) | {"admin": 200, "anonymous": 302}
@@ -40,6 +41,30 @@ A_BRANCH_VIEWERS = statuses(
     404, admin=200, wc_reviewer=200, unit_a_reviewer=200, officer_a=200, liaison=200, member=200
 )
 B_BRANCH_VIEWERS = statuses(404, admin=200, wc_reviewer=200, officer_b=200)
+
+A_REVIEWERS = statuses(403, officer_b=404, admin=200, wc_reviewer=200, unit_a_reviewer=200)
+REVIEWERS_ONLY = statuses(403, admin=200, wc_reviewer=200, unit_a_reviewer=200)
+
+
+def item_of(organisation: Organisation) -> ChecklistItem:
+    return ChecklistItem.objects.filter(checklist__organisation=organisation).first()
+
+
+def obligation_of(organisation: Organisation) -> Obligation:
+    return Obligation.objects.filter(organisation=organisation).order_by("-due_date").first()
+
+
+def attached_evidence(organisation: Organisation) -> Evidence:
+    evidence = make_evidence(organisation)
+    obligation_of(organisation).evidence.add(evidence)
+    return evidence
+
+
+def opinion_of(world: World) -> Opinion:
+    return Opinion.objects.create(
+        organisation=world.branch_a, year=world.year, content="建议", submitted_by=world.officer_a
+    )
+
 
 ROWS: list[Row] = [
     Row("home", statuses(302)),
@@ -83,6 +108,52 @@ ROWS: list[Row] = [
     Row("password_change_done", ALL_IN),
     Row("set_language", statuses(302, anonymous=302), method="post", data={"language": "en"}),
     Row("admin:index", statuses(302) | {"admin": 200}),
+    # Responsibility lists (the world has 2026 started).
+    Row("my_work", ALL_IN),
+    Row("checklist_detail", A_BRANCH_VIEWERS, lambda w: [w.branch_a.pk, 2026], label="A"),
+    Row("checklist_detail", B_BRANCH_VIEWERS, lambda w: [w.branch_b.pk, 2026], label="B"),
+    Row("checklist_item_create", A_REVIEWERS, lambda w: [w.branch_a.pk, 2026]),
+    Row("checklist_item_edit", A_REVIEWERS, lambda w: [item_of(w.branch_a).pk]),
+    Row("opinion_edit", A_BRANCH_VIEWERS, lambda w: [w.branch_a.pk, 2026]),
+    Row("obligation_detail", A_BRANCH_VIEWERS, lambda w: [obligation_of(w.branch_a).pk]),
+    Row(
+        "obligation_detail",
+        statuses(403, officer_b=404, admin=302, officer_a=302),
+        lambda w: [obligation_of(w.branch_a).pk],
+        method="post",
+        data={"status": "in_progress", "version": "1"},
+        label="fill",
+    ),
+    Row(
+        "obligation_reopen",
+        A_REVIEWERS | {"admin": 302, "wc_reviewer": 302, "unit_a_reviewer": 302},
+        lambda w: [obligation_of(w.branch_a).pk],
+        method="post",
+        data={"reason": "补录"},
+    ),
+    Row(
+        "obligation_detach_evidence",
+        statuses(403, officer_b=404, admin=302, officer_a=302),
+        lambda w: [obligation_of(w.branch_a).pk, attached_evidence(w.branch_a).pk],
+        method="post",
+    ),
+    Row("evidence_download", A_BRANCH_VIEWERS, lambda w: [make_evidence(w.branch_a).pk]),
+    Row("evidence_download", B_BRANCH_VIEWERS, lambda w: [make_evidence(w.branch_b).pk], label="B"),
+    Row("progress_overview", REVIEWERS_ONLY),
+    Row("opinion_list", REVIEWERS_ONLY),
+    Row(
+        "opinion_acknowledge",
+        A_REVIEWERS | {"admin": 302, "wc_reviewer": 302, "unit_a_reviewer": 302},
+        lambda w: [opinion_of(w).pk],
+        method="post",
+    ),
+    Row("year_list", ADMIN_ONLY),
+    Row(
+        "year_action",
+        statuses(403) | {"admin": 302},
+        lambda w: [2026, "close"],
+        method="post",
+    ),
 ]
 
 # The Django admin's own pages are checked through its index (staff only) and one changelist.
@@ -126,8 +197,9 @@ CASES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("row", "persona"), CASES)
 def test_it_gives_each_persona_the_expected_status(
-    row: Row, persona: str, world: World, as_user: Callable[..., Any]
+    row: Row, persona: str, active_world: World, as_user: Callable[..., Any]
 ) -> None:
+    world = active_world
     client = as_user(world.persona(persona))
     url = reverse(row.name, args=row.args(world))
     response = getattr(client, row.method)(url, row.data)
