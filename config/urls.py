@@ -31,4 +31,6 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("responsibility.urls")),
+    path("assessment/", include("assessment.urls")),
+    path("supervision/", include("accountability.urls")),
 ]

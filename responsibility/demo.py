@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -223,14 +224,29 @@ def build_opinions(year: Year, users: dict[str, User]) -> None:
         )
 
 
-def seed_demo() -> dict[str, int]:
+@dataclass
+class DemoContext:
+    """What the core demo built; each app's `demo.seed(context)` adds its part on top."""
+
+    organisations: dict[str, Organisation]
+    users: dict[str, User]
+    year: Year
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def seed_demo() -> DemoContext:
     orgs = build_tree()
     users = build_people(orgs)
     year = build_year(users)
     build_opinions(year, users)
-    return {
-        "organisations": Organisation.objects.count(),
-        "users": User.objects.count(),
-        "posts": Post.objects.count(),
-        "obligations": Obligation.objects.filter(year=year).count(),
-    }
+    return DemoContext(
+        organisations=orgs,
+        users=users,
+        year=year,
+        counts={
+            "organisations": Organisation.objects.count(),
+            "users": User.objects.count(),
+            "posts": Post.objects.count(),
+            "obligations": Obligation.objects.filter(year=year).count(),
+        },
+    )

@@ -1,0 +1,60 @@
+"""Shared pieces of the permission matrix: a row type and status tables per persona."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from responsibility.models import ChecklistItem, Evidence, Obligation, Opinion, Organisation
+from tests.factories import PERSONAS, World, make_evidence
+
+ALL_IN = {p: 200 for p in PERSONAS if p != "anonymous"} | {"anonymous": 302}
+ADMIN_ONLY = dict.fromkeys(PERSONAS, 403) | {"admin": 200, "anonymous": 302}
+
+
+def statuses(default: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
+    table = dict.fromkeys(PERSONAS, default) | {"anonymous": anonymous}
+    table.update(overrides)
+    return table
+
+
+@dataclass
+class Row:
+    name: str
+    expected: dict[str, int]
+    args: Callable[[World], list[Any]] = lambda w: []
+    method: str = "get"
+    data: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+
+# Tables for unit A's and unit B's branches and their reviewers.
+A_BRANCH_VIEWERS = statuses(
+    404, admin=200, wc_reviewer=200, unit_a_reviewer=200, officer_a=200, liaison=200, member=200
+)
+B_BRANCH_VIEWERS = statuses(404, admin=200, wc_reviewer=200, officer_b=200)
+A_REVIEWERS = statuses(403, officer_b=404, admin=200, wc_reviewer=200, unit_a_reviewer=200)
+REVIEWERS_ONLY = statuses(403, admin=200, wc_reviewer=200, unit_a_reviewer=200)
+
+# Objects of an organisation that rows open; created per test in the persona's world.
+
+
+def item_of(organisation: Organisation) -> ChecklistItem:
+    return ChecklistItem.objects.filter(checklist__organisation=organisation).first()
+
+
+def obligation_of(organisation: Organisation) -> Obligation:
+    return Obligation.objects.filter(organisation=organisation).order_by("-due_date").first()
+
+
+def attached_evidence(organisation: Organisation) -> Evidence:
+    evidence = make_evidence(organisation)
+    obligation_of(organisation).evidence.add(evidence)
+    return evidence
+
+
+def opinion_of(world: World) -> Opinion:
+    return Opinion.objects.create(
+        organisation=world.branch_a, year=world.year, content="建议", submitted_by=world.officer_a
+    )
