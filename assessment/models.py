@@ -354,7 +354,7 @@ class DutyReport(models.Model):
         return f"{self.organisation} {self.year} 述职"
 
     def get_absolute_url(self) -> str:
-        return reverse("duty_report_detail", args=[self.pk])
+        return reverse("report_detail", args=[self.pk])
 
 
 class Vote(models.Model):
@@ -453,8 +453,13 @@ class AnnualResult(models.Model):
     is_current = models.BooleanField(_("当前版本"), default=True)
     process_score = models.DecimalField(_("过程监督得分"), max_digits=6, decimal_places=2)
     quarter_scores = models.JSONField(_("季度得分"), default=dict)
-    quarterly_score = models.DecimalField(_("季度检查得分"), max_digits=6, decimal_places=2)
-    year_end_score = models.DecimalField(_("年底述职得分"), max_digits=6, decimal_places=2)
+    # Empty while there is no published review or no vote yet (left out of the composite).
+    quarterly_score = models.DecimalField(
+        _("季度检查得分"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    year_end_score = models.DecimalField(
+        _("年底述职得分"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     ledger_points = models.DecimalField(_("加减分"), max_digits=6, decimal_places=2)
     composite = models.DecimalField(_("综合得分"), max_digits=6, decimal_places=2)
     grade = models.CharField(_("等次"), max_length=20, choices=Grade.choices)

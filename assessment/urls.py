@@ -1,3 +1,29 @@
-from django.urls import path  # noqa: F401 - patterns are added as pages land
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("rounds/", views.round_list, name="round_list"),
+    path("rounds/<int:pk>/", views.review_round_detail, name="review_round_detail"),
+    path("rounds/<int:pk>/start/<int:organisation_pk>/", views.review_start, name="review_start"),
+    path("reviews/<int:pk>/", views.review_score, name="review_score"),
+    path("reviews/<int:pk>/self/", views.review_self_assess, name="review_self_assess"),
+    path("reviews/<int:pk>/<slug:action>/", views.review_transition, name="review_transition"),
+    path(
+        "organisations/<int:pk>/scores/<int:year>/",
+        views.organisation_scores,
+        name="organisation_scores",
+    ),
+    path("ledger/", views.ledger_list, name="ledger_list"),
+    path("organisations/<int:pk>/ledger/new/", views.ledger_propose, name="ledger_propose"),
+    path("ledger/<int:pk>/decide/", views.ledger_decide, name="ledger_decide"),
+    path("organisations/<int:pk>/report/<int:year>/", views.report_edit, name="report_edit"),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/vote/", views.report_vote, name="report_vote"),
+    path("reports/<int:pk>/comment/", views.report_comment, name="report_comment"),
+    path("reports/<int:pk>/close/", views.report_close, name="report_close"),
+    path("results/<int:year>/", views.result_list, name="result_list"),
+    path("results/detail/<int:pk>/", views.result_detail, name="result_detail"),
+    path("scheme/<int:year>/", views.scheme_edit, name="scheme_edit"),
+]

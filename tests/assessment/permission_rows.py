@@ -1,5 +1,108 @@
-"""Permission-matrix rows for this app's URLs (collected by tests/test_permissions.py)."""
+"""Permission-matrix rows for the assessment URLs (collected by tests/test_permissions.py)."""
 
-from tests.permissions_support import Row
+import datetime
 
-ROWS: list[Row] = []
+from assessment import results, services
+from assessment.models import AnnualResult, DutyReport, LedgerEntry, OrganisationReview, ReviewRound
+from tests.factories import World
+from tests.permissions_support import (
+    A_BRANCH_VIEWERS,
+    A_REVIEWERS,
+    ADMIN_ONLY,
+    ALL_IN,
+    REVIEWERS_ONLY,
+    Row,
+    statuses,
+)
+
+A_REVIEWERS_POST = A_REVIEWERS | {"admin": 302, "wc_reviewer": 302, "unit_a_reviewer": 302}
+A_FILLERS = statuses(403, officer_b=404, admin=200, officer_a=200)
+
+
+def review_round(world: World) -> ReviewRound:
+    found = ReviewRound.objects.filter(year=world.year, quarter=2).first()
+    return found or services.round_create(
+        actor=None,
+        year=world.year,
+        quarter=2,
+        opens_on=datetime.date(2026, 6, 20),
+        closes_on=datetime.date(2026, 7, 20),
+    )
+
+
+def review_of(world: World) -> OrganisationReview:
+    return services.review_start(
+        actor=None, review_round=review_round(world), organisation=world.branch_a
+    )
+
+
+def ledger_entry(world: World) -> LedgerEntry:
+    return LedgerEntry.objects.create(
+        organisation=world.branch_a,
+        year=world.year,
+        kind="bonus",
+        points=1,
+        reason="推广经验",
+        proposed_by=world.wc_reviewer,
+    )
+
+
+def report_of(world: World) -> DutyReport:
+    return DutyReport.objects.create(organisation=world.branch_a, year=world.year, text="述职")
+
+
+def published_result(world: World) -> AnnualResult:
+    results.results_compute(actor=None, year=world.year)
+    results.results_publish(actor=None, year=world.year)
+    return AnnualResult.objects.get(organisation=world.branch_a, is_current=True)
+
+
+ROWS: list[Row] = [
+    Row("round_list", REVIEWERS_ONLY),
+    Row("review_round_detail", REVIEWERS_ONLY, lambda w: [review_round(w).pk]),
+    Row(
+        "review_start",
+        A_REVIEWERS_POST,
+        lambda w: [review_round(w).pk, w.branch_a.pk],
+        method="post",
+    ),
+    Row("review_score", A_REVIEWERS, lambda w: [review_of(w).pk]),
+    Row("review_self_assess", A_FILLERS, lambda w: [review_of(w).pk]),
+    Row(
+        "review_transition",
+        A_REVIEWERS_POST,
+        lambda w: [review_of(w).pk, "publish"],
+        method="post",
+    ),
+    Row("organisation_scores", A_BRANCH_VIEWERS, lambda w: [w.branch_a.pk, 2026]),
+    Row("ledger_list", REVIEWERS_ONLY),
+    Row("ledger_propose", A_REVIEWERS, lambda w: [w.branch_a.pk]),
+    Row(
+        "ledger_decide",
+        A_REVIEWERS_POST,
+        lambda w: [ledger_entry(w).pk],
+        method="post",
+        data={"decision": "reject"},
+    ),
+    Row("report_edit", A_BRANCH_VIEWERS, lambda w: [w.branch_a.pk, 2026]),
+    Row("report_list", REVIEWERS_ONLY),
+    Row("report_detail", A_BRANCH_VIEWERS, lambda w: [report_of(w).pk]),
+    Row(
+        "report_vote",
+        A_BRANCH_VIEWERS | {p: 302 for p, s in A_BRANCH_VIEWERS.items() if s == 200},
+        lambda w: [report_of(w).pk],
+        method="post",
+        data={"choice": "good"},
+    ),
+    Row(
+        "report_comment",
+        A_REVIEWERS_POST,
+        lambda w: [report_of(w).pk],
+        method="post",
+        data={"comment": "意见"},
+    ),
+    Row("report_close", A_REVIEWERS_POST, lambda w: [report_of(w).pk], method="post"),
+    Row("result_list", ALL_IN, lambda w: [2026]),
+    Row("result_detail", A_BRANCH_VIEWERS, lambda w: [published_result(w).pk]),
+    Row("scheme_edit", ADMIN_ONLY, lambda w: [2026]),
+]

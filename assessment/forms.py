@@ -1,0 +1,193 @@
+"""Assessment forms: shape checks next to each field; rules stay in services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from responsibility.forms import DateInput, MultipleFileField
+from responsibility.models import User
+
+from .models import Grade, ItemScore, LedgerEntry, ReviewRound, Scheme
+from .services import ScoreInput
+
+
+class RoundForm(forms.Form):
+    quarter = forms.TypedChoiceField(
+        label=_("季度"), choices=ReviewRound._meta.get_field("quarter").choices, coerce=int
+    )
+    opens_on = forms.DateField(label=_("开始日期"), widget=DateInput())
+    closes_on = forms.DateField(label=_("截止日期"), widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            self.add_error("closes_on", _("截止日期不能早于开始日期。"))
+        return data
+
+
+class ReviewScoreForm(forms.Form):
+    """One score and reason per checklist item of the organisation."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, scores: list[ItemScore], version: int, **kwargs: Any) -> None:
+        super().__init__(*args, initial={"version": version}, **kwargs)
+        self.rows = []
+        for row in scores:
+            score_name, reason_name = f"score_{row.item_id}", f"reason_{row.item_id}"
+            self.fields[score_name] = forms.DecimalField(
+                label=_("%(ref)s 得分") % {"ref": row.item.ref},
+                min_value=Decimal(0),
+                max_value=row.max_points,
+                decimal_places=2,
+                initial=row.score,
+                widget=forms.NumberInput(attrs={"step": "0.01", "class": "score-input"}),
+                error_messages={
+                    "max_value": _("不能超过该事项分值 %(limit_value)s。"),
+                    "min_value": _("不能小于 0。"),
+                    "invalid": _("请输入数字。"),
+                    "required": _("请填写得分。"),
+                },
+            )
+            self.fields[reason_name] = forms.CharField(
+                label=_("%(ref)s 扣分理由") % {"ref": row.item.ref},
+                required=False,
+                max_length=500,
+                initial=row.reason,
+            )
+            self.rows.append((row, self[score_name], self[reason_name]))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for row, score_field, reason_field in self.rows:
+            score = data.get(score_field.name)
+            if (
+                score is not None
+                and score < row.max_points
+                and not data.get(reason_field.name, "").strip()
+            ):
+                self.add_error(reason_field.name, _("扣分必须填写理由。"))
+        return data
+
+    def score_inputs(self) -> list[ScoreInput]:
+        return [
+            ScoreInput(
+                item_id=row.item_id,
+                score=self.cleaned_data[score_field.name],
+                reason=self.cleaned_data.get(reason_field.name, ""),
+            )
+            for row, score_field, reason_field in self.rows
+        ]
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SelfAssessForm(forms.Form):
+    text = forms.CharField(
+        label=_("自评情况"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class LedgerForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=LedgerEntry.Kind.choices)
+    points = forms.DecimalField(
+        label=_("分值"), min_value=Decimal("0.01"), max_value=Decimal(20), decimal_places=2
+    )
+    reason = forms.CharField(
+        label=_("理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    files = MultipleFileField(label=_("佐证材料"), required=False)
+
+
+class ReportForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(
+        label=_("述职报告"),
+        required=False,
+        max_length=50000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("围绕履行党建工作责任情况、存在问题和下一步打算撰写。"),
+    )
+    files = MultipleFileField(label=_("附件"), required=False)
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(label=_("评议等次"), choices=Grade.choices, widget=forms.RadioSelect)
+
+
+class RatersForm(forms.Form):
+    raters = forms.ModelMultipleChoiceField(
+        label=_("评议人"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["raters"].queryset = User.objects.filter(pk__in=[u.pk for u in candidates])
+        self.fields["raters"].choices = [(u.pk, u.display_name) for u in candidates]
+
+
+class RecomputeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("重新计算原因"),
+        required=False,
+        max_length=300,
+        help_text=_("已有结果发布后，如分数发生变化必须填写原因，系统将生成新版本。"),
+    )
+
+
+class SchemeForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Scheme
+        fields = [
+            "weight_process",
+            "weight_quarterly",
+            "weight_year_end",
+            "good_min",
+            "fairly_good_min",
+            "average_min",
+            "good_quota_percent",
+            "vote_good",
+            "vote_fairly_good",
+            "vote_average",
+            "vote_poor",
+            "late_deduction_percent",
+            "no_evidence_deduction_percent",
+            "accountability_cap",
+            "report_deadline",
+        ]
+        widgets = {"report_deadline": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, field in self.fields.items():
+            value = data.get(name)
+            out_of_range = value is not None and not Decimal(0) <= value <= 100
+            if isinstance(field, forms.DecimalField) and out_of_range:
+                self.add_error(name, _("请输入 0 到 100 之间的数。"))
+        weights = [data.get(n) for n in ("weight_process", "weight_quarterly", "weight_year_end")]
+        if all(w is not None for w in weights) and sum(weights) != 100:
+            self.add_error(
+                None,
+                _("三部分权重之和必须为 100，当前为 %(t)s。") % {"t": sum(weights).normalize()},
+            )
+        bands = [data.get(n) for n in ("good_min", "fairly_good_min", "average_min")]
+        if all(b is not None for b in bands) and not bands[0] >= bands[1] >= bands[2]:
+            self.add_error("fairly_good_min", _("等次分数线须从高到低：好 ≥ 较好 ≥ 一般。"))
+        return data

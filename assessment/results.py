@@ -1,0 +1,311 @@
+"""Annual results: compute for a whole year in a fixed number of queries, publish, version.
+
+A published result is frozen: recomputing creates a new version carrying its reason, and the
+published one stays as it was for whoever already relied on it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from responsibility.models import Checklist, Obligation, User, Year
+from responsibility.services import audit_record
+
+from . import scoring
+from .models import AnnualResult, GradeCap, ItemScore, LedgerEntry, Scheme, Vote
+from .services import AssessmentError, scheme_for
+
+FACT_CHUNK = 20_000
+
+
+def rules_from(scheme: Scheme) -> scoring.Rules:
+    return scoring.Rules(
+        weight_process=scheme.weight_process,
+        weight_quarterly=scheme.weight_quarterly,
+        weight_year_end=scheme.weight_year_end,
+        good_min=scheme.good_min,
+        fairly_good_min=scheme.fairly_good_min,
+        average_min=scheme.average_min,
+        late_deduction_percent=scheme.late_deduction_percent,
+        no_evidence_deduction_percent=scheme.no_evidence_deduction_percent,
+        vote_values={
+            "good": scheme.vote_good,
+            "fairly_good": scheme.vote_fairly_good,
+            "average": scheme.vote_average,
+            "poor": scheme.vote_poor,
+        },
+    )
+
+
+def default_as_of(year: Year, today: datetime.date | None = None) -> datetime.date:
+    """Count obligations due so far; once the year is closed, all of them."""
+    today = today or timezone.localdate()
+    if year.is_closed:
+        return datetime.date(year.year + 1, 12, 31)
+    return today
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    start = datetime.date(year, 3 * quarter - 2, 1)
+    end_month = 3 * quarter
+    end = (
+        datetime.date(year, 12, 31)
+        if end_month == 12
+        else datetime.date(year, end_month + 1, 1) - datetime.timedelta(days=1)
+    )
+    return start, end
+
+
+def obligation_facts(
+    year: Year, organisation_ids: list[int] | None = None
+) -> dict[int, list[scoring.ObligationFact]]:
+    """Every obligation of the year as a scoring fact, grouped by organisation: one query."""
+    through = Obligation.evidence.through
+    queryset = Obligation.objects.filter(year=year)
+    if organisation_ids is not None:
+        queryset = queryset.filter(organisation_id__in=organisation_ids)
+    rows = queryset.annotate(
+        has_evidence=Exists(through.objects.filter(obligation_id=OuterRef("pk")))
+    ).values_list(
+        "organisation_id",
+        "item_id",
+        "item__points",
+        "status",
+        "is_late",
+        "has_evidence",
+        "due_date",
+        "period_end",
+    )
+    facts: dict[int, list[scoring.ObligationFact]] = defaultdict(list)
+    for org_id, item_id, points, status, late, evidence, due, end in rows.iterator(
+        chunk_size=FACT_CHUNK
+    ):
+        facts[org_id].append(
+            scoring.ObligationFact(item_id, points, status, late, evidence, due, end)
+        )
+    return facts
+
+
+@dataclass
+class Inputs:
+    """Everything the year's results are made of, loaded in a fixed number of queries."""
+
+    facts: dict[int, list[scoring.ObligationFact]]
+    reviews: dict[int, dict[int, Decimal]] = field(default_factory=dict)
+    votes: dict[int, list[str]] = field(default_factory=dict)
+    ledger: dict[int, Decimal] = field(default_factory=dict)
+    caps: dict[int, list[str]] = field(default_factory=dict)
+
+
+def load_inputs(year: Year, organisation_ids: list[int] | None = None) -> Inputs:
+    inputs = Inputs(facts=obligation_facts(year, organisation_ids))
+    scores = ItemScore.objects.filter(review__round__year=year, review__status="published")
+    votes = Vote.objects.filter(report__year=year)
+    ledger = LedgerEntry.objects.filter(year=year, status=LedgerEntry.Status.APPROVED)
+    caps = GradeCap.objects.filter(year=year)
+    if organisation_ids is not None:
+        scores = scores.filter(review__organisation_id__in=organisation_ids)
+        votes = votes.filter(report__organisation_id__in=organisation_ids)
+        ledger = ledger.filter(organisation_id__in=organisation_ids)
+        caps = caps.filter(organisation_id__in=organisation_ids)
+    for row in scores.values("review__organisation_id", "review__round__quarter").annotate(
+        total=Sum("score"), maximum=Sum("max_points")
+    ):
+        percent = scoring.review_score([(row["total"], row["maximum"])])
+        if percent is not None:
+            inputs.reviews.setdefault(row["review__organisation_id"], {})[
+                row["review__round__quarter"]
+            ] = percent
+    for org_id, choice in votes.values_list("report__organisation_id", "choice"):
+        inputs.votes.setdefault(org_id, []).append(choice)
+    for org_id, kind, points in ledger.values_list("organisation_id", "kind").annotate(
+        total=Sum("points")
+    ):
+        signed = points if kind == LedgerEntry.Kind.BONUS else -points
+        inputs.ledger[org_id] = inputs.ledger.get(org_id, Decimal(0)) + signed
+    for org_id, max_grade in caps.values_list("organisation_id", "max_grade"):
+        inputs.caps.setdefault(org_id, []).append(max_grade)
+    return inputs
+
+
+@dataclass
+class Computed:
+    organisation_id: int
+    tier_id: int
+    values: dict[str, Any]
+
+
+def compute(year: Year, *, as_of: datetime.date | None = None) -> tuple[Scheme, list[Computed]]:
+    """The year's results for every organisation with a checklist (nothing written)."""
+    scheme = scheme_for(year)
+    rules = rules_from(scheme)
+    as_of = as_of or default_as_of(year)
+    organisations = list(
+        Checklist.objects.filter(year=year).values_list("organisation_id", "organisation__tier_id")
+    )
+    inputs = load_inputs(year)
+    computed: list[Computed] = []
+    for org_id, tier_id in organisations:
+        facts = inputs.facts.get(org_id, [])
+        process = scoring.process_score(facts, rules, as_of=as_of).score
+        quarters: dict[str, dict[str, Any]] = {}
+        for quarter in range(1, 5):
+            bounds = quarter_bounds(year.year, quarter)
+            if bounds[0] > as_of:
+                continue
+            quarters[str(quarter)] = {
+                "process": str(
+                    scoring.process_score(facts, rules, as_of=as_of, period=bounds).score
+                ),
+                "review": (
+                    str(inputs.reviews[org_id][quarter])
+                    if quarter in inputs.reviews.get(org_id, {})
+                    else None
+                ),
+            }
+        published = list(inputs.reviews.get(org_id, {}).values())
+        quarterly = scoring.q2(sum(published, Decimal(0)) / len(published)) if published else None
+        year_end = scoring.vote_score(inputs.votes.get(org_id, []), rules)
+        ledger = inputs.ledger.get(org_id, Decimal(0))
+        result = scoring.composite(
+            process=process,
+            quarterly=quarterly,
+            year_end=year_end,
+            ledger=ledger,
+            rules=rules,
+            caps=inputs.caps.get(org_id, []),
+        )
+        computed.append(
+            Computed(
+                organisation_id=org_id,
+                tier_id=tier_id,
+                values={
+                    "process_score": process,
+                    "quarter_scores": quarters,
+                    "quarterly_score": quarterly,
+                    "year_end_score": year_end,
+                    "ledger_points": ledger,
+                    "composite": result.score,
+                    "grade": result.grade,
+                    "grade_note": "；".join(result.notes)[:300],
+                },
+            )
+        )
+    _rank_and_apply_quota(computed, scheme)
+    return scheme, computed
+
+
+def _rank_and_apply_quota(computed: list[Computed], scheme: Scheme) -> None:
+    by_tier: dict[int, list[Computed]] = defaultdict(list)
+    for row in computed:
+        by_tier[row.tier_id].append(row)
+    for rows in by_tier.values():
+        ranks = scoring.competition_ranks({r.organisation_id: r.values["composite"] for r in rows})
+        changes = scoring.apply_good_quota(
+            [(r.organisation_id, r.values["composite"], r.values["grade"]) for r in rows],
+            scheme.good_quota_percent,
+        )
+        for row in rows:
+            row.values["rank_in_tier"] = ranks[row.organisation_id]
+            if row.organisation_id in changes:
+                row.values["grade"] = changes[row.organisation_id]
+                note = _("超出“好”等次比例，按排名确定为“较好”")
+                row.values["grade_note"] = "；".join(
+                    n for n in (row.values["grade_note"], note) if n
+                )[:300]
+
+
+COMPARED = (
+    "process_score",
+    "quarterly_score",
+    "year_end_score",
+    "ledger_points",
+    "composite",
+    "grade",
+)
+
+
+@transaction.atomic
+def results_compute(
+    *, actor: User | None, year: Year, reason: str = "", as_of: datetime.date | None = None
+) -> dict[str, int]:
+    """Compute and store the year's results.
+
+    Unpublished current results are updated in place. A published result whose numbers
+    changed gets a new version, which needs a reason; unchanged ones are left alone.
+    """
+    _scheme, computed = compute(year, as_of=as_of)
+    current = {
+        r.organisation_id: r for r in AnnualResult.objects.filter(year=year, is_current=True)
+    }
+    changed_published = [
+        row
+        for row in computed
+        if (old := current.get(row.organisation_id)) is not None
+        and old.published_at is not None
+        and any(getattr(old, name) != row.values[name] for name in COMPARED)
+    ]
+    if changed_published and not reason.strip():
+        raise AssessmentError(
+            _("已有 %(n)d 个已发布结果将发生变化，重新计算必须填写原因。")
+            % {"n": len(changed_published)}
+        )
+    now = timezone.now()
+    to_create: list[AnnualResult] = []
+    to_update: list[AnnualResult] = []
+    superseded: list[int] = []
+    for row in computed:
+        old = current.get(row.organisation_id)
+        if old is None:
+            to_create.append(
+                AnnualResult(
+                    organisation_id=row.organisation_id, year=year, computed_at=now, **row.values
+                )
+            )
+        elif old.published_at is None:
+            for name, value in row.values.items():
+                setattr(old, name, value)
+            old.computed_at = now
+            to_update.append(old)
+        elif row in changed_published:
+            superseded.append(old.pk)
+            to_create.append(
+                AnnualResult(
+                    organisation_id=row.organisation_id,
+                    year=year,
+                    version=old.version + 1,
+                    computed_at=now,
+                    reason=reason,
+                    **row.values,
+                )
+            )
+    AnnualResult.objects.filter(pk__in=superseded).update(is_current=False)
+    AnnualResult.objects.bulk_create(to_create, batch_size=2000)
+    AnnualResult.objects.bulk_update(
+        to_update,
+        [*computed[0].values.keys(), "computed_at"] if computed else ["computed_at"],
+        batch_size=2000,
+    )
+    counts = {"created": len(to_create), "updated": len(to_update), "versions": len(superseded)}
+    audit_record(
+        actor=actor, action="results.compute", obj=year, changes={**counts, "reason": reason}
+    )
+    return counts
+
+
+@transaction.atomic
+def results_publish(*, actor: User | None, year: Year) -> int:
+    published = AnnualResult.objects.filter(
+        year=year, is_current=True, published_at__isnull=True
+    ).update(published_at=timezone.now())
+    audit_record(actor=actor, action="results.publish", obj=year, changes={"count": published})
+    return published

@@ -1,0 +1,198 @@
+"""Reads for assessment pages; each starts from the user's scope and fixes its joins."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from responsibility import scope
+from responsibility.models import Checklist, ChecklistItem, Organisation, User, Year
+
+from .models import (
+    AnnualResult,
+    DutyReport,
+    Grade,
+    GradeCap,
+    ItemScore,
+    LedgerEntry,
+    OrganisationReview,
+    ReviewRound,
+    Vote,
+)
+
+
+def rounds(year: Year) -> QuerySet[ReviewRound]:
+    return ReviewRound.objects.filter(year=year).annotate(
+        reviews_total=Count("reviews"),
+        reviews_published=Count("reviews", filter=Q(reviews__status="published")),
+    )
+
+
+@dataclass
+class RoundRow:
+    organisation: Organisation
+    review: OrganisationReview | None
+
+
+def round_rows(user: User, review_round: ReviewRound, *, unit: int | None = None) -> list[RoundRow]:
+    """Organisations the user reviews in this round, with their review if started: 2 queries."""
+    organisations = scope.organisations_for(user, "review").filter(
+        pk__in=Checklist.objects.filter(year=review_round.year_id).values("organisation_id")
+    )
+    if unit:
+        organisations = organisations.filter(unit_id=unit)
+    reviews = {
+        r.organisation_id: r
+        for r in OrganisationReview.objects.filter(
+            round=review_round, organisation__in=organisations
+        ).select_related("scored_by", "confirmed_by")
+    }
+    return [
+        RoundRow(organisation=org, review=reviews.get(org.pk))
+        for org in organisations.select_related("tier", "unit").order_by("path")
+    ]
+
+
+def review_queryset() -> QuerySet[OrganisationReview]:
+    return OrganisationReview.objects.select_related(
+        "round__year", "organisation__tier", "scored_by", "confirmed_by"
+    )
+
+
+def review_scores(review: OrganisationReview) -> list[ItemScore]:
+    return list(review.scores.select_related("item").order_by("item__sort_order", "item__ref"))
+
+
+def published_reviews(organisation: Organisation, year: Year) -> list[OrganisationReview]:
+    return list(
+        OrganisationReview.objects.filter(
+            organisation=organisation, round__year=year, status=OrganisationReview.Status.PUBLISHED
+        )
+        .select_related("round")
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=ItemScore.objects.select_related("item").order_by("item__sort_order"),
+            )
+        )
+        .order_by("round__quarter")
+    )
+
+
+def ledger_entries(user: User, year: Year) -> list[LedgerEntry]:
+    return list(
+        LedgerEntry.objects.filter(
+            year=year, organisation__in=scope.organisations_for(user, "review")
+        )
+        .select_related("organisation__unit", "proposed_by", "decided_by", "evidence")
+        .order_by("status", "-proposed_at")
+    )
+
+
+def report_queryset() -> QuerySet[DutyReport]:
+    return DutyReport.objects.select_related("organisation__tier", "year", "submitted_by")
+
+
+def reports(user: User, year: Year) -> list[DutyReport]:
+    return list(
+        report_queryset()
+        .filter(year=year, organisation__in=scope.organisations_for(user, "review"))
+        .annotate(
+            votes_count=Count("votes", distinct=True), raters_count=Count("raters", distinct=True)
+        )
+        .order_by("organisation__path")
+    )
+
+
+def vote_tally(report: DutyReport) -> list[tuple[str, int]]:
+    """Counts per grade, never who voted what (anonymous in results)."""
+    return _tally(Vote.objects.filter(report=report))
+
+
+def results_table(
+    user: User, year: Year, *, tier: int | None = None, unit: int | None = None
+) -> list[AnnualResult]:
+    """Current results the user may see: reviewers their scope, others the published ones
+    of their own organisations."""
+    user_scope = scope.scope_for(user)
+    queryset = AnnualResult.objects.filter(year=year, is_current=True)
+    if user_scope.is_admin:
+        pass
+    elif user_scope.is_reviewer:
+        queryset = queryset.filter(
+            Q(organisation__in=scope.organisations_for(user, "review"))
+            | Q(organisation_id__in=user_scope.post_org_ids, published_at__isnull=False)
+        )
+    else:
+        queryset = queryset.filter(
+            organisation__in=scope.organisations_for(user, "view_results"),
+            published_at__isnull=False,
+        )
+    if tier:
+        queryset = queryset.filter(organisation__tier_id=tier)
+    if unit:
+        queryset = queryset.filter(organisation__unit_id=unit)
+    return list(
+        queryset.select_related("organisation__tier", "organisation__unit").order_by(
+            "organisation__tier__sort_order", "rank_in_tier", "organisation__path"
+        )
+    )
+
+
+def result_queryset() -> QuerySet[AnnualResult]:
+    return AnnualResult.objects.select_related("organisation__tier", "organisation__unit", "year")
+
+
+def result_versions(result: AnnualResult) -> list[AnnualResult]:
+    return list(
+        AnnualResult.objects.filter(organisation=result.organisation, year=result.year).order_by(
+            "-version"
+        )
+    )
+
+
+def result_breakdown(result: AnnualResult) -> dict[str, object]:
+    """Where each number of a result comes from, in a fixed number of queries."""
+    from .results import default_as_of, obligation_facts, rules_from
+    from .scoring import process_score
+    from .services import scheme_for
+
+    year = result.year
+    scheme = scheme_for(year)
+    facts = obligation_facts(year, [result.organisation_id]).get(result.organisation_id, [])
+    process = process_score(facts, rules_from(scheme), as_of=default_as_of(year))
+    items = {
+        item.pk: item
+        for item in ChecklistItem.objects.filter(
+            checklist__organisation=result.organisation, checklist__year=year
+        )
+    }
+    process_rows = [
+        (items[item_id], row)
+        for item_id, row in sorted(process.items.items(), key=lambda kv: items[kv[0]].sort_order)
+        if item_id in items
+    ]
+    return {
+        "scheme": scheme,
+        "process_rows": process_rows,
+        "reviews": published_reviews(result.organisation, year),
+        "ledger": list(
+            LedgerEntry.objects.filter(
+                organisation=result.organisation, year=year, status=LedgerEntry.Status.APPROVED
+            ).select_related("proposed_by", "decided_by")
+        ),
+        "tally": _tally_for(result.organisation, year),
+        "caps": list(GradeCap.objects.filter(organisation=result.organisation, year=year)),
+        "versions": result_versions(result),
+    }
+
+
+def _tally_for(organisation: Organisation, year: Year) -> list[tuple[str, int]]:
+    return _tally(Vote.objects.filter(report__organisation=organisation, report__year=year))
+
+
+def _tally(votes: QuerySet[Vote]) -> list[tuple[str, int]]:
+    counts = Counter(votes.values_list("choice", flat=True))
+    return [(grade.label, counts.get(grade.value, 0)) for grade in Grade]

@@ -1,0 +1,139 @@
+"""Assessment pages through the client: scoring form, officers' view, query counts."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessment import results, services
+from responsibility import services as core_services
+from responsibility.models import Checklist
+from tests.assessment.conftest import started_review
+from tests.factories import World, org
+
+
+def score_data(review, **overrides):
+    data = {"version": review.version}
+    for row in review.scores.all():
+        data[f"score_{row.item_id}"] = str(row.score)
+        data[f"reason_{row.item_id}"] = row.reason
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+class TestScoringPage:
+    def test_it_saves_a_deduction_with_its_reason_and_submits(
+        self, assessed_world: World, as_user
+    ) -> None:
+        review = started_review(assessed_world)
+        row = review.scores.select_related("item").get(item__ref="ZB-3-02")
+        response = as_user(assessed_world.wc_reviewer).post(
+            review.get_absolute_url(),
+            score_data(
+                review,
+                **{f"score_{row.item_id}": "4.5", f"reason_{row.item_id}": "五月未召开支委会"},
+                submit="1",
+            ),
+        )
+        assert response.status_code == 302
+        row.refresh_from_db()
+        review.refresh_from_db()
+        assert (row.score, row.reason) == (4.5, "五月未召开支委会")
+        assert review.status == "submitted"
+
+    def test_it_refuses_out_of_range_and_missing_reasons_keeping_input(
+        self, assessed_world: World, as_user
+    ) -> None:
+        review = started_review(assessed_world)
+        row = review.scores.select_related("item").get(item__ref="ZB-3-02")
+        other = review.scores.select_related("item").get(item__ref="ZB-3-01")
+        response = as_user(assessed_world.wc_reviewer).post(
+            review.get_absolute_url(),
+            score_data(
+                review,
+                **{
+                    f"score_{row.item_id}": "99",
+                    f"score_{other.item_id}": "1",
+                    f"reason_{other.item_id}": "",
+                },
+            ),
+        )
+        text = response.content.decode()
+        assert response.status_code == 200
+        assert "不能超过该事项分值" in text
+        assert "扣分必须填写理由" in text
+        assert 'value="99"' in text
+        row.refresh_from_db()
+        assert row.score == row.max_points
+
+    def test_it_reports_a_concurrent_save(self, assessed_world: World, as_user) -> None:
+        review = started_review(assessed_world)
+        stale = score_data(review)
+        services.review_scores_save(
+            actor=assessed_world.wc_reviewer2, review=review, version=review.version, scores=[]
+        )
+        response = as_user(assessed_world.wc_reviewer).post(review.get_absolute_url(), stale)
+        assert "已被他人修改" in response.content.decode()
+
+    def test_officers_see_published_scores_with_reasons(
+        self, assessed_world: World, as_user
+    ) -> None:
+        world = assessed_world
+        review = started_review(world)
+        row = review.scores.select_related("item").get(item__ref="ZB-3-02")
+        services.review_scores_save(
+            actor=world.wc_reviewer,
+            review=review,
+            version=review.version,
+            scores=[services.ScoreInput(row.item_id, row.max_points - 1, "缺少会议记录")],
+        )
+        url = reverse("organisation_scores", args=[world.branch_a.pk, 2026])
+        assert "缺少会议记录" not in as_user(world.officer_a).get(url).content.decode()
+        services.review_transition(actor=world.wc_reviewer, review=review, action="submit")
+        services.review_transition(actor=world.wc_reviewer2, review=review, action="confirm")
+        services.review_transition(actor=world.wc_reviewer2, review=review, action="publish")
+        assert "缺少会议记录" in as_user(world.officer_a).get(url).content.decode()
+        assert as_user(world.officer_b).get(url).status_code == 404
+
+
+def queries(client, url: str) -> tuple[int, object]:
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured), response
+
+
+def add_branches(world: World, count: int) -> None:
+    extra = [org(f"A-Q{n}", "branch", world.organ_a) for n in range(count)]
+    core_services.checklists_create(actor=None, year=world.year, organisations=extra)
+    core_services.obligations_generate(
+        year=world.year,
+        checklist_ids=Checklist.objects.filter(organisation__in=extra).values_list("pk", flat=True),
+    )
+    for organisation in extra:
+        started_review(world, organisation)
+
+
+@pytest.mark.django_db
+def test_assessment_pages_keep_flat_query_counts(assessed_world: World, client) -> None:
+    world = assessed_world
+    started_review(world)
+    results.results_compute(actor=None, year=world.year)
+    client.force_login(world.wc_reviewer)
+    review = started_review(world)
+    urls = [
+        reverse("review_round_detail", args=[world.round.pk]),
+        review.get_absolute_url(),
+        reverse("result_list", args=[2026]),
+        reverse("ledger_list"),
+        reverse("report_list"),
+    ]
+    small = [queries(client, url)[0] for url in urls]
+    add_branches(world, 5)
+    results.results_compute(actor=None, year=world.year)
+    large = [queries(client, url)[0] for url in urls]
+    assert small == large
+    _count, response = queries(client, reverse("result_list", args=[2026]))
+    assert len(response.context["results"]) >= 12
