@@ -7,11 +7,22 @@ import random
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from . import services
-from .models import MeetingRecord, Obligation, Opinion, Organisation, Post, Tier, User, Year
+from .models import (
+    Evidence,
+    MeetingRecord,
+    Obligation,
+    Opinion,
+    Organisation,
+    Post,
+    Tier,
+    User,
+    Year,
+)
 
 DEMO_PASSWORD = "Zerenlian@2026"  # noqa: S105 - demo accounts only, documented in the README
 
@@ -37,6 +48,7 @@ UNITS = [
 PEOPLE: list[tuple[str, str, list[tuple[str, str]], bool]] = [
     ("admin", "系统管理员", [], True),
     ("reviewer", "王建国", [("GW", Post.Kind.CADRE_FULL_TIME)], False),
+    ("reviewer2", "孙国华", [("GW", Post.Kind.COMMITTEE_MEMBER)], False),
     ("liaison", "陈立新", [("CZT", Post.Kind.LIAISON), ("JYT", Post.Kind.LIAISON)], False),
     ("unit_reviewer", "李红梅", [("CZT-JGDW", Post.Kind.DEPUTY_SECRETARY)], False),
     ("officer", "张伟", [("CZT-ZB1", Post.Kind.SECRETARY)], False),
@@ -200,6 +212,7 @@ def build_year(users: dict[str, User], today: datetime.date | None = None) -> Ye
         obligations, ["status", "completed_on", "is_late", "description", "version"], 500
     )
     MeetingRecord.objects.bulk_create(meetings, ignore_conflicts=True)
+    _attach_demo_evidence([o for o in obligations if o.status == Obligation.Status.DONE], rng)
     current = Obligation.objects.filter(
         year=year, period_start__lte=today, due_date__gte=today
     ).order_by("pk")
@@ -208,6 +221,29 @@ def build_year(users: dict[str, User], today: datetime.date | None = None) -> Ye
         status=Obligation.Status.IN_PROGRESS, description="正在组织实施。", version=2
     )
     return year
+
+
+DEMO_PDF = b"%PDF-1.4\n% demo evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _attach_demo_evidence(done: list[Obligation], rng: random.Random) -> None:
+    """One small record file per organisation, supporting most of its completed duties."""
+    by_org: dict[int, Evidence] = {}
+    links = []
+    through = Obligation.evidence.through
+    for obligation in done:
+        if rng.random() < 0.1:
+            continue  # a few completions without evidence, so the deduction shows
+        evidence = by_org.get(obligation.organisation_id)
+        if evidence is None:
+            evidence = services.evidence_upload(
+                actor=None,
+                organisation=obligation.organisation,
+                upload=SimpleUploadedFile("会议记录及签到表.pdf", DEMO_PDF),
+            )
+            by_org[obligation.organisation_id] = evidence
+        links.append(through(obligation_id=obligation.pk, evidence_id=evidence.pk))
+    through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
 
 
 def build_opinions(year: Year, users: dict[str, User]) -> None:
