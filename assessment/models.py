@@ -497,3 +497,44 @@ class AnnualResult(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("result_detail", args=[self.pk])
+
+
+class ExportJob(models.Model):
+    """A results workbook built in the background, with progress, for large scopes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    requested_by = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("申请人")
+    )
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="+", verbose_name=_("年度")
+    )
+    organisation_ids = models.JSONField(_("组织范围"), default=list)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
+    rows = models.PositiveIntegerField(_("明细行数"), default=0)
+    error = models.CharField(_("错误"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_lte_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} 导出 #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("export_job", args=[self.pk])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +20,7 @@ from responsibility.services import ConcurrentEditError, ServiceError, audit_rec
 
 from .models import (
     DutyReport,
+    ExportJob,
     Grade,
     GradeCap,
     ItemScore,
@@ -482,3 +484,42 @@ def comment_add(*, actor: User, report: DutyReport, text: str) -> ReviewComment:
         changes={"text": text},
     )
     return comment
+
+
+# --- exports -----------------------------------------------------------------------------------
+
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def export_job_start(*, actor: User, year: Year, organisation_ids: list[int]) -> ExportJob:
+    """Queue a results workbook; the task is sent after commit and a broker outage fails soft."""
+    job = ExportJob.objects.create(
+        requested_by=actor, year=year, organisation_ids=sorted(organisation_ids)
+    )
+    audit_record(
+        actor=actor,
+        action="export",
+        obj=job,
+        changes={
+            "what": "annual_results",
+            "year": year.year,
+            "organisations": len(organisation_ids),
+        },
+    )
+    transaction.on_commit(lambda: _enqueue_export(job.pk))
+    return job
+
+
+def _enqueue_export(job_id: int) -> None:
+    from .tasks import build_export
+
+    try:
+        build_export.delay(job_id)
+    except Exception:
+        # Redis down or hung: keep the page answering and say so on the job page.
+        logger.exception("could not queue export job %s", job_id)
+        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
+            status=ExportJob.Status.FAILED, error=_("任务队列暂不可用，请稍后重试。")
+        )

@@ -26,4 +26,7 @@ urlpatterns = [
     path("results/<int:year>/", views.result_list, name="result_list"),
     path("results/detail/<int:pk>/", views.result_detail, name="result_detail"),
     path("scheme/<int:year>/", views.scheme_edit, name="scheme_edit"),
+    path("results/<int:year>/export.xlsx", views.results_export, name="results_export"),
+    path("exports/<int:pk>/", views.export_job, name="export_job"),
+    path("exports/<int:pk>/download/", views.export_job_download, name="export_job_download"),
 ]

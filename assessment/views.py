@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -15,7 +19,7 @@ from responsibility import selectors as core
 from responsibility import services as core_services
 from responsibility.models import Organisation, Post, Tier, User, Year
 
-from . import results, selectors, services
+from . import exports, results, selectors, services
 from .forms import (
     CommentForm,
     LedgerForm,
@@ -28,7 +32,7 @@ from .forms import (
     SelfAssessForm,
     VoteForm,
 )
-from .models import DutyReport, LedgerEntry, ReviewRound
+from .models import DutyReport, ExportJob, LedgerEntry, ReviewRound
 
 CONFLICT = _("该记录已被他人修改。您填写的内容仍保留在下方，请核对后重新提交。")
 
@@ -572,3 +576,71 @@ def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
             messages.success(request, _("考核方案已保存。"))
             return redirect("scheme_edit", year=year)
     return render(request, "assessment/scheme_form.html", {"year": year_obj, "form": form})
+
+
+# --- Excel export --------------------------------------------------------------------------
+
+
+def _export_scope(user: User, year: Year) -> list[int]:
+    """Admins export everything; reviewers the organisations they review (others: 403)."""
+    user_scope = scope.scope_for(user)
+    if not (user_scope.is_admin or user_scope.is_reviewer):
+        scope.require_admin(user)
+    return list(
+        scope.organisations_for(user, "export")
+        .filter(results__year=year, results__is_current=True)
+        .values_list("pk", flat=True)
+    )
+
+
+@login_required
+def results_export(request: HttpRequest, year: int) -> HttpResponse:
+    """Small scopes download at once; large ones are built by a background task."""
+    year_obj = _year(year)
+    organisation_ids = _export_scope(request.user, year_obj)
+    if len(organisation_ids) > settings.EXPORT_SYNC_LIMIT:
+        job = services.export_job_start(
+            actor=request.user, year=year_obj, organisation_ids=organisation_ids
+        )
+        return redirect(job)
+    core_services.audit_record(
+        actor=request.user,
+        action="export",
+        obj=year_obj,
+        changes={"what": "annual_results", "organisations": len(organisation_ids)},
+    )
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
+    exports.write_workbook(Path(handle.name), year_obj, organisation_ids)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{year}年度机关党建考核结果.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _own_job(request: HttpRequest, pk: int) -> ExportJob:
+    job = ExportJob.objects.select_related("year").filter(pk=pk).first()
+    if job is None or job.requested_by_id != request.user.pk:
+        raise Http404
+    return job
+
+
+@login_required
+def export_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_job(request, pk)
+    template = "assessment/_export_progress.html" if request.htmx else "assessment/export_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = _own_job(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=f"{job.year.year}年度机关党建考核结果.xlsx",
+    )

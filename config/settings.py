@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "responsibility.audit.AccessDeniedAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "responsibility.context_processors.navigation",
+                "accountability.context_processors.inbox",
             ],
         },
     },
@@ -166,6 +168,8 @@ STORAGES = {
 }
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 10) * 1024 * 1024
+# Results exports covering more organisations than this run as a background task.
+EXPORT_SYNC_LIMIT = env_int("EXPORT_SYNC_LIMIT", 300)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -211,10 +215,29 @@ CELERY_REDIS_SOCKET_TIMEOUT = 1.0
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1.0
 REMINDER_HOUR = env_int("REMINDER_HOUR", 8)
 REMINDER_MINUTE = env_int("REMINDER_MINUTE", 30)
+# Accountability (accountability/queue.py, reminders.py):
+# - REMINDER_EVERY_SECONDS: fire the sweep every N seconds instead of daily (integration tests,
+#   demos); the sweep is idempotent per person and day, so extra runs send nothing twice.
+# - OUTBOX_FLUSH_SECONDS: how often queued emails whose enqueue failed are retried.
+# - BROKER_COOLDOWN_SECONDS: after a failed enqueue, pages skip the broker this long.
+# - REMINDER_EMAIL: send digests by email as well as to the inbox.
+# - SITE_URL: the address used in links inside emails.
+REMINDER_EVERY_SECONDS = env_int("REMINDER_EVERY_SECONDS", 0)
+OUTBOX_FLUSH_SECONDS = env_int("OUTBOX_FLUSH_SECONDS", 300)
+BROKER_COOLDOWN_SECONDS = env_int("BROKER_COOLDOWN_SECONDS", 30)
+REMINDER_EMAIL = env_bool("REMINDER_EMAIL", True)
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+CELERY_TASK_PUBLISH_RETRY = False  # a publish retry multiplies the time a page may wait
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "send-reminders": {
         "task": "accountability.tasks.send_reminders",
-        "schedule": crontab(hour=REMINDER_HOUR, minute=REMINDER_MINUTE),
+        "schedule": timedelta(seconds=REMINDER_EVERY_SECONDS)
+        if REMINDER_EVERY_SECONDS
+        else crontab(hour=REMINDER_HOUR, minute=REMINDER_MINUTE),
+    },
+    "flush-outbox": {
+        "task": "accountability.tasks.flush_outbox",
+        "schedule": timedelta(seconds=OUTBOX_FLUSH_SECONDS),
     },
 }
 

@@ -2,8 +2,15 @@
 
 import datetime
 
-from assessment import results, services
-from assessment.models import AnnualResult, DutyReport, LedgerEntry, OrganisationReview, ReviewRound
+from assessment import exports, results, services
+from assessment.models import (
+    AnnualResult,
+    DutyReport,
+    ExportJob,
+    LedgerEntry,
+    OrganisationReview,
+    ReviewRound,
+)
 from tests.factories import World
 from tests.permissions_support import (
     A_BRANCH_VIEWERS,
@@ -57,6 +64,14 @@ def published_result(world: World) -> AnnualResult:
     return AnnualResult.objects.get(organisation=world.branch_a, is_current=True)
 
 
+def export_job_of(world: World) -> ExportJob:
+    """A finished export requested by the admin: nobody else may see or download it."""
+    published_result(world)
+    job = ExportJob.objects.create(requested_by=world.admin, year=world.year)
+    exports.export_job_run(job.pk)
+    return job
+
+
 ROWS: list[Row] = [
     Row("round_list", REVIEWERS_ONLY),
     Row("review_round_detail", REVIEWERS_ONLY, lambda w: [review_round(w).pk]),
@@ -105,4 +120,7 @@ ROWS: list[Row] = [
     Row("result_list", ALL_IN, lambda w: [2026]),
     Row("result_detail", A_BRANCH_VIEWERS, lambda w: [published_result(w).pk]),
     Row("scheme_edit", ADMIN_ONLY, lambda w: [2026]),
+    Row("results_export", REVIEWERS_ONLY, lambda w: [published_result(w).year.year]),
+    Row("export_job", statuses(404, admin=200), lambda w: [export_job_of(w).pk]),
+    Row("export_job_download", statuses(404, admin=200), lambda w: [export_job_of(w).pk]),
 ]

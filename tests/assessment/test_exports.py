@@ -1,0 +1,112 @@
+"""The annual results workbook: what it holds, that it never carries formulas, how it is served."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessment import results, services
+from assessment.models import AnnualResult, ExportJob
+from tests.assessment.conftest import started_review
+from tests.factories import World
+
+
+def published(world: World) -> None:
+    review = started_review(world)
+    row = review.scores.select_related("item").get(item__ref="ZB-3-02")
+    services.review_scores_save(
+        actor=world.wc_reviewer,
+        review=review,
+        version=review.version,
+        scores=[services.ScoreInput(row.item_id, row.max_points - 1, '=HYPERLINK("x")')],
+    )
+    for action, actor in (
+        ("submit", world.wc_reviewer),
+        ("confirm", world.wc_reviewer2),
+        ("publish", world.wc_reviewer2),
+    ):
+        services.review_transition(actor=actor, review=review, action=action)
+    results.results_compute(actor=None, year=world.year)
+    results.results_publish(actor=None, year=world.year)
+
+
+def workbook(response):
+    content = b"".join(response.streaming_content)
+    return load_workbook(io.BytesIO(content))
+
+
+@pytest.mark.django_db
+def test_the_exported_workbook_holds_the_published_numbers(assessed_world: World, as_user) -> None:
+    world = assessed_world
+    published(world)
+    response = as_user(world.admin).get(reverse("results_export", args=[2026]))
+    assert response.status_code == 200
+    book = workbook(response)
+    assert book.sheetnames[:2] == ["汇总", "党组（党委）"]
+    assert {"事项明细", "加减分", "评议票"} <= set(book.sheetnames)
+    summary = book["汇总"]
+    assert summary.freeze_panes == "A2"
+    header = [c.value for c in summary[1]]
+    rows = {
+        r[1]: dict(zip(header, r, strict=True))
+        for r in summary.iter_rows(min_row=2, values_only=True)
+    }
+    result = AnnualResult.objects.get(organisation=world.branch_a, is_current=True)
+    exported = rows[world.branch_a.name]
+    assert exported["综合得分"] == pytest.approx(float(result.composite))
+    assert exported["过程监督"] == pytest.approx(float(result.process_score))
+    assert exported["等次"] == result.get_grade_display()
+    assert exported["二季度"] == pytest.approx(float(result.quarter_scores["2"]["review"]))
+    items = book["事项明细"]
+    reason_cells = [r[-1] for r in items.iter_rows(min_row=2, values_only=True) if r[-1]]
+    assert reason_cells == ['Q2：=HYPERLINK("x")']
+    formula_cells = [c for r in items.iter_rows(min_row=2) for c in r if c.data_type == "f"]
+    assert formula_cells == []
+
+
+@pytest.mark.django_db
+def test_a_reviewer_exports_only_their_scope(assessed_world: World, as_user) -> None:
+    world = assessed_world
+    published(world)
+    book = workbook(as_user(world.unit_a_reviewer).get(reverse("results_export", args=[2026])))
+    names = {r[1] for r in book["汇总"].iter_rows(min_row=2, values_only=True)}
+    assert names == {world.branch_a.name, world.branch_a2.name}
+    assert as_user(world.officer_a).get(reverse("results_export", args=[2026])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_large_export_runs_as_a_job_with_progress(
+    assessed_world: World, as_user, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.EXPORT_SYNC_LIMIT = 1
+    world = assessed_world
+    published(world)
+    client = as_user(world.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("results_export", args=[2026]))
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == job.get_absolute_url()
+    job.refresh_from_db()  # eager Celery ran it on commit
+    assert job.status == ExportJob.Status.DONE
+    assert job.progress == 100
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "下载 Excel" in page
+    download = client.get(reverse("export_job_download", args=[job.pk]))
+    assert "汇总" in workbook(download).sheetnames
+    assert as_user(world.wc_reviewer).get(job.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_command_writes_the_workbook(assessed_world: World, tmp_path) -> None:
+    from django.core.management import call_command
+
+    published(assessed_world)
+    path = tmp_path / "r.xlsx"
+    call_command("export_annual_results", "2026", str(path))
+    book = load_workbook(path, read_only=True)
+    assert (
+        len(list(book["汇总"].iter_rows(min_row=2)))
+        == AnnualResult.objects.filter(is_current=True).count()
+    )
