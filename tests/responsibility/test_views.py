@@ -43,13 +43,13 @@ def test_it_keeps_the_detail_query_count_flat(client, django_assert_num_queries)
     client.force_login(world.admin)
     url = reverse("organisation_detail", args=[world.organ_a.pk])
     client.get(url)
-    with django_assert_num_queries(7):
+    with CaptureQueriesContext(connection) as small:
         client.get(url)
     for number in range(10):
         extra = org(f"A-Z{number}", "branch", world.organ_a)
         make_post(UserFactory(), world.organ_a, Post.Kind.COMMITTEE_MEMBER)
         make_post(UserFactory(), extra, Post.Kind.MEMBER)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(len(small)):
         response = client.get(url)
     assert len(response.context["children"]) == 12
     assert len(response.context["current_posts"]) == 11
