@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import onboarding_views
-from .views import checklists, organisations
+from .views import checklist_excel, checklists, organisations
 
 urlpatterns = [
     path("", organisations.home, name="home"),
@@ -45,5 +45,25 @@ urlpatterns = [
         "onboarding/template.xlsx",
         onboarding_views.onboarding_template,
         name="onboarding_template",
+    ),
+    path(
+        "templates/<slug:tier_kind>/import/",
+        checklist_excel.template_import,
+        name="checklist_template_import",
+    ),
+    path(
+        "organisations/<int:pk>/checklist/<int:year>/import/",
+        checklist_excel.checklist_import,
+        name="checklist_import",
+    ),
+    path(
+        "organisations/<int:pk>/checklist/<int:year>/export.xlsx",
+        checklist_excel.checklist_export,
+        name="checklist_export",
+    ),
+    path(
+        "checklists/import-template.xlsx",
+        checklist_excel.import_template,
+        name="checklist_import_template",
     ),
 ]

@@ -118,6 +118,19 @@ ROWS: list[Row] = [
         lambda w: [2026, "close"],
         method="post",
     ),
+    # Excel import and export of checklists (2026 is started, so branch checklists are locked:
+    # reviewers still open the import page, which says so instead of offering the upload).
+    Row("checklist_template_import", ADMIN_ONLY, lambda w: ["branch"]),
+    Row("checklist_import", A_REVIEWERS, lambda w: [w.branch_a.pk, 2026], label="A"),
+    Row(
+        "checklist_import",
+        statuses(404, admin=200, wc_reviewer=200, officer_b=403),
+        lambda w: [w.branch_b.pk, 2026],
+        label="B",
+    ),
+    Row("checklist_export", A_BRANCH_VIEWERS, lambda w: [w.branch_a.pk, 2026], label="A"),
+    Row("checklist_export", B_BRANCH_VIEWERS, lambda w: [w.branch_b.pk, 2026], label="B"),
+    Row("checklist_import_template", ALL_IN),
 ]
 
 ROWS += [*assessment_rows.ROWS, *accountability_rows.ROWS]
