@@ -191,3 +191,39 @@ class SchemeForm(forms.ModelForm):
         if all(b is not None for b in bands) and not bands[0] >= bands[1] >= bands[2]:
             self.add_error("fairly_good_min", _("等次分数线须从高到低：好 ≥ 较好 ≥ 一般。"))
         return data
+
+
+class TrainingForm(forms.Form):
+    organiser = forms.ModelChoiceField(label=_("主办组织"), queryset=None)  # type: ignore[arg-type]
+    held_on = forms.DateField(label=_("培训日期"), widget=DateInput())
+    topic = forms.CharField(label=_("培训主题"), max_length=200)
+    hours = forms.DecimalField(
+        label=_("学时"), min_value=Decimal("0.5"), max_value=Decimal(200), decimal_places=1
+    )
+    is_party_knowledge = forms.BooleanField(label=_("党务知识培训"), required=False, initial=True)
+
+    def __init__(self, *args: Any, organisers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].queryset = organisers
+
+
+class AttendanceForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        label=_("参训人员"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = User.objects.filter(pk__in=[u.pk for u in candidates])
+        self.fields["people"].choices = [
+            (u.pk, f"{u.display_name}（{u.username}）") for u in candidates
+        ]
+
+
+class RotationForm(forms.Form):
+    moved_on = forms.DateField(label=_("交流日期"), widget=DateInput())
+    from_post = forms.CharField(label=_("原岗位"), max_length=200)
+    to_post = forms.CharField(label=_("新岗位"), max_length=200)
+    note = forms.CharField(label=_("备注"), max_length=500, required=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_cadres, views_dashboard
 
 urlpatterns = [
     path("rounds/", views.round_list, name="round_list"),
@@ -29,4 +29,11 @@ urlpatterns = [
     path("results/<int:year>/export.xlsx", views.results_export, name="results_export"),
     path("exports/<int:pk>/", views.export_job, name="export_job"),
     path("exports/<int:pk>/download/", views.export_job_download, name="export_job_download"),
+    path("dashboard/", views_dashboard.dashboard, name="assessment_dashboard"),
+    path("cadres/<int:year>/", views_dashboard.cadre_records, name="cadre_records"),
+    path("trainings/", views_cadres.training_list, name="training_list"),
+    path("trainings/<int:pk>/", views_cadres.training_detail, name="training_detail"),
+    path("trainings/<int:pk>/import/", views_cadres.training_import, name="training_import"),
+    path("people/<int:pk>/", views_cadres.person_record, name="person_record"),
+    path("cadres/young/<int:year>/", views_cadres.young_cadres, name="young_cadres"),
 ]

@@ -170,6 +170,8 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 10) * 1024 * 1024
 # Results exports covering more organisations than this run as a background task.
 EXPORT_SYNC_LIMIT = env_int("EXPORT_SYNC_LIMIT", 300)
+# Cadres younger than this count as young cadres (青年党员干部) in the training overview.
+YOUNG_CADRE_MAX_AGE = env_int("YOUNG_CADRE_MAX_AGE", 35)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -210,6 +212,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 1.0,
     "socket_connect_timeout": 1.0,
     "max_retries": 1,
+    # Retry a refused connection at once: kombu's default 2 s pause would hold the page.
+    "interval_start": 0,
 }
 CELERY_REDIS_SOCKET_TIMEOUT = 1.0
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1.0
@@ -219,14 +223,19 @@ REMINDER_MINUTE = env_int("REMINDER_MINUTE", 30)
 # - REMINDER_EVERY_SECONDS: fire the sweep every N seconds instead of daily (integration tests,
 #   demos); the sweep is idempotent per person and day, so extra runs send nothing twice.
 # - OUTBOX_FLUSH_SECONDS: how often queued emails whose enqueue failed are retried.
+# - BROKER_PUBLISH_TIMEOUT_MS: milliseconds a page's enqueue may wait on the broker (connect, send).
 # - BROKER_COOLDOWN_SECONDS: after a failed enqueue, pages skip the broker this long.
 # - REMINDER_EMAIL: send digests by email as well as to the inbox.
 # - SITE_URL: the address used in links inside emails.
+# - EMAIL_TIMEOUT: seconds an SMTP connection may block a sender (a hung mail server must not
+#   hold a worker, or a page when tasks run in-process).
 REMINDER_EVERY_SECONDS = env_int("REMINDER_EVERY_SECONDS", 0)
 OUTBOX_FLUSH_SECONDS = env_int("OUTBOX_FLUSH_SECONDS", 300)
+BROKER_PUBLISH_TIMEOUT = env_int("BROKER_PUBLISH_TIMEOUT_MS", 500) / 1000
 BROKER_COOLDOWN_SECONDS = env_int("BROKER_COOLDOWN_SECONDS", 30)
 REMINDER_EMAIL = env_bool("REMINDER_EMAIL", True)
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 CELERY_TASK_PUBLISH_RETRY = False  # a publish retry multiplies the time a page may wait
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "send-reminders": {

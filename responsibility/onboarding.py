@@ -48,6 +48,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import services
+from .excel import ALL_SPACE_RE as _ALL_SPACE_RE
+from .excel import RowError
+from .excel import cell_header as _header
+from .excel import cell_text as _text
+from .excel import read_upload as _read_bytes
 from .models import Organisation, Post, Tier, User
 
 ORG_SHEET = "组织"
@@ -144,31 +149,10 @@ PEOPLE_EXAMPLE = (
 )
 
 _PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{2,18}$")
-_EDGE_SPACE_RE = re.compile(r"^[\s\u200b\ufeff]+|[\s\u200b\ufeff]+$")
-_ALL_SPACE_RE = re.compile(r"[\s\u200b\ufeff]+")
-_HEADER_NOISE_RE = re.compile(r"[*＊]|[（(](必填|选填)[)）]")
 _DATE_RE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00)?)?$"
 )
 _COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-
-
-@dataclass(frozen=True)
-class RowError:
-    sheet: str
-    row: int | None  # as Excel shows it; None for problems with the file or a whole sheet
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return f"{self.sheet}：{self.message}"
-        return _("%(sheet)s 第%(row)s行「%(column)s」：%(message)s") % {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
 
 
 @dataclass
@@ -235,22 +219,6 @@ class ImportResult:
 
 
 # Reading cells ---------------------------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    """A cell as trimmed text; whole numbers lose their ".0" (1001.0 → "1001")."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
-        return value.date().isoformat()
-    return _EDGE_SPACE_RE.sub("", str(value))
-
-
-def _header(value: Any) -> str:
-    """Header cells compare without any spaces, asterisks or a (必填)/(选填) note."""
-    return _HEADER_NOISE_RE.sub("", _ALL_SPACE_RE.sub("", _text(value)))
 
 
 def _lookup_key(value: str) -> str:
@@ -331,14 +299,6 @@ def _post_kind_labels() -> list[str]:
 
 def _file_error(message: str) -> ImportPlan:
     return ImportPlan(errors=[RowError(FILE_SHEET, None, "", message)])
-
-
-def _read_bytes(uploaded: IO[bytes] | bytes) -> bytes:
-    if isinstance(uploaded, bytes):
-        return uploaded
-    if hasattr(uploaded, "seek"):
-        uploaded.seek(0)
-    return uploaded.read(settings.IMPORT_MAX_BYTES + 1)
 
 
 def _load_sheets(data: bytes) -> tuple[dict[str, list[tuple[Any, ...]]], set[str]]:

@@ -10,6 +10,7 @@ from assessment.models import (
     LedgerEntry,
     OrganisationReview,
     ReviewRound,
+    Training,
 )
 from tests.factories import World
 from tests.permissions_support import (
@@ -72,6 +73,13 @@ def export_job_of(world: World) -> ExportJob:
     return job
 
 
+def training_of(world: World) -> Training:
+    """A training the unit A organ committee held: its officers fill it in."""
+    return Training.objects.create(
+        organiser=world.organ_a, held_on=datetime.date(2026, 5, 8), topic="党务知识", hours=4
+    )
+
+
 ROWS: list[Row] = [
     Row("round_list", REVIEWERS_ONLY),
     Row("review_round_detail", REVIEWERS_ONLY, lambda w: [review_round(w).pk]),
@@ -123,4 +131,39 @@ ROWS: list[Row] = [
     Row("results_export", REVIEWERS_ONLY, lambda w: [published_result(w).year.year]),
     Row("export_job", statuses(404, admin=200), lambda w: [export_job_of(w).pk]),
     Row("export_job_download", statuses(404, admin=200), lambda w: [export_job_of(w).pk]),
+    # Dashboards and cadres' records: reviewers and admins, each seeing their own scope.
+    Row("assessment_dashboard", REVIEWERS_ONLY),
+    Row(
+        "assessment_dashboard",
+        REVIEWERS_ONLY,
+        # Publishes the year's results first; the URL itself takes no arguments.
+        lambda w: [published_result(w)][:0],
+        label="with results",
+    ),
+    Row("cadre_records", REVIEWERS_ONLY, lambda w: [2026]),
+    Row(
+        "cadre_records",
+        statuses(403, admin=404, wc_reviewer=404, unit_a_reviewer=404),
+        lambda w: [2031],
+        label="unknown year",
+    ),
+    Row("training_list", ALL_IN),
+    Row(
+        "training_detail",
+        statuses(404, admin=200, wc_reviewer=200, unit_a_reviewer=200, liaison=200),
+        lambda w: [training_of(w).pk],
+    ),
+    Row(
+        "training_import",
+        statuses(404, admin=200, unit_a_reviewer=200, wc_reviewer=403, liaison=403)
+        | {"anonymous": 302},
+        lambda w: [training_of(w).pk],
+        method="post",
+    ),
+    Row(
+        "person_record",
+        statuses(404, admin=200, wc_reviewer=200, unit_a_reviewer=200, officer_a=200),
+        lambda w: [w.officer_a.pk],
+    ),
+    Row("young_cadres", REVIEWERS_ONLY, lambda w: [2026]),
 ]

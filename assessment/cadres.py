@@ -1,0 +1,354 @@
+"""Party-affairs cadres (专兼职党务干部, domain.md §8): training, rotation, young cadres' hours.
+
+Reads and writes for this concern live together here because they are small; the views call
+these functions exactly as they call services and selectors.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from responsibility import scope
+from responsibility.excel import RowError, cell_header, cell_text, read_upload
+from responsibility.models import Organisation, Post, User
+from responsibility.selectors import current_post_filter
+from responsibility.services import ServiceError, audit_record
+
+from .models import AnnualResult, Rotation, Training, TrainingAttendance
+
+CADRE_KINDS = tuple(Post.OFFICER_KINDS)
+
+
+# --- writes ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def training_create(
+    *,
+    actor: User,
+    organiser: Organisation,
+    held_on: datetime.date,
+    topic: str,
+    hours: Decimal,
+    is_party_knowledge: bool = True,
+) -> Training:
+    training = Training.objects.create(
+        organiser=organiser,
+        held_on=held_on,
+        topic=topic,
+        hours=hours,
+        is_party_knowledge=is_party_knowledge,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="training.create",
+        obj=training,
+        organisation=organiser,
+        changes={"topic": topic, "held_on": held_on.isoformat(), "hours": str(hours)},
+    )
+    return training
+
+
+@transaction.atomic
+def training_attendance_add(
+    *, actor: User, training: Training, attendees: Iterable[tuple[User, Decimal | None]]
+) -> int:
+    """Record who attended (hours default to the session's); a person already listed is kept."""
+    rows = [
+        TrainingAttendance(training=training, person=person, hours=hours or training.hours)
+        for person, hours in attendees
+    ]
+    existing = set(training.attendance.values_list("person_id", flat=True))
+    new = [row for row in rows if row.person_id not in existing]
+    TrainingAttendance.objects.bulk_create(new)
+    if new:
+        audit_record(
+            actor=actor,
+            action="training.attendance",
+            obj=training,
+            organisation=training.organiser,
+            changes={"added": [row.person.username for row in new]},
+        )
+    return len(new)
+
+
+@transaction.atomic
+def rotation_add(
+    *,
+    actor: User,
+    person: User,
+    moved_on: datetime.date,
+    from_post: str,
+    to_post: str,
+    note: str = "",
+) -> Rotation:
+    if moved_on > timezone.localdate():
+        raise ServiceError(_("交流日期不能晚于今天。"))
+    rotation = Rotation.objects.create(
+        person=person,
+        moved_on=moved_on,
+        from_post=from_post,
+        to_post=to_post,
+        note=note,
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="rotation.add",
+        obj=rotation,
+        changes={"person": person.username, "from": from_post, "to": to_post},
+    )
+    return rotation
+
+
+# --- reads -------------------------------------------------------------------------------------
+
+
+def trainings(user: User) -> QuerySet[Training]:
+    return (
+        Training.objects.filter(organiser__in=scope.organisations_for(user))
+        .select_related("organiser", "created_by")
+        .annotate(attendees=Count("attendance"))
+    )
+
+
+def attendance_candidates(training: Training) -> list[User]:
+    """People with a current post in the organiser's subtree: who may attend its sessions."""
+    posts = (
+        Post.objects.filter(organisation__path__startswith=training.organiser.path)
+        .filter(current_post_filter())
+        .select_related("user")
+        .order_by("organisation__path", "user__username")
+    )
+    return list({p.user_id: p.user for p in posts}.values())
+
+
+def person_visible(viewer: User, person: User) -> bool:
+    """A person's cadre record is for themself, admins, and reviewers of one of their posts."""
+    if viewer.pk == person.pk or scope.scope_for(viewer).is_admin:
+        return True
+    return scope.organisations_for(viewer, "review").filter(posts__user=person).exists()
+
+
+@dataclass
+class Profile:
+    person: User
+    posts: list[Post]
+    attendance: list[TrainingAttendance]
+    rotations: list[Rotation]
+    hours_by_year: dict[int, Decimal]
+    results: list[AnnualResult]
+    full_time_since: datetime.date | None
+    part_time_since: datetime.date | None
+
+
+def profile(person: User) -> Profile:
+    posts = list(
+        Post.objects.filter(user=person)
+        .select_related("organisation__tier", "organisation__unit")
+        .order_by("-start_date")
+    )
+    attendance = list(
+        TrainingAttendance.objects.filter(person=person)
+        .select_related("training__organiser")
+        .order_by("-training__held_on")
+    )
+    hours: dict[int, Decimal] = defaultdict(Decimal)
+    for row in attendance:
+        hours[row.training.held_on.year] += row.hours
+    organisation_ids = {p.organisation_id for p in posts}
+    results = list(
+        AnnualResult.objects.filter(
+            organisation_id__in=organisation_ids, is_current=True, published_at__isnull=False
+        )
+        .select_related("organisation", "year")
+        .order_by("-year__year", "organisation__path")
+    )
+
+    def since(kind: str) -> datetime.date | None:
+        dates = [p.start_date for p in posts if p.kind == kind and p.is_current()]
+        return min(dates) if dates else None
+
+    return Profile(
+        person=person,
+        posts=posts,
+        attendance=attendance,
+        rotations=list(Rotation.objects.filter(person=person).select_related("recorded_by")),
+        hours_by_year=dict(sorted(hours.items(), reverse=True)),
+        results=results,
+        full_time_since=since(Post.Kind.CADRE_FULL_TIME),
+        part_time_since=since(Post.Kind.CADRE_PART_TIME),
+    )
+
+
+@dataclass
+class UnitYoungCadres:
+    unit: Organisation
+    people: int = 0
+    hours: Decimal = Decimal(0)
+    trained: int = 0
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def average(self) -> Decimal:
+        return (self.hours / self.people).quantize(Decimal("0.1")) if self.people else Decimal(0)
+
+
+def young_cadres(
+    user: User, year: int, today: datetime.date | None = None
+) -> list[UnitYoungCadres]:
+    """Young cadres (under the configured age) per unit and their party-knowledge hours."""
+    today = today or timezone.localdate()
+    limit = settings.YOUNG_CADRE_MAX_AGE
+    try:
+        born_after = today.replace(year=today.year - limit)
+    except ValueError:  # 29 February, and the earlier year has none
+        born_after = today.replace(year=today.year - limit, day=28)
+    visible = (
+        scope.organisations_for(user, "review")
+        if not scope.scope_for(user).is_admin
+        else (Organisation.objects.all())
+    )
+    posts = (
+        Post.objects.filter(
+            organisation__in=visible,
+            kind__in=CADRE_KINDS,
+            user__birth_date__gt=born_after,
+        )
+        .filter(current_post_filter())
+        .select_related("user", "organisation__unit")
+    )
+    units: dict[int, UnitYoungCadres] = {}
+    people: dict[int, int] = {}
+    for post in posts:
+        unit = post.organisation.unit
+        if unit is None or post.user_id in people:
+            continue
+        row = units.setdefault(unit.pk, UnitYoungCadres(unit=unit))
+        row.people += 1
+        row.names.append(post.user.display_name)
+        people[post.user_id] = unit.pk
+    hours = (
+        TrainingAttendance.objects.filter(
+            person_id__in=people,
+            training__held_on__year=year,
+            training__is_party_knowledge=True,
+        )
+        .values("person_id")
+        .annotate(total=Sum("hours"))
+    )
+    for entry in hours:
+        row = units[people[entry["person_id"]]]
+        row.hours += entry["total"]
+        row.trained += 1
+    return sorted(units.values(), key=lambda r: r.unit.path)
+
+
+def organisations_to_organise(user: User) -> QuerySet[Organisation]:
+    """Where the user may hold trainings: organisations they fill in for (admins: any)."""
+    if scope.scope_for(user).is_admin:
+        return Organisation.objects.filter(Q(tier__supervises_subtree=True) | Q(tier__kind="unit"))
+    return scope.organisations_for(user, "fill")
+
+
+# --- attendance from Excel -----------------------------------------------------------------------
+
+ATTENDANCE_SHEET = "参训人员"
+
+
+@dataclass
+class AttendancePlan:
+    rows: list[tuple[User, Decimal | None]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def attendance_from_excel(training: Training, uploaded: IO[bytes]) -> AttendancePlan:
+    """Read 用户名 / 学时 rows; every problem is named by row and column, nothing is written.
+
+    The first sheet is read in streaming mode; the header is its first row.
+    """
+    plan = AttendancePlan()
+    try:
+        workbook = load_workbook(io.BytesIO(read_upload(uploaded)), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of errors for a file that is not .xlsx
+        plan.errors.append(
+            RowError(
+                ATTENDANCE_SHEET, None, "", _("文件无法读取，请上传 .xlsx 格式的 Excel 文件。")
+            )
+        )
+        return plan
+    try:
+        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    header = [cell_header(value) for value in rows[0]] if rows else []
+    if "用户名" not in header:
+        plan.errors.append(
+            RowError(ATTENDANCE_SHEET, 1, "用户名", _("缺少必需的列「用户名」（表头应在第1行）。"))
+        )
+        return plan
+    name_at = header.index("用户名")
+    hours_at = header.index("学时") if "学时" in header else None
+    candidates = {u.username: u for u in attendance_candidates(training)}
+    seen: dict[str, int] = {}
+    for number, values in enumerate(rows[1:], start=2):
+        username = cell_text(values[name_at] if name_at < len(values) else None)
+        raw_hours = (
+            cell_text(values[hours_at]) if hours_at is not None and hours_at < len(values) else ""
+        )
+        if not username and not raw_hours:
+            continue
+        if not username:
+            plan.errors.append(RowError(ATTENDANCE_SHEET, number, "用户名", _("用户名不能为空。")))
+            continue
+        if username in seen:
+            plan.errors.append(
+                RowError(
+                    ATTENDANCE_SHEET,
+                    number,
+                    "用户名",
+                    _("与第%(row)d行重复。") % {"row": seen[username]},
+                )
+            )
+            continue
+        seen[username] = number
+        person = candidates.get(username)
+        if person is None:
+            plan.errors.append(
+                RowError(
+                    ATTENDANCE_SHEET,
+                    number,
+                    "用户名",
+                    _("找不到用户“%(name)s”，或其不在主办组织范围内。") % {"name": username},
+                )
+            )
+            continue
+        hours = None
+        if raw_hours:
+            try:
+                hours = Decimal(raw_hours)
+            except InvalidOperation:
+                hours = None
+            if hours is None or not Decimal(0) < hours <= 200:
+                plan.errors.append(
+                    RowError(ATTENDANCE_SHEET, number, "学时", _("学时应为 0 到 200 之间的数字。"))
+                )
+                continue
+        plan.rows.append((person, hours))
+    if not plan.rows and not plan.errors:
+        plan.errors.append(RowError(ATTENDANCE_SHEET, None, "", _("文件中没有参训人员。")))
+    return plan

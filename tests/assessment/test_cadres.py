@@ -1,0 +1,105 @@
+"""Party-affairs cadres: training attendance (browser and Excel), rotation, young cadres."""
+
+import datetime
+import io
+from decimal import Decimal as D
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from assessment import cadres
+from assessment.models import Rotation, Training, TrainingAttendance
+from tests.factories import World
+
+
+def training(world: World) -> Training:
+    return cadres.training_create(
+        actor=world.unit_a_reviewer,
+        organiser=world.organ_a,
+        held_on=datetime.date(2026, 5, 8),
+        topic="党务知识专题培训",
+        hours=D(4),
+    )
+
+
+def workbook(rows: list[tuple]) -> SimpleUploadedFile:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["用户名", "学时"])
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("参训.xlsx", buffer.getvalue())
+
+
+@pytest.mark.django_db
+def test_it_imports_attendance_and_refuses_a_file_with_one_bad_row(
+    active_world: World, as_user
+) -> None:
+    world = active_world
+    session = training(world)
+    client = as_user(world.unit_a_reviewer)
+    url = reverse("training_import", args=[session.pk])
+    bad = workbook([("officer_a", 4), ("member", None), ("nobody", 2)])
+    response = client.post(url, {"file": bad})
+    text = response.content.decode()
+    assert "第4行「用户名」" in text
+    assert TrainingAttendance.objects.count() == 0
+    good = workbook([("officer_a", 4), ("member", "2.5")])
+    assert client.post(url, {"file": good}).status_code == 302
+    hours = dict(TrainingAttendance.objects.values_list("person__username", "hours"))
+    assert hours == {"officer_a": D(4), "member": D("2.5")}
+
+
+@pytest.mark.django_db
+def test_it_names_duplicates_and_bad_hours(active_world: World) -> None:
+    session = training(active_world)
+    plan = cadres.attendance_from_excel(
+        session, workbook([("officer_a", 4), ("officer_a", 4), ("member", "-1")])
+    )
+    messages = [str(e) for e in plan.errors]
+    assert any("第3行「用户名」" in m and "重复" in m for m in messages)
+    assert any("第4行「学时」" in m for m in messages)
+
+
+@pytest.mark.django_db
+def test_it_refuses_garbage_bytes(active_world: World) -> None:
+    session = training(active_world)
+    plan = cadres.attendance_from_excel(session, SimpleUploadedFile("x.xlsx", b"not a workbook"))
+    assert plan.errors
+    assert "无法读取" in str(plan.errors[0])
+
+
+@pytest.mark.django_db
+def test_it_counts_young_cadres_hours_by_unit(active_world: World) -> None:
+    world = active_world
+    today = datetime.date(2026, 11, 25)
+    world.officer_a.birth_date = datetime.date(1995, 3, 1)  # 31: young
+    world.officer_a.save()
+    world.officer_b.birth_date = datetime.date(1980, 3, 1)  # 46: not young
+    world.officer_b.save()
+    session = training(world)
+    cadres.training_attendance_add(
+        actor=world.unit_a_reviewer, training=session, attendees=[(world.officer_a, None)]
+    )
+    rows = cadres.young_cadres(world.admin, 2026, today=today)
+    assert [(r.unit.code, r.people, r.hours) for r in rows] == [("A", 1, D(4))]
+    assert cadres.young_cadres(world.unit_a_reviewer, 2026, today=today)[0].people == 1
+
+
+@pytest.mark.django_db
+def test_a_reviewer_records_a_rotation_on_the_cadre_record(active_world: World, as_user) -> None:
+    world = active_world
+    url = reverse("person_record", args=[world.officer_a.pk])
+    response = as_user(world.unit_a_reviewer).post(
+        url,
+        {"moved_on": "2026-03-01", "from_post": "预算处科员", "to_post": "机关党委专职党务干部"},
+    )
+    assert response.status_code == 302
+    assert Rotation.objects.get().to_post == "机关党委专职党务干部"
+    page = as_user(world.officer_a).get(url).content.decode()
+    assert "机关党委专职党务干部" in page
+    assert as_user(world.officer_a).post(url, {}).status_code == 403
