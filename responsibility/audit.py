@@ -114,7 +114,9 @@ def _on_login_failed(
     details: dict[str, Any] = {"username": username}
     if request is not None and getattr(request, "axes_locked_out", False):
         details["locked_out"] = True
-    record(request, "auth.login_failed", object_type=USER_TYPE, object_repr=username, details=details)
+    record(
+        request, "auth.login_failed", object_type=USER_TYPE, object_repr=username, details=details
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="zerenlian_audit_logout")

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -93,8 +94,13 @@ class ObligationFillForm(forms.Form):
     )
     held_on = forms.DateField(label=_("会议日期"), required=False, widget=DateInput())
     topic = forms.CharField(label=_("会议议题"), required=False, max_length=200)
-    expected_count = forms.IntegerField(label=_("应到人数"), required=False, min_value=1)
-    attended_count = forms.IntegerField(label=_("实到人数"), required=False, min_value=0)
+    # Bounded so that no number a form accepts overflows the database column.
+    expected_count = forms.IntegerField(
+        label=_("应到人数"), required=False, min_value=1, max_value=100_000
+    )
+    attended_count = forms.IntegerField(
+        label=_("实到人数"), required=False, min_value=0, max_value=100_000
+    )
     minutes = forms.CharField(
         label=_("会议纪要"),
         required=False,
@@ -215,10 +221,17 @@ class ChecklistItemForm(forms.ModelForm):
             "standard": forms.Textarea(attrs={"rows": 2}),
         }
 
+    # The Excel import's bounds (checklist_excel.layout), on every database: SQLite checks none.
+    WHOLE_NUMBER_BOUNDS = {"required_count": (1, 32767), "due_days": (0, 32767)}
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and "version" not in self.initial:
             self.initial["version"] = self.instance.version
+        for name, (low, high) in self.WHOLE_NUMBER_BOUNDS.items():
+            field = self.fields[name]
+            field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+            field.widget.attrs.update({"min": low, "max": high})
 
     def validate_unique(self) -> None:
         """Uniqueness of the reference number is checked by the service, with the checklist."""

@@ -222,7 +222,7 @@ class TestFill:
         assert filled.status == "done"
         assert filled.is_late
         entry = AuditEntry.objects.get(action="obligation.reopen")
-        assert entry.changes["reason"] == "会议记录补录"
+        assert entry.changes["reason"] == [None, "会议记录补录"]
 
     @time_machine.travel(JUNE, tick=False)
     def test_it_requires_a_reason_for_not_applicable(self, active_world: World) -> None:
