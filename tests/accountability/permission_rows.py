@@ -1,5 +1,149 @@
 """Permission-matrix rows for this app's URLs (collected by tests/test_permissions.py)."""
 
-from tests.permissions_support import Row
+from collections.abc import Callable
+from typing import Any
 
-ROWS: list[Row] = []
+from accountability.models import Rectification
+from tests.accountability.support import (
+    case_of,
+    comment_of,
+    deduction_of,
+    finding_of,
+    notification_of,
+    overdue_obligation_of,
+    rectification_of,
+)
+from tests.permissions_support import (
+    A_BRANCH_VIEWERS,
+    A_REVIEWERS,
+    ALL_IN,
+    Row,
+    statuses,
+)
+
+# Reviewers of branch A may act (302 after a POST); everyone else in scope is refused.
+A_REVIEWERS_POST = A_REVIEWERS | {"admin": 302, "wc_reviewer": 302, "unit_a_reviewer": 302}
+# Who may record findings: reviewers below their tier and liaison officers.
+SUPERVISORS = statuses(403, admin=200, wc_reviewer=200, unit_a_reviewer=200, liaison=200)
+# Branch A's officer (and admins) do the rectification work.
+A_WORKERS_POST = statuses(403, officer_b=404, admin=302, officer_a=302)
+# The accountability register exists only for admins and working-committee reviewers here.
+REGISTER = statuses(404, admin=200, wc_reviewer=200)
+
+
+class WorldData(dict):
+    """Request data that names objects of the persona's world. The matrix calls `args(world)`
+    before sending `data`, so `args` is where the objects are made and their ids filled in."""
+
+    def __init__(self, build: Callable[[Any], dict[str, Any]], **fixed: str) -> None:
+        super().__init__(fixed)
+        self.build = build
+
+    def args(self, world: Any) -> list[Any]:
+        self.update({key: str(value) for key, value in self.build(world).items()})
+        return []
+
+
+def row(name: str, expected: dict[str, int], data: WorldData, **kwargs: Any) -> Row:
+    return Row(name, expected, data.args, data=data, **kwargs)
+
+
+ROWS: list[Row] = [
+    Row("finding_list", ALL_IN),
+    Row("finding_create", SUPERVISORS),
+    row(
+        "finding_create",
+        statuses(403, admin=302, wc_reviewer=302, unit_a_reviewer=302, liaison=302),
+        WorldData(
+            lambda w: {"organisation": w.branch_a.pk},
+            found_on="2026-03-01",
+            severity="minor",
+            problem="记录不全",
+        ),
+        method="post",
+        label="post",
+    ),
+    Row("finding_detail", A_BRANCH_VIEWERS, lambda w: [finding_of(w).pk]),
+    Row("rectification_list", ALL_IN),
+    Row("rectification_export", ALL_IN),
+    row(
+        "rectification_from_source",
+        A_REVIEWERS | {"liaison": 200},
+        WorldData(lambda w: {"source_id": finding_of(w).pk}, source_type="finding"),
+        label="finding",
+    ),
+    Row(
+        "rectification_from_source",
+        statuses(403, admin=200, wc_reviewer=200, unit_a_reviewer=200),
+        data={"source_type": "manual"},
+        label="manual",
+    ),
+    row(
+        "rectification_from_source",
+        A_REVIEWERS,
+        WorldData(
+            lambda w: {"source_id": overdue_obligation_of(w.branch_a).pk}, source_type="obligation"
+        ),
+        label="obligation",
+    ),
+    row(
+        "rectification_from_source",
+        A_REVIEWERS,
+        WorldData(lambda w: {"source_id": comment_of(w).pk}, source_type="review_comment"),
+        label="review_comment",
+    ),
+    row(
+        "rectification_from_source",
+        A_REVIEWERS,
+        WorldData(lambda w: {"source_id": deduction_of(w).pk}, source_type="item_score"),
+        label="item_score",
+    ),
+    row(
+        "rectification_from_source",
+        A_REVIEWERS_POST | {"liaison": 302},
+        WorldData(
+            lambda w: {"source_id": finding_of(w).pk},
+            source_type="finding",
+            problem="整改会议记录",
+            deadline="2099-12-31",
+        ),
+        method="post",
+        label="finding post",
+    ),
+    Row("rectification_detail", A_BRANCH_VIEWERS, lambda w: [rectification_of(w).pk]),
+    Row("rectification_edit", A_REVIEWERS, lambda w: [rectification_of(w).pk]),
+    Row(
+        "rectification_progress",
+        A_WORKERS_POST,
+        lambda w: [rectification_of(w).pk],
+        method="post",
+        data={"version": "1", "text": "已召开支委会补课"},
+    ),
+    Row(
+        "rectification_submit",
+        A_WORKERS_POST,
+        lambda w: [rectification_of(w, state=Rectification.State.IN_PROGRESS).pk],
+        method="post",
+        data={"version": "2"},
+    ),
+    Row(
+        "rectification_verify",
+        A_REVIEWERS_POST,
+        lambda w: [rectification_of(w, state=Rectification.State.SUBMITTED).pk],
+        method="post",
+        data={"version": "3", "decision": "close", "note": ""},
+    ),
+    Row("supervision_record", A_BRANCH_VIEWERS, lambda w: [w.branch_a.pk]),
+    Row("notification_list", ALL_IN),
+    Row(
+        "notification_open",
+        statuses(404, officer_a=200),
+        lambda w: [notification_of(w.officer_a).pk],
+    ),
+    Row("notification_read_all", statuses(302), method="post"),
+    Row("case_list", REGISTER),
+    Row("case_create", REGISTER),
+    Row("case_detail", REGISTER, lambda w: [case_of(w).pk]),
+    Row("case_edit", REGISTER, lambda w: [case_of(w).pk]),
+    Row("case_document", REGISTER, lambda w: [case_of(w, document=True).pk]),
+]

@@ -1,0 +1,19 @@
+"""Navigation for supervision: the inbox badge (one cheap indexed count, evaluated only when the
+navigation renders) and whether the accountability register exists for this person."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from . import selectors
+
+
+def inbox(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_unread": SimpleLazyObject(lambda: selectors.unread_count(user)),
+        "nav_case_register": selectors.case_scope(user).entitled,
+    }

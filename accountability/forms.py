@@ -1,0 +1,298 @@
+"""Forms: shape and messages next to the field; the rules live in services."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from responsibility.forms import DateInput, MultipleFileField
+from responsibility.models import Organisation, Post, User, Year
+from responsibility.services import EvidenceRejected, evidence_check
+
+from .models import AccountabilityCase, Finding, Rectification
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        unit = getattr(obj, "unit", None)
+        if unit is not None and unit.pk != obj.pk:
+            return f"{obj.name}（{unit.name}）"
+        return obj.name
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name}（{obj.username}）"
+
+
+class FindingForm(forms.Form):
+    organisation = OrganisationChoiceField(
+        label=_("被督查组织"), queryset=Organisation.objects.none()
+    )
+    found_on = forms.DateField(label=_("督查日期"), widget=DateInput())
+    severity = forms.ChoiceField(
+        label=_("严重程度"), choices=Finding.Severity.choices, initial=Finding.Severity.MINOR
+    )
+    problem = forms.CharField(
+        label=_("发现问题"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    files = MultipleFileField(
+        label=_("佐证材料"), required=False, help_text=_("PDF、图片或 Office 文档，可多选。")
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"found_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+    def clean_found_on(self) -> datetime.date:
+        found_on: datetime.date = self.cleaned_data["found_on"]
+        if found_on > timezone.localdate():
+            raise forms.ValidationError(_("督查日期不能晚于今天。"))
+        return found_on
+
+
+class RectificationForm(forms.Form):
+    """Assign a rectification. The organisation is fixed by the source unless it is manual."""
+
+    organisation = OrganisationChoiceField(
+        label=_("责任组织"), queryset=Organisation.objects.none()
+    )
+    problem = forms.CharField(
+        label=_("问题"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    measures = forms.CharField(
+        label=_("整改措施"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("可留空，由责任组织在填报进展时补充。"),
+    )
+    deadline = forms.DateField(label=_("整改期限"), widget=DateInput())
+    responsible_person = PersonChoiceField(
+        label=_("责任人"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: QuerySet[Organisation] | None,
+        people: QuerySet[User],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if organisations is None:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = organisations
+        self.fields["responsible_person"].queryset = people
+
+    def clean_deadline(self) -> datetime.date:
+        deadline: datetime.date = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("整改期限不能早于今天。"))
+        return deadline
+
+
+class RectificationEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    problem = forms.CharField(
+        label=_("问题"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    measures = forms.CharField(
+        label=_("整改措施"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    deadline = forms.DateField(label=_("整改期限"), widget=DateInput())
+    responsible_person = PersonChoiceField(
+        label=_("责任人"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(
+        self, *args: Any, rectification: Rectification, people: QuerySet[User], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": rectification.version,
+                "problem": rectification.problem,
+                "measures": rectification.measures,
+                "deadline": rectification.deadline,
+                "responsible_person": rectification.responsible_person_id,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_person"].queryset = people
+
+
+class ProgressForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("整改进展"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    measures = forms.CharField(
+        label=_("整改措施"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("留空则保持原有措施。"),
+    )
+    files = MultipleFileField(
+        label=_("佐证材料"), required=False, help_text=_("PDF、图片或 Office 文档，可多选。")
+    )
+
+    def __init__(self, *args: Any, rectification: Rectification, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"version": rectification.version})
+        super().__init__(*args, **kwargs)
+
+
+class SubmitForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class VerifyForm(forms.Form):
+    DECISIONS = [("close", _("通过复查，予以销号")), ("return", _("退回继续整改"))]
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label=_("复查结论"), choices=DECISIONS, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("复查意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("退回时必须说明原因。"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "return" and not data.get("note", "").strip():
+            self.add_error("note", _("退回整改必须说明原因。"))
+        return data
+
+
+class LedgerFilterForm(forms.Form):
+    unit = forms.TypedChoiceField(label=_("单位"), required=False, coerce=int, empty_value=None)
+    state = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[
+            ("", _("全部状态")),
+            *Rectification.State.choices,
+            (Rectification.OVERDUE, _("逾期")),
+        ],
+    )
+    source = forms.ChoiceField(
+        label=_("来源"),
+        required=False,
+        choices=[("", _("全部来源")), *Rectification.SourceType.choices],
+    )
+    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
+
+    def __init__(
+        self, *args: Any, units: list[Organisation], years: QuerySet[Year], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("全部单位"))] + [(u.pk, u.name) for u in units]
+        self.fields["year"].choices = [("", _("全部年度"))] + [(y.year, f"{y.year}") for y in years]
+
+
+class CaseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    year = forms.ModelChoiceField(label=_("年度"), queryset=Year.objects.all(), empty_label=None)
+    target_type = forms.ChoiceField(
+        label=_("问责对象"),
+        choices=AccountabilityCase.TargetType.choices,
+        widget=forms.RadioSelect,
+    )
+    organisation = OrganisationChoiceField(
+        label=_("党组织"),
+        queryset=Organisation.objects.none(),
+        help_text=_("问责个人时，选择其所在党组织。"),
+    )
+    person = PersonChoiceField(label=_("被问责人"), queryset=User.objects.none(), required=False)
+    form = forms.ChoiceField(
+        label=_("问责方式"),
+        choices=AccountabilityCase.Form.choices,
+        help_text=_(
+            "党组织：检查、通报、改组；党员领导干部：通报、诫勉、组织调整或组织处理、纪律处分。"
+        ),
+    )
+    reason = forms.CharField(
+        label=_("问责事由"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decided_on = forms.DateField(label=_("决定日期"), widget=DateInput())
+    document = forms.FileField(
+        label=_("问责决定书"), required=False, help_text=_("PDF 或 Office 文档。")
+    )
+    findings = forms.ModelMultipleChoiceField(
+        label=_("相关督查发现"),
+        queryset=Finding.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    rectifications = forms.ModelMultipleChoiceField(
+        label=_("相关整改"),
+        queryset=Rectification.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: QuerySet[Organisation],
+        people: QuerySet[User],
+        findings: QuerySet[Finding],
+        rectifications: QuerySet[Rectification],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["person"].queryset = people
+        self.fields["findings"].queryset = findings
+        self.fields["rectifications"].queryset = rectifications
+        self.fields["findings"].label_from_instance = lambda f: f"{f.organisation.name}：{f}"
+        self.fields["rectifications"].label_from_instance = lambda r: str(r)
+
+    def clean_document(self) -> Any:
+        upload = self.cleaned_data.get("document")
+        if upload:
+            try:
+                evidence_check(upload)
+            except EvidenceRejected as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        target, form = data.get("target_type"), data.get("form")
+        if target and form and form not in AccountabilityCase.FORMS_FOR[target]:
+            self.add_error("form", _("该问责方式不适用于所选问责对象。"))
+        if target == AccountabilityCase.TargetType.PERSON and not data.get("person"):
+            self.add_error("person", _("问责个人时请选择被问责人。"))
+        decided_on = data.get("decided_on")
+        if decided_on and decided_on > timezone.localdate():
+            self.add_error("decided_on", _("决定日期不能晚于今天。"))
+        organisation = data.get("organisation")
+        person = data.get("person")
+        if (
+            organisation
+            and person
+            and target == AccountabilityCase.TargetType.PERSON
+            and not Post.objects.filter(user=person, organisation=organisation).exists()
+        ):
+            self.add_error("person", _("被问责人须在所选党组织任职（含曾任职）。"))
+        for name in ("findings", "rectifications"):
+            linked = data.get(name) or []
+            if organisation and any(
+                not obj.organisation.path.startswith(organisation.path) for obj in linked
+            ):
+                self.add_error(name, _("只能关联该党组织及其下级组织的督查发现和整改。"))
+        return data

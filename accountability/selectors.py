@@ -1,0 +1,364 @@
+"""Reads for supervision and accountability. Each page's query count is decided here."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from responsibility import scope
+from responsibility.models import AuditEntry, Organisation, Post, Tier, User
+from responsibility.selectors import current_post_filter
+
+from .models import (
+    AccountabilityCase,
+    DigestItem,
+    Finding,
+    Notification,
+    Rectification,
+    RectificationProgress,
+)
+
+PAGE_SIZE = 50
+
+# --- findings ----------------------------------------------------------------------------------
+
+
+def finding_queryset() -> QuerySet[Finding]:
+    return Finding.objects.select_related("organisation__tier", "organisation__unit", "recorded_by")
+
+
+def findings(user: User) -> QuerySet[Finding]:
+    """Findings about organisations the person may view, newest first."""
+    return finding_queryset().filter(organisation__in=scope.organisations_for(user))
+
+
+def finding_rectifications(finding: Finding) -> list[Rectification]:
+    return list(
+        Rectification.objects.filter(
+            source_type=Rectification.SourceType.FINDING, source_id=finding.pk
+        )
+    )
+
+
+# --- rectifications ----------------------------------------------------------------------------
+
+
+def rectification_queryset() -> QuerySet[Rectification]:
+    return Rectification.objects.select_related(
+        "organisation__tier", "organisation__unit", "responsible_person", "year"
+    )
+
+
+@dataclass
+class UnitCount:
+    unit_id: int | None
+    name: str
+    total: int = 0
+    pending: int = 0
+    in_progress: int = 0
+    submitted: int = 0
+    closed: int = 0
+    overdue: int = 0
+
+
+COUNT_KEYS = ("total", "pending", "in_progress", "submitted", "closed", "overdue")
+
+
+@dataclass
+class Ledger:
+    page: Page
+    counts: list[UnitCount] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LedgerFilters:
+    unit: int | None = None
+    state: str = ""
+    source: str = ""
+    year: int | None = None
+
+    @property
+    def as_query(self) -> dict[str, str]:
+        values = {
+            "unit": str(self.unit or ""),
+            "state": self.state,
+            "source": self.source,
+            "year": str(self.year or ""),
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+def ledger_rows(
+    user: User, filters: LedgerFilters, *, today: datetime.date | None = None
+) -> QuerySet[Rectification]:
+    """The rectifications in the person's view scope that match the ledger's filters."""
+    today = today or timezone.localdate()
+    rows = rectification_queryset().filter(organisation__in=scope.organisations_for(user))
+    if filters.unit:
+        rows = rows.filter(organisation__unit_id=filters.unit)
+    if filters.state == Rectification.OVERDUE:
+        rows = rows.filter(Rectification.overdue_filter(today))
+    elif filters.state:
+        rows = rows.filter(state=filters.state)
+    if filters.source:
+        rows = rows.filter(source_type=filters.source)
+    if filters.year:
+        rows = rows.filter(year__year=filters.year)
+    return rows.order_by("state", "deadline", "pk")
+
+
+def ledger(
+    user: User, filters: LedgerFilters, *, page: int | str = 1, today: datetime.date | None = None
+) -> Ledger:
+    """Counts per unit and one page of rows: 3 queries at any size."""
+    today = today or timezone.localdate()
+    rows = ledger_rows(user, filters, today=today)
+    # Counts show every state of every unit, whatever state or unit the list is filtered to.
+    overview = ledger_rows(user, replace(filters, state="", unit=None), today=today)
+    per_unit = (
+        overview.order_by()
+        .values("organisation__unit_id", "organisation__unit__name")
+        .annotate(
+            total=Count("pk"),
+            pending=Count("pk", filter=Q(state=Rectification.State.PENDING)),
+            in_progress=Count("pk", filter=Q(state=Rectification.State.IN_PROGRESS)),
+            submitted=Count("pk", filter=Q(state=Rectification.State.SUBMITTED)),
+            closed=Count("pk", filter=Q(state=Rectification.State.CLOSED)),
+            overdue=Count("pk", filter=Rectification.overdue_filter(today)),
+        )
+        .order_by("organisation__unit__sort_order", "organisation__unit__path")
+    )
+    counts = [
+        UnitCount(
+            unit_id=entry["organisation__unit_id"],
+            name=entry["organisation__unit__name"] or "",
+            **{key: entry[key] for key in COUNT_KEYS},
+        )
+        for entry in per_unit
+    ]
+    paginator = Paginator(rows, PAGE_SIZE)
+    return Ledger(page=paginator.get_page(page), counts=counts)
+
+
+def ledger_units(user: User) -> list[Organisation]:
+    """The units a person may filter the ledger by."""
+    return list(
+        scope.organisations_for(user)
+        .filter(tier__kind=Tier.Kind.UNIT)
+        .order_by("sort_order", "path")
+    )
+
+
+def rectification_progress(rectification: Rectification) -> list[RectificationProgress]:
+    return list(
+        rectification.progress.select_related("created_by").prefetch_related(
+            Prefetch("evidence", to_attr="files")
+        )
+    )
+
+
+def history(obj: Rectification | Finding | AccountabilityCase) -> list[AuditEntry]:
+    return list(
+        AuditEntry.objects.filter(
+            object_type=obj._meta.label_lower, object_id=str(obj.pk)
+        ).select_related("actor")
+    )
+
+
+def responsible_candidates(organisations: Iterable[int] | QuerySet[Organisation]) -> QuerySet[User]:
+    """People with a current post in the organisations: who can be made responsible."""
+    ids = organisations if isinstance(organisations, QuerySet) else list(organisations)
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Post.objects.filter(current_post_filter())
+        .filter(organisation__in=ids)
+        .values("user_id"),
+    ).order_by("full_name", "username")
+
+
+def holds_post(user: User, organisation: Organisation) -> bool:
+    return (
+        Post.objects.filter(current_post_filter())
+        .filter(user=user, organisation=organisation)
+        .exists()
+    )
+
+
+# --- who gets told -----------------------------------------------------------------------------
+
+
+def officers_of(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
+    """Current officers of each organisation, active accounts only: one query."""
+    by_org: dict[int, list[User]] = defaultdict(list)
+    posts = (
+        Post.objects.filter(current_post_filter())
+        .filter(
+            kind__in=Post.OFFICER_KINDS,
+            organisation_id__in=list(organisation_ids),
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("organisation_id", "kind", "pk")
+    )
+    for post in posts:
+        if all(user.pk != post.user_id for user in by_org[post.organisation_id]):
+            by_org[post.organisation_id].append(post.user)
+    return by_org
+
+
+def supervising_map(organisations: Iterable[tuple[int, str]]) -> dict[int, int]:
+    """{organisation id: its nearest ancestor whose tier supervises the subtree}: one query.
+
+    The supervising organisations (the 工委 and each unit's 机关党委) are few, so they are all
+    loaded and every path is walked in memory.
+    """
+    supervising = set(
+        Organisation.objects.filter(tier__supervises_subtree=True, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    result: dict[int, int] = {}
+    for pk, path in organisations:
+        ancestors = [int(part) for part in path.strip("/").split("/") if part][:-1]
+        for ancestor in reversed(ancestors):
+            if ancestor in supervising:
+                result[pk] = ancestor
+                break
+    return result
+
+
+def reviewers_of(organisation: Organisation) -> list[User]:
+    """The officers of the organisation that verifies this one's work (2 queries)."""
+    supervisor = supervising_map([(organisation.pk, organisation.path)]).get(organisation.pk)
+    if supervisor is None:
+        return []
+    return officers_of([supervisor]).get(supervisor, [])
+
+
+# --- accountability register -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseScope:
+    """Who may see the register: admins, working-committee reviewers for the committee's subtree,
+    and 机关纪委 staff for their own unit. Everyone else does not know it exists (404)."""
+
+    is_admin: bool = False
+    committee_paths: tuple[str, ...] = ()
+    discipline_unit_ids: frozenset[int] = frozenset()
+
+    @property
+    def entitled(self) -> bool:
+        return self.is_admin or bool(self.committee_paths or self.discipline_unit_ids)
+
+    def organisation_filter(self, prefix: str = "") -> Q:
+        if self.is_admin:
+            return Q()
+        condition = Q(**{f"{prefix}pk__in": []})
+        for path in self.committee_paths:
+            condition |= Q(**{f"{prefix}path__startswith": path})
+        if self.discipline_unit_ids:
+            condition |= Q(**{f"{prefix}unit_id__in": self.discipline_unit_ids})
+        return condition
+
+    def covers(self, organisation: Organisation) -> bool:
+        if self.is_admin:
+            return True
+        return organisation.unit_id in self.discipline_unit_ids or any(
+            organisation.path.startswith(path) for path in self.committee_paths
+        )
+
+
+def case_scope(user: User) -> CaseScope:
+    """Built from the cached scope: no query of its own."""
+    user_scope = scope.scope_for(user)
+    officer_posts = [p for p in user_scope.posts if p.is_officer]
+    return CaseScope(
+        is_admin=user_scope.is_admin,
+        committee_paths=tuple(
+            p.organisation.path
+            for p in officer_posts
+            if p.organisation.tier.kind == Tier.Kind.COMMITTEE
+        ),
+        discipline_unit_ids=frozenset(
+            p.organisation.unit_id
+            for p in officer_posts
+            if p.organisation.tier.kind == Tier.Kind.DISCIPLINE_COMMITTEE
+            and p.organisation.unit_id is not None
+        ),
+    )
+
+
+def case_require(user: User) -> CaseScope:
+    """The register does not exist for people who are not entitled to it."""
+    entitled = case_scope(user)
+    if not entitled.entitled:
+        raise Http404
+    return entitled
+
+
+def case_queryset() -> QuerySet[AccountabilityCase]:
+    return AccountabilityCase.objects.select_related(
+        "organisation__tier", "organisation__unit", "person", "year", "created_by"
+    )
+
+
+def cases_for(user: User) -> QuerySet[AccountabilityCase]:
+    entitled = case_require(user)
+    return case_queryset().filter(entitled.organisation_filter("organisation__"))
+
+
+def case_get(user: User, pk: int) -> AccountabilityCase:
+    """One case for an entitled person; 404 for everyone else and outside their part."""
+    case = cases_for(user).filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def case_organisations(user: User) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(case_require(user).organisation_filter()).select_related(
+        "tier"
+    )
+
+
+def case_links(case: AccountabilityCase) -> tuple[list[Finding], list[Rectification]]:
+    return (
+        list(case.findings.select_related("organisation")),
+        list(case.rectifications.select_related("organisation")),
+    )
+
+
+# --- inbox -------------------------------------------------------------------------------------
+
+
+def inbox(user: User) -> QuerySet[Notification]:
+    """A person's own messages: nobody else's are reachable."""
+    return Notification.objects.filter(recipient_id=user.pk)
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def inbox_page(user: User, page: int | str = 1) -> Page:
+    return Paginator(inbox(user).order_by("-created_at", "-pk"), PAGE_SIZE).get_page(page)
+
+
+# --- supervision record (督促留痕) -------------------------------------------------------------
+
+
+def supervision_record(organisation: Organisation, page: int | str = 1) -> Page:
+    items = (
+        DigestItem.objects.filter(organisation=organisation)
+        .select_related("digest__recipient")
+        .order_by("-digest__date", "-digest_id", "pk")
+    )
+    return Paginator(items, PAGE_SIZE).get_page(page)

@@ -1,0 +1,51 @@
+"""Writes for supervision and accountability, one module per concern, re-exported here.
+
+Each service records who did what in the same transaction; email leaves through the database
+outbox and is enqueued only after the transaction commits.
+"""
+
+from responsibility.services import ConcurrentEditError, ServiceError
+
+from .cases import CaseInput, case_create, case_update
+from .notifications import (
+    Delivery,
+    absolute,
+    deliver_after_commit,
+    notification_read,
+    notifications_read_all,
+    notify,
+    outbox_add,
+    outbox_deliver,
+)
+from .supervision import (
+    existing_for,
+    finding_create,
+    rectification_create,
+    rectification_progress_add,
+    rectification_submit,
+    rectification_update,
+    rectification_verify,
+)
+
+__all__ = [
+    "CaseInput",
+    "ConcurrentEditError",
+    "Delivery",
+    "ServiceError",
+    "absolute",
+    "case_create",
+    "case_update",
+    "deliver_after_commit",
+    "existing_for",
+    "finding_create",
+    "notification_read",
+    "notifications_read_all",
+    "notify",
+    "outbox_add",
+    "outbox_deliver",
+    "rectification_create",
+    "rectification_progress_add",
+    "rectification_submit",
+    "rectification_update",
+    "rectification_verify",
+]

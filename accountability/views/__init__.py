@@ -1,0 +1,1 @@
+"""Pages of supervision and accountability, one module per concern."""
