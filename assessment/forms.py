@@ -178,14 +178,18 @@ class SchemeForm(forms.ModelForm):
         data = super().clean()
         for name, field in self.fields.items():
             value = data.get(name)
-            out_of_range = value is not None and not Decimal(0) <= value <= 100
-            if isinstance(field, forms.DecimalField) and out_of_range:
+            # Only the numbers: comparing the grade cap (text) or the deadline (date) would fail.
+            if not isinstance(field, forms.DecimalField) or value is None:
+                continue
+            if not Decimal(0) <= value <= 100:
                 self.add_error(name, _("请输入 0 到 100 之间的数。"))
         weights = [data.get(n) for n in ("weight_process", "weight_quarterly", "weight_year_end")]
         if all(w is not None for w in weights) and sum(weights) != 100:
             self.add_error(
                 None,
-                _("三部分权重之和必须为 100，当前为 %(t)s。") % {"t": sum(weights).normalize()},
+                # Fixed-point: normalize() alone writes 90 as "9E+1".
+                _("三部分权重之和必须为 100，当前为 %(t)s。")
+                % {"t": f"{sum(weights).normalize():f}"},
             )
         bands = [data.get(n) for n in ("good_min", "fairly_good_min", "average_min")]
         if all(b is not None for b in bands) and not bands[0] >= bands[1] >= bands[2]:

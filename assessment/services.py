@@ -111,7 +111,7 @@ def scheme_update(*, actor: User, scheme: Scheme, version: int, **fields: Any) -
     )
     if total != 100:
         raise AssessmentError(
-            _("三部分权重之和必须为 100，当前为 %(total)s。") % {"total": total.normalize()}
+            _("三部分权重之和必须为 100，当前为 %(total)s。") % {"total": f"{total.normalize():f}"}
         )
     before = {name: getattr(scheme, name) for name in SCHEME_FIELDS}
     updated = Scheme.objects.filter(pk=scheme.pk, version=version).update(
@@ -210,7 +210,7 @@ def review_scores_save(
         if not Decimal(0) <= entry.score <= row.max_points:
             raise AssessmentError(
                 _("%(ref)s 的得分必须在 0 到 %(max)s 之间。")
-                % {"ref": row.item.ref, "max": row.max_points.normalize()}
+                % {"ref": row.item.ref, "max": f"{row.max_points.normalize():f}"}
             )
         reason = entry.reason.strip()
         if entry.score < row.max_points and not reason:
@@ -219,8 +219,8 @@ def review_scores_save(
             reason = ""
         if row.score != entry.score or row.reason != reason:
             audit[row.item.ref] = [
-                f"{row.score.normalize()} {row.reason}".strip(),
-                f"{entry.score.normalize()} {reason}".strip(),
+                f"{row.score.normalize():f} {row.reason}".strip(),
+                f"{entry.score.normalize():f} {reason}".strip(),
             ]
             row.score, row.reason = entry.score, reason
             row.version += 1

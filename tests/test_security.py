@@ -7,7 +7,10 @@ tests/responsibility/test_accounts.py; this file adds what they do not cover.
 
 from __future__ import annotations
 
+import datetime
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,6 +19,22 @@ from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from assessment import cadres, results
+from assessment import services as assessment_services
+from assessment.models import (
+    AnnualResult,
+    DutyReport,
+    ItemScore,
+    LedgerEntry,
+    OrganisationReview,
+    ReviewComment,
+    ReviewRound,
+    Rotation,
+    Scheme,
+    Training,
+    TrainingAttendance,
+    Vote,
+)
 from responsibility import audit
 from responsibility.models import (
     AuditEntry,
@@ -62,7 +81,8 @@ class PageScan(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag == "script":
-            self._in_script = "src" not in values
+            # A JSON data island (json_script) is data the CSP never runs, not inline code.
+            self._in_script = "src" not in values and values.get("type") != "application/json"
         if tag == "style":
             self.inline_styles += 1
         self.handlers += [f"<{tag} {name}>" for name, _ in attrs if name.startswith("on")]
@@ -290,6 +310,35 @@ def snapshot() -> dict[str, int | list[tuple[int, str, int]]]:
     counts["obligations"] = list(
         Obligation.objects.order_by("pk").values_list("pk", "status", "version")
     )
+    counts.update(assessment_snapshot())
+    return counts
+
+
+def assessment_snapshot() -> dict[str, int | list[tuple[object, ...]]]:
+    counts: dict[str, int | list[tuple[object, ...]]] = {
+        model.__name__: model.objects.count()
+        for model in (
+            AnnualResult,
+            ItemScore,
+            ReviewComment,
+            ReviewRound,
+            Rotation,
+            Scheme,
+            Training,
+            TrainingAttendance,
+            Vote,
+        )
+    }
+    counts["reviews"] = list(
+        OrganisationReview.objects.order_by("pk").values_list("pk", "status", "version")
+    )
+    counts["ledger"] = list(LedgerEntry.objects.order_by("pk").values_list("pk", "status"))
+    counts["reports"] = list(
+        DutyReport.objects.order_by("pk").values_list(
+            "pk", "version", "submitted_at", "meeting_closed_at"
+        )
+    )
+    counts["raters"] = DutyReport.raters.through.objects.count()
     return counts
 
 
@@ -327,6 +376,148 @@ def attached(world: World) -> Evidence:
     evidence = make_evidence(world.branch_a)
     open_obligation(world).evidence.add(evidence)
     return evidence
+
+
+# Assessment forms: every POST the app accepts.
+CSRF_CASES += [
+    (
+        "admin",
+        "round_list",
+        lambda w: [],
+        {"quarter": "3", "opens_on": "2026-09-01", "closes_on": "2026-09-30"},
+    ),
+    ("unit_a_reviewer", "review_start", lambda w: [assessing(w).round.pk, w.branch_a2.pk], {}),
+    ("unit_a_reviewer", "review_score", lambda w: [assessing(w).review.pk], {"version": "1"}),
+    ("officer_a", "review_self_assess", lambda w: [assessing(w).review.pk], {"text": "自评"}),
+    ("wc_reviewer", "review_transition", lambda w: [assessing(w).submitted.pk, "confirm"], {}),
+    (
+        "wc_reviewer",
+        "review_transition",
+        lambda w: [assessing(w).submitted.pk, "return"],
+        {"comment": "请补充理由"},
+    ),
+    (
+        "unit_a_reviewer",
+        "ledger_propose",
+        lambda w: [w.branch_a.pk],
+        {"kind": "bonus", "points": "2", "reason": "获省级表彰"},
+    ),
+    (
+        "unit_a_reviewer",
+        "ledger_decide",
+        lambda w: [assessing(w).ledger.pk],
+        {"decision": "approve"},
+    ),
+    (
+        "officer_a",
+        "report_edit",
+        lambda w: [w.branch_a.pk, w.year.year],
+        {"text": "述职报告", "submit": "1"},
+    ),
+    ("unit_a_reviewer", "report_detail", lambda w: [assessing(w).report.pk], {"raters": []}),
+    ("unit_a_reviewer", "report_vote", lambda w: [assessing(w).report.pk], {"choice": "good"}),
+    ("unit_a_reviewer", "report_comment", lambda w: [assessing(w).report.pk], {"comment": "好"}),
+    ("unit_a_reviewer", "report_close", lambda w: [assessing(w).report.pk], {}),
+    ("admin", "result_list", lambda w: [w.year.year], {"compute": "1"}),
+    ("admin", "result_list", lambda w: [w.year.year], {"publish": "1"}),
+    (
+        "admin",
+        "scheme_edit",
+        lambda w: [w.year.year],
+        {"version": "1", "weight_process": "100", "weight_quarterly": "0", "weight_year_end": "0"},
+    ),
+    (
+        "officer_a",
+        "training_list",
+        lambda w: [],
+        {"organiser": "1", "held_on": "2026-03-01", "topic": "培训", "hours": "2"},
+    ),
+    (
+        "officer_a",
+        "training_detail",
+        lambda w: [assessing(w).training.pk],
+        {"people": ["1"]},
+    ),
+    ("officer_a", "training_import", lambda w: [assessing(w).training.pk], {}),
+    (
+        "unit_a_reviewer",
+        "person_record",
+        lambda w: [w.officer_a.pk],
+        {"moved_on": "2026-01-05", "from_post": "组织委员", "to_post": "书记"},
+    ),
+]
+
+
+@dataclass
+class Assessing:
+    """What the assessment POSTs act on, in the 2026 world (built once per world)."""
+
+    round: ReviewRound
+    review: OrganisationReview
+    submitted: OrganisationReview
+    ledger: LedgerEntry
+    report: DutyReport
+    training: Training
+
+
+def assessing(world: World) -> Assessing:
+    if not hasattr(world, "assessing"):
+        world.assessing = _assessing(world)  # type: ignore[attr-defined]
+    return world.assessing  # type: ignore[attr-defined]
+
+
+def _assessing(world: World) -> Assessing:
+    review_round = assessment_services.round_create(
+        actor=world.admin,
+        year=world.year,
+        quarter=2,
+        opens_on=datetime.date(2026, 6, 20),
+        closes_on=datetime.date(2026, 7, 20),
+    )
+    review = assessment_services.review_start(
+        actor=world.unit_a_reviewer, review_round=review_round, organisation=world.branch_a
+    )
+    submitted = assessment_services.review_start(
+        actor=world.unit_a_reviewer, review_round=review_round, organisation=world.branch_a2
+    )
+    submitted = assessment_services.review_transition(
+        actor=world.unit_a_reviewer, review=submitted, action="submit"
+    )
+    ledger = assessment_services.ledger_propose(
+        actor=world.wc_reviewer,
+        organisation=world.branch_a,
+        year=world.year,
+        kind="deduction",
+        points=Decimal(1),
+        reason="材料报送不及时",
+    )
+    report = assessment_services.report_save(
+        actor=world.officer_a,
+        organisation=world.branch_a,
+        year=world.year,
+        text="述职报告",
+        version=None,
+        submit=True,
+    )
+    assessment_services.report_raters_set(
+        actor=world.unit_a_reviewer, report=report, raters=[world.unit_a_reviewer]
+    )
+    results.results_compute(actor=None, year=world.year)
+    training = cadres.training_create(
+        actor=world.officer_a,
+        organiser=world.branch_a,
+        held_on=datetime.date(2026, 3, 1),
+        topic="支部工作条例培训",
+        hours=Decimal(2),
+    )
+    return Assessing(
+        round=review_round,
+        review=review,
+        submitted=submitted,
+        ledger=ledger,
+        report=report,
+        training=training,
+    )
 
 
 @pytest.mark.django_db

@@ -136,3 +136,7 @@ MAIN_PAGES: list[MainPage] = [
     ),
     MainPage("forbidden", "officer_a", lambda s: reverse("year_list")),
 ]
+
+
+# Each app's pages, appended to MAIN_PAGES when this module is first imported.
+import tests.browser.pages_assessment  # noqa: E402, F401
