@@ -18,7 +18,15 @@ from responsibility.demo import DEMO_PASSWORD, DemoContext
 from responsibility.models import Obligation, Organisation, Post, User
 
 from . import services
-from .models import AccountabilityCase, Finding, OutboxMessage, Rectification
+from .models import (
+    AccountabilityCase,
+    Dispatch,
+    Finding,
+    LiaisonMeeting,
+    Notice,
+    OutboxMessage,
+    Rectification,
+)
 from .sources import Source
 
 FINDINGS = [
@@ -115,6 +123,7 @@ def seed(context: DemoContext) -> None:
     today = timezone.localdate()
     orgs, users = context.organisations, context.users
     context.users["discipline"] = _discipline_staff(context)
+    _seed_communication(context)
     if Finding.objects.filter(problem=FINDINGS[0][3]).exists():
         _count(context)
         return
@@ -250,8 +259,71 @@ def seed(context: DemoContext) -> None:
     _count(context)
 
 
+NOTICES = [
+    # title, body, branch codes, read by the branch's officer
+    (
+        "关于开展“七一”主题党日活动的通知",
+        "请各支部结合业务工作，于6月底前开展主题党日活动，并将活动记录上传至责任清单。",
+        ["CZT-ZB1", "CZT-ZB2", "CZT-ZB3", "CZT-ZB4"],
+        ["CZT-ZB1"],
+    ),
+    (
+        "关于报送上半年党建工作总结的通知",
+        "请各支部认真总结上半年落实机关党建工作责任情况，按时报送。",
+        ["CZT-ZB1", "CZT-ZB2"],
+        [],
+    ),
+]
+DISPATCH_TITLE = "报送支部党建联络员会议议定事项落实情况"
+MEETING_AGENDA = "传达省委省级机关工委关于机关党建工作的决策部署；通报各支部责任清单落实进度。"
+
+
+def _seed_communication(context: DemoContext) -> None:
+    """Notices (some unread), a dispatched task and a liaison meeting; each made once."""
+    orgs, users = context.organisations, context.users
+    reviewer, liaison = users["unit_reviewer"], users["liaison"]
+    outbox_before = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for title, body, codes, read_by in NOTICES:
+        if Notice.objects.filter(title=title).exists():
+            continue
+        notice = services.notice_publish(
+            actor=reviewer, title=title, body=body, organisations=[orgs[c] for c in codes]
+        )
+        for code in read_by:
+            officer = _officer(orgs[code])
+            if officer is not None:
+                services.notice_read(actor=officer, notice=notice)
+    year = context.year
+    if (
+        year.status == year.Status.ACTIVE
+        and not Dispatch.objects.filter(title=DISPATCH_TITLE).exists()
+    ):
+        due = max(min(timezone.localdate() + datetime.timedelta(days=14), year.end), year.start)
+        services.dispatch_create(
+            actor=reviewer,
+            organisations=[orgs["CZT-ZB1"], orgs["CZT-ZB2"], orgs["CZT-ZB3"]],
+            year=year,
+            title=DISPATCH_TITLE,
+            due_date=due,
+        )
+    if not LiaisonMeeting.objects.filter(agenda=MEETING_AGENDA).exists():
+        services.meeting_create(
+            actor=liaison,
+            organisation=orgs["CZT-JGDW"],
+            held_on=timezone.localdate() - datetime.timedelta(days=10),
+            attendees="机关党委副书记、各支部党建联络员",
+            agenda=MEETING_AGENDA,
+            decisions="各支部报送联络员会议议定事项落实情况\n下月开展一次联合主题党日活动",
+        )
+    # The services queued emails for these demo events; nobody should receive them.
+    OutboxMessage.objects.filter(pk__gt=outbox_before).delete()
+
+
 def _count(context: DemoContext) -> None:
     context.counts["users"] = User.objects.count()
     context.counts["findings"] = Finding.objects.count()
     context.counts["rectifications"] = Rectification.objects.count()
     context.counts["accountability cases"] = AccountabilityCase.objects.count()
+    context.counts["notices"] = Notice.objects.count()
+    context.counts["dispatches"] = Dispatch.objects.count()
+    context.counts["liaison meetings"] = LiaisonMeeting.objects.count()

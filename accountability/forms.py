@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from responsibility.forms import DateInput, MultipleFileField
-from responsibility.models import Organisation, Post, User, Year
+from responsibility.models import Organisation, Post, Tier, User, Year
 from responsibility.services import EvidenceRejected, evidence_check
 
-from .models import AccountabilityCase, Finding, Rectification
+from .models import AccountabilityCase, Finding, Notice, Rectification
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -296,3 +296,145 @@ class CaseForm(forms.Form):
             ):
                 self.add_error(name, _("只能关联该党组织及其下级组织的督查发现和整改。"))
         return data
+
+
+# --- communication (通知、任务交办、联络员会议) -------------------------------------------------
+
+
+class OrganisationMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        unit = getattr(obj, "unit", None)
+        if unit is not None and unit.pk != obj.pk:
+            return f"{obj.name}（{unit.name}）"
+        return obj.name
+
+
+class NoticeForm(forms.Form):
+    """The recipients are resolved to a concrete list in `recipients()` at publish time."""
+
+    title = forms.CharField(label=_("标题"), max_length=200)
+    body = forms.CharField(label=_("正文"), max_length=20000, widget=forms.Textarea({"rows": 6}))
+    target = forms.ChoiceField(
+        label=_("发送范围"),
+        choices=Notice.Target.choices,
+        initial=Notice.Target.CHOSEN,
+        widget=forms.RadioSelect,
+    )
+    tier = forms.ModelChoiceField(
+        label=_("层级"),
+        queryset=Tier.objects.none(),
+        required=False,
+        help_text=_("按层级发送时选择。"),
+    )
+    unit = OrganisationChoiceField(
+        label=_("单位"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("按单位发送时选择，发往该单位的全部下级组织。"),
+    )
+    organisations = OrganisationMultipleChoiceField(
+        label=_("指定组织"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple({"size": 8}),
+    )
+    files = MultipleFileField(
+        label=_("附件"), required=False, help_text=_("PDF、图片或 Office 文档，可多选。")
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = organisations
+        self.fields["organisations"].queryset = organisations
+        self.fields["tier"].queryset = Tier.objects.filter(pk__in=organisations.values("tier_id"))
+        self.fields["unit"].queryset = Organisation.objects.filter(
+            pk__in=organisations.values("unit_id")
+        ).select_related("unit")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        target = data.get("target")
+        if target == Notice.Target.TIER and not data.get("tier"):
+            self.add_error("tier", _("请选择层级。"))
+        elif target == Notice.Target.UNIT and not data.get("unit"):
+            self.add_error("unit", _("请选择单位。"))
+        elif target == Notice.Target.CHOSEN and not data.get("organisations"):
+            self.add_error("organisations", _("请至少选择一个组织。"))
+        elif target and not self.errors and not self.recipients():
+            raise forms.ValidationError(_("所选范围内没有可接收的组织。"))
+        return data
+
+    def recipients(self) -> list[Organisation]:
+        data = self.cleaned_data
+        target = data["target"]
+        if target == Notice.Target.CHOSEN:
+            return list(data["organisations"])
+        queryset = self.candidates
+        if target == Notice.Target.TIER:
+            queryset = queryset.filter(tier=data["tier"])
+        elif target == Notice.Target.UNIT:
+            queryset = queryset.filter(unit=data["unit"])
+        return list(queryset.order_by("path"))
+
+    def target_label(self) -> str:
+        data = self.cleaned_data
+        target = data["target"]
+        if target == Notice.Target.TIER:
+            return str(data["tier"])
+        if target == Notice.Target.UNIT:
+            return str(data["unit"])
+        return str(Notice.Target(target).label)
+
+
+class DispatchForm(forms.Form):
+    title = forms.CharField(label=_("交办任务"), max_length=500, widget=forms.Textarea({"rows": 3}))
+    standard = forms.CharField(
+        label=_("完成标准"), max_length=2000, required=False, widget=forms.Textarea({"rows": 2})
+    )
+    due_date = forms.DateField(label=_("截止日期"), widget=DateInput())
+    organisations = OrganisationMultipleChoiceField(
+        label=_("交办组织"),
+        queryset=Organisation.objects.none(),
+        widget=forms.SelectMultiple({"size": 8}),
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = organisations
+
+    def clean_due_date(self) -> datetime.date:
+        due_date: datetime.date = self.cleaned_data["due_date"]
+        if due_date < timezone.localdate():
+            raise forms.ValidationError(_("截止日期不能早于今天。"))
+        return due_date
+
+
+class MeetingForm(forms.Form):
+    organisation = OrganisationChoiceField(
+        label=_("组织单位"), queryset=Organisation.objects.none()
+    )
+    held_on = forms.DateField(label=_("会议日期"), widget=DateInput())
+    attendees = forms.CharField(
+        label=_("参会人员"), max_length=2000, widget=forms.Textarea({"rows": 2})
+    )
+    agenda = forms.CharField(
+        label=_("会议议题"), max_length=5000, widget=forms.Textarea({"rows": 3})
+    )
+    decisions = forms.CharField(
+        label=_("议定事项"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea({"rows": 4}),
+        help_text=_("每行一项，保存后可逐项转为交办任务。"),
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"held_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+    def clean_held_on(self) -> datetime.date:
+        held_on: datetime.date = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(_("会议日期不能晚于今天。"))
+        return held_on

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, findings, inbox, rectifications
+from .views import cases, communication, findings, inbox, rectifications
 
 urlpatterns = [
     path("findings/", findings.finding_list, name="finding_list"),
@@ -51,4 +51,22 @@ urlpatterns = [
     path("accountability/<int:pk>/", cases.case_detail, name="case_detail"),
     path("accountability/<int:pk>/edit/", cases.case_edit, name="case_edit"),
     path("accountability/<int:pk>/document/", cases.case_document, name="case_document"),
+]
+
+urlpatterns += [
+    path("notices/", communication.notice_list, name="notice_list"),
+    path("notices/new/", communication.notice_create, name="notice_create"),
+    path("notices/<int:pk>/", communication.notice_detail, name="notice_detail"),
+    path(
+        "notices/<int:pk>/files/<int:evidence_pk>/",
+        communication.notice_attachment,
+        name="notice_attachment",
+    ),
+    path("dispatches/", communication.dispatch_list, name="dispatch_list"),
+    path("dispatches/new/", communication.dispatch_create, name="dispatch_create"),
+    path("dispatches/<int:pk>/", communication.dispatch_detail, name="dispatch_detail"),
+    path("liaison/meetings/", communication.meeting_list, name="meeting_list"),
+    path("liaison/meetings/new/", communication.meeting_create, name="meeting_create"),
+    path("liaison/meetings/<int:pk>/", communication.meeting_detail, name="meeting_detail"),
+    path("liaison/progress/", communication.liaison_progress, name="liaison_progress"),
 ]

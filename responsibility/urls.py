@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import onboarding_views
-from .views import checklist_excel, checklists, organisations
+from .views import checklist_excel, checklists, floor, organisations
 
 urlpatterns = [
     path("", organisations.home, name="home"),
@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("evidence/<int:pk>/", checklists.evidence_download, name="evidence_download"),
     path("progress/", checklists.progress_overview, name="progress_overview"),
+    path("floor/", floor.floor, name="floor"),
     path("opinions/", checklists.opinion_list, name="opinion_list"),
     path(
         "opinions/<int:pk>/acknowledge/",

@@ -104,6 +104,7 @@ ROWS: list[Row] = [
     Row("evidence_download", A_BRANCH_VIEWERS, lambda w: [make_evidence(w.branch_a).pk]),
     Row("evidence_download", B_BRANCH_VIEWERS, lambda w: [make_evidence(w.branch_b).pk], label="B"),
     Row("progress_overview", REVIEWERS_ONLY),
+    Row("floor", ALL_IN),
     Row("opinion_list", REVIEWERS_ONLY),
     Row(
         "opinion_acknowledge",

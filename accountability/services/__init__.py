@@ -7,6 +7,12 @@ outbox and is enqueued only after the transaction commits.
 from responsibility.services import ConcurrentEditError, ServiceError
 
 from .cases import CaseInput, case_create, case_update
+from .communication import (
+    dispatch_create,
+    meeting_create,
+    notice_publish,
+    notice_read,
+)
 from .notifications import (
     Delivery,
     absolute,
@@ -36,8 +42,12 @@ __all__ = [
     "case_create",
     "case_update",
     "deliver_after_commit",
+    "dispatch_create",
     "existing_for",
     "finding_create",
+    "meeting_create",
+    "notice_publish",
+    "notice_read",
     "notification_read",
     "notifications_read_all",
     "notify",

@@ -34,6 +34,7 @@ class Group(models.TextChoices):
     DISCIPLINE = "纪律建设", _("纪律建设")
     INTEGRATION = "党建与业务融合", _("党建与业务融合")
     CADRES = "党务干部队伍建设", _("党务干部队伍建设")
+    DISPATCHED = "上级交办任务", _("上级交办任务")
 
 
 class Year(models.Model):

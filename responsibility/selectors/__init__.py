@@ -3,6 +3,7 @@
 from .checklists import (
     ChecklistPage,
     MyWork,
+    ProgressOverview,
     checklist_for,
     checklist_page,
     current_year,
@@ -30,6 +31,7 @@ from .organisations import (
 __all__ = [
     "ChecklistPage",
     "MyWork",
+    "ProgressOverview",
     "ancestors",
     "checklist_for",
     "checklist_page",

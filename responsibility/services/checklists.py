@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
@@ -13,8 +13,9 @@ from typing import Any
 import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ from ..models import (
     User,
     Year,
 )
+from ..models.checklists import Frequency, Group
 from .organisations import ConcurrentEditError, audit_record, diff
 
 BATCH_SIZE = 2000
@@ -208,64 +210,141 @@ def year_close(*, actor: User | None, year: Year) -> Year:
 # --- obligations -------------------------------------------------------------------------------
 
 
-def _chunks(values: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def obligations_generate(*, year: Year, checklist_ids: Iterable[int] | None = None) -> int:
     """Create each item's obligations for the year; safe to run again after items change.
 
     Existing obligations are never touched, so no fill-in is lost; the unique constraint on
     (item, period) makes a second run create nothing. Obligations whose period no longer
     exists (an item's frequency changed) are deleted only if nobody has touched them.
-    Works in chunks of checklists so memory stays flat at province scale.
+    Works in chunks of checklists, and each chunk's rows are built by the database (see
+    `_insert_obligations`), so time and memory stay flat at province scale.
     """
-    if checklist_ids is None:
-        ids = list(Checklist.objects.filter(year=year).values_list("pk", flat=True))
-    else:
-        ids = list(checklist_ids)
+    checklists = Checklist.objects.filter(year=year)
+    if checklist_ids is not None:
+        checklists = checklists.filter(pk__in=list(checklist_ids))
+    # (checklist, organisation) pairs: obligations carry the organisation, so the lookups
+    # below use obl_org_year_due_idx instead of joining items (a full scan at province scale).
+    pairs = list(checklists.order_by("pk").values_list("pk", "organisation_id"))
     period_cache: dict[str, list[periods.Period]] = {}
+
+    def year_periods(frequency: str) -> list[periods.Period]:
+        if frequency not in period_cache:
+            period_cache[frequency] = periods.periods(frequency, year.year)
+        return period_cache[frequency]
+
     created = 0
-    for chunk in _chunks(ids, CHECKLIST_CHUNK):
-        items = list(
+    for first in range(0, len(pairs), CHECKLIST_CHUNK):
+        chunk = [pk for pk, _ in pairs[first : first + CHECKLIST_CHUNK]]
+        organisation_ids = [org for _, org in pairs[first : first + CHECKLIST_CHUNK]]
+        schedules = set(
             ChecklistItem.objects.filter(checklist_id__in=chunk)
-            .select_related("checklist")
-            .only("pk", "frequency", "due_days", "checklist__organisation_id")
+            .order_by()
+            .values_list("frequency", "due_days")
+            .distinct()
         )
+        rows = [
+            (frequency, due_days, p.start, p.end, p.label, periods.due_date(frequency, p, due_days))
+            for frequency, due_days in sorted(schedules)
+            for p in year_periods(frequency)
+        ]
         existing: set[tuple[int, datetime.date, datetime.date]] = set(
-            Obligation.objects.filter(item__checklist_id__in=chunk).values_list(
-                "item_id", "period_start", "period_end"
-            )
+            Obligation.objects.filter(year=year, organisation_id__in=organisation_ids)
+            .order_by()
+            .values_list("item_id", "period_start", "period_end")
         )
-        wanted: set[tuple[int, datetime.date, datetime.date]] = set()
-        new: list[Obligation] = []
-        for item in items:
-            item_periods = period_cache.setdefault(
-                item.frequency, periods.periods(item.frequency, year.year)
+        obsolete: set[tuple[int, datetime.date, datetime.date]] = set()
+        if existing:
+            item_frequency = dict(
+                ChecklistItem.objects.filter(checklist_id__in=chunk)
+                .order_by()
+                .values_list("pk", "frequency")
             )
-            for period in item_periods:
-                key = (item.pk, period.start, period.end)
-                wanted.add(key)
-                if key in existing:
-                    continue
-                new.append(
-                    Obligation(
-                        item_id=item.pk,
-                        organisation_id=item.checklist.organisation_id,
-                        year_id=year.pk,
-                        period_start=period.start,
-                        period_end=period.end,
-                        period_label=period.label,
-                        due_date=periods.due_date(item.frequency, period, item.due_days),
-                    )
-                )
+            valid = {
+                (item_id, p.start, p.end)
+                for item_id, frequency in item_frequency.items()
+                for p in year_periods(frequency)
+            }
+            obsolete = existing - valid
         with transaction.atomic():
-            Obligation.objects.bulk_create(new, batch_size=BATCH_SIZE, ignore_conflicts=True)
-            obsolete = existing - wanted
+            created += _insert_obligations(year, chunk, rows)
             if obsolete:
                 _delete_untouched(obsolete)
-        created += len(new)
+    return created
+
+
+# One row per (frequency, due_days, period) that a chunk's items need.
+_PERIOD_COLUMNS = (
+    "frequency",
+    "due_days",
+    "period_start",
+    "period_end",
+    "period_label",
+    "due_date",
+)
+
+
+def _insert_obligations(year: Year, checklist_ids: list[int], rows: list[tuple[Any, ...]]) -> int:
+    """INSERT … SELECT of every item × its periods, skipping those that exist: one statement.
+
+    bulk_create built 233,500 model instances for a province (~29 s, ~190 MB peak); here the
+    database joins the items with a small table of periods whose dates and labels Python
+    computed (periods.py stays the only place the rules live), so Python holds no rows.
+    Columns the join does not supply get the model's defaults, read from the fields.
+    """
+    if not rows:
+        return 0
+    ops = connection.ops
+    table = ops.quote_name(Obligation._meta.db_table)
+    supplied = {
+        "item": "i.id",
+        "organisation": "c.organisation_id",
+        "year": "%s",
+        **{name: f"p.{name}" for name in _PERIOD_COLUMNS[2:]},
+    }
+    now = timezone.now()
+    columns: list[str] = []
+    expressions: list[str] = []
+    defaults: list[Any] = []
+    for field in Obligation._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        if field.name in supplied:
+            columns.append(ops.quote_name(field.column))
+            expressions.append(supplied[field.name])
+            if field.name == "year":
+                defaults.append(year.pk)
+            continue
+        auto_now = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        value = field.get_db_prep_save(now if auto_now else field.get_default(), connection)
+        if value is None:
+            continue  # NULL by omission
+        columns.append(ops.quote_name(field.column))
+        expressions.append("%s")
+        defaults.append(value)
+    limit = connection.features.max_query_params or 10**9
+    per_batch = max((limit - len(checklist_ids) - len(defaults)) // len(_PERIOD_COLUMNS), 1)
+    created = 0
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), per_batch):
+            batch = rows[first : first + per_batch]
+            values = ", ".join(["(" + ", ".join(["%s"] * len(_PERIOD_COLUMNS)) + ")"] * len(batch))
+            placeholders = ", ".join(["%s"] * len(checklist_ids))
+            # Identifiers come from model metadata; every value is a parameter.
+            sql = (
+                f"WITH p ({', '.join(_PERIOD_COLUMNS)}) AS (VALUES {values}) "  # noqa: S608
+                f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {table} "
+                f"({', '.join(columns)}) "
+                f"SELECT {', '.join(expressions)} "
+                f"FROM {ops.quote_name(ChecklistItem._meta.db_table)} i "
+                f"JOIN {ops.quote_name(Checklist._meta.db_table)} c ON c.id = i.checklist_id "
+                "JOIN p ON p.frequency = i.frequency AND p.due_days = i.due_days "
+                f"WHERE i.checklist_id IN ({placeholders}) "
+                "ORDER BY i.checklist_id, i.sort_order, i.ref, i.id, p.period_start "
+                f"{ops.on_conflict_suffix_sql([], OnConflict.IGNORE, None, None)}"
+            )
+            params = [value for row in batch for value in row] + defaults + checklist_ids
+            cursor.execute(sql, params)
+            created += max(cursor.rowcount, 0)
     return created
 
 
@@ -494,7 +573,10 @@ def obligation_reopen(
         action="obligation.reopen",
         obj=obligation,
         organisation=obligation.organisation,
-        changes={"reopened_until": [str(before) if before else None, str(until)], "reason": reason},
+        changes={
+            "reopened_until": [str(before) if before else None, str(until)],
+            "reason": [None, reason],  # [old, new] like every other change: pages show pairs
+        },
     )
     return obligation
 
@@ -619,3 +701,69 @@ def opinion_acknowledge(*, actor: User, opinion: Opinion, reply: str) -> Opinion
         changes={"reply": [None, reply]},
     )
     return opinion
+
+
+# --- dispatched tasks (任务交办) ------------------------------------------------------------------
+
+DISPATCH_POINTS = Decimal(2)
+
+
+@transaction.atomic
+def obligations_dispatch(
+    *,
+    actor: User,
+    organisations: Iterable[Organisation],
+    year: Year,
+    ref: str,
+    content: str,
+    due_date: datetime.date,
+    standard: str = "",
+    points: Decimal = DISPATCH_POINTS,
+) -> list[Obligation]:
+    """Turn an ad-hoc task into a one-off item, with its one obligation, in each organisation's
+    checklist: it is then filled in, reminded, scored and audited like every other duty."""
+    if year.status != Year.Status.ACTIVE:
+        raise ServiceError(_("只能向进行中的年度交办任务。"))
+    if not year.start <= due_date <= year.end:
+        raise ServiceError(_("截止日期须在本年度内。"))
+    targets = list(organisations)
+    checklists = {
+        c.organisation_id: c
+        for c in Checklist.objects.filter(year=year, organisation__in=targets).select_related(
+            "year", "organisation"
+        )
+    }
+    missing = [o.name for o in targets if o.pk not in checklists]
+    if missing:
+        raise ServiceError(
+            _("以下组织本年度没有责任清单，无法交办：%(names)s") % {"names": "、".join(missing)}
+        )
+    created: list[Obligation] = []
+    for organisation in targets:
+        checklist = checklists[organisation.pk]
+        if ChecklistItem.objects.filter(checklist=checklist, ref=ref).exists():
+            raise ServiceError(
+                _("%(org)s 的清单中已有编号 %(ref)s。") % {"org": organisation.name, "ref": ref}
+            )
+        item = ChecklistItem.objects.create(
+            checklist=checklist,
+            ref=ref,
+            group=Group.DISPATCHED,
+            content=content,
+            standard=standard,
+            points=points,
+            frequency=Frequency.ONCE,
+            due_days=(due_date - year.start).days,
+            sort_order=10_000,
+        )
+        obligations_generate(year=year, checklist_ids=[checklist.pk])
+        obligation = item.obligations.get()
+        created.append(obligation)
+        audit_record(
+            actor=actor,
+            action="obligation.dispatch",
+            obj=obligation,
+            organisation=organisation,
+            changes={"ref": ref, "content": content, "due_date": due_date.isoformat()},
+        )
+    return created

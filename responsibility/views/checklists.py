@@ -162,7 +162,11 @@ def obligation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = ReopenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("重新开放填报必须说明原因。"))
+        if form.has_error("reason", "max_length"):
+            limit = ReopenForm.base_fields["reason"].max_length
+            messages.error(request, _("重新开放原因不能超过 %(n)d 个字。") % {"n": limit})
+        else:
+            messages.error(request, _("重新开放填报必须说明原因。"))
         return redirect(obligation)
     try:
         services.obligation_reopen(
@@ -286,11 +290,27 @@ def progress_overview(request: HttpRequest) -> HttpResponse:
         unit = int(request.GET.get("unit", "")) if request.GET.get("unit") else None
     except ValueError:
         unit = None
-    rows = selectors.progress_overview(request.user, year, unit=unit) if year else []
+    overview = (
+        selectors.progress_overview(request.user, year, unit=unit, page=request.GET.get("page"))
+        if year
+        else None
+    )
     return render(
         request,
         "responsibility/progress_overview.html",
-        {"rows": rows, "year": year, "months": range(1, 13), "today": timezone.localdate()},
+        {
+            "overview": overview,
+            "rows": overview.rows if overview else [],
+            "page_range": overview.page.paginator.get_elided_page_range(
+                overview.page.number, on_each_side=2, on_ends=1
+            )
+            if overview
+            else [],
+            "unit": unit,
+            "year": year,
+            "months": range(1, 13),
+            "today": timezone.localdate(),
+        },
     )
 
 

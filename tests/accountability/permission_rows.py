@@ -8,7 +8,10 @@ from tests.accountability.support import (
     case_of,
     comment_of,
     deduction_of,
+    dispatch_of,
     finding_of,
+    meeting_of,
+    notice_of,
     notification_of,
     overdue_obligation_of,
     rectification_of,
@@ -17,6 +20,7 @@ from tests.permissions_support import (
     A_BRANCH_VIEWERS,
     A_REVIEWERS,
     ALL_IN,
+    REVIEWERS_ONLY,
     Row,
     statuses,
 )
@@ -146,4 +150,59 @@ ROWS: list[Row] = [
     Row("case_detail", REGISTER, lambda w: [case_of(w).pk]),
     Row("case_edit", REGISTER, lambda w: [case_of(w).pk]),
     Row("case_document", REGISTER, lambda w: [case_of(w, document=True).pk]),
+]
+
+# Communication: notices and dispatched tasks go to branch A from unit A's 机关党委; the liaison
+# meeting is organised by unit A's 机关党委 and recorded by unit A's liaison officer.
+REVIEWERS_POST = statuses(403, admin=302, wc_reviewer=302, unit_a_reviewer=302)
+A_DISPATCH_VIEWERS = statuses(404, admin=200, wc_reviewer=200, unit_a_reviewer=200)
+ORGAN_A_VIEWERS = statuses(404, admin=200, wc_reviewer=200, unit_a_reviewer=200, liaison=200)
+
+ROWS += [
+    Row("notice_list", ALL_IN),
+    Row("notice_create", REVIEWERS_ONLY),
+    row(
+        "notice_create",
+        REVIEWERS_POST,
+        WorldData(
+            lambda w: {"organisations": w.branch_a.pk}, title="通知", body="正文", target="chosen"
+        ),
+        method="post",
+        label="post",
+    ),
+    Row("notice_detail", A_BRANCH_VIEWERS, lambda w: [notice_of(w).pk]),
+    Row(
+        "notice_attachment",
+        A_BRANCH_VIEWERS,
+        lambda w: [(n := notice_of(w, attachment=True)).pk, n.attachments.get().pk],
+    ),
+    Row("dispatch_list", ALL_IN),
+    Row("dispatch_create", REVIEWERS_ONLY),
+    row(
+        "dispatch_create",
+        REVIEWERS_POST,
+        WorldData(
+            lambda w: {"organisations": w.branch_a.pk, "due_date": w.year.end.isoformat()},
+            title="报送总结",
+        ),
+        method="post",
+        label="post",
+    ),
+    Row("dispatch_detail", A_DISPATCH_VIEWERS, lambda w: [dispatch_of(w).pk]),
+    Row("meeting_list", ALL_IN),
+    Row("meeting_create", SUPERVISORS),
+    row(
+        "meeting_create",
+        statuses(403, admin=302, wc_reviewer=302, unit_a_reviewer=302, liaison=302),
+        WorldData(
+            lambda w: {"organisation": w.branch_a.pk},
+            held_on="2026-03-01",
+            attendees="各支部联络员",
+            agenda="传达部署",
+        ),
+        method="post",
+        label="post",
+    ),
+    Row("meeting_detail", ORGAN_A_VIEWERS, lambda w: [meeting_of(w).pk]),
+    Row("liaison_progress", statuses(403, admin=200, liaison=200)),
 ]

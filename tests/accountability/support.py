@@ -8,7 +8,15 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accountability import services, sources
-from accountability.models import AccountabilityCase, Finding, Notification, Rectification
+from accountability.models import (
+    AccountabilityCase,
+    Dispatch,
+    Finding,
+    LiaisonMeeting,
+    Notice,
+    Notification,
+    Rectification,
+)
 from assessment.models import (
     DutyReport,
     ItemScore,
@@ -133,3 +141,35 @@ def case_of(world: World, *, document: bool = False) -> AccountabilityCase:
 
 def notification_of(user: User) -> Notification:
     return services.notify(recipients=[user], title="测试消息", body="内容", url="/work/")[0]
+
+
+def notice_of(world: World, *, attachment: bool = False) -> Notice:
+    uploads = [SimpleUploadedFile("通知.pdf", PDF_BYTES)] if attachment else []
+    return services.notice_publish(
+        actor=world.unit_a_reviewer,
+        title="关于开展主题党日活动的通知",
+        body="请各支部按要求开展。",
+        organisations=[world.branch_a],
+        uploads=uploads,
+    )
+
+
+def dispatch_of(world: World, organisations: list[Organisation] | None = None) -> Dispatch:
+    return services.dispatch_create(
+        actor=world.unit_a_reviewer,
+        organisations=organisations or [world.branch_a],
+        year=world.year,
+        title="报送上半年党建工作总结",
+        due_date=world.year.end,
+    )
+
+
+def meeting_of(world: World) -> LiaisonMeeting:
+    return services.meeting_create(
+        actor=world.liaison,
+        organisation=world.organ_a,
+        held_on=datetime.date(2026, 3, 1),
+        attendees="各支部联络员",
+        agenda="传达工委部署",
+        decisions="各支部报送学习计划\n开展一次联合主题党日",
+    )

@@ -1,0 +1,91 @@
+"""What the benchmark measures: the main pages (each with the persona who opens it) and the floor.
+
+Add a page by appending a `Page` to PAGES; it is then measured for query count, latency at a
+steady rate and saturated throughput, and gets its targets in results.json. `url` runs inside
+Django against the province database (bench/probe.py); `Lookup` finds the demo's objects.
+Personas are the demo's usernames (responsibility/demo.py PEOPLE).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from responsibility.models import Organisation, Year
+
+
+class Lookup:
+    """Objects of the province that URLs need; imported lazily so this module loads without
+    Django (the runner reads the registry before Django is set up)."""
+
+    def organisation(self, code: str) -> Organisation:
+        from responsibility.models import Organisation
+
+        return Organisation.objects.get(code=code)
+
+    @cached_property
+    def year(self) -> Year:
+        from responsibility import selectors
+
+        year = selectors.current_year()
+        if year is None:
+            raise LookupError("the benchmark database has no year")
+        return year
+
+
+def reverse(name: str, *args: object) -> str:
+    from django.urls import reverse as django_reverse
+
+    return django_reverse(name, args=args)
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str  # a short name: table rows and results.json keys
+    title: str
+    persona: str
+    url: Callable[[Lookup], str]
+
+
+# The cheapest realistic page (responsibility/views/floor.py): every ratio is against it. Opened
+# by the working-committee reviewer, who can see all organisations, so it shows its 50 rows.
+FLOOR = Page("floor", "基准页 floor: 50 organisations", "reviewer", lambda _: reverse("floor"))
+
+PAGES: list[Page] = [
+    Page("my_work", "我的待办 My work", "officer", lambda _: reverse("my_work")),
+    Page(
+        "checklist",
+        "责任清单 organisation checklist",
+        "officer",
+        lambda lookup: reverse(
+            "checklist_detail", lookup.organisation("CZT-ZB1").pk, lookup.year.year
+        ),
+    ),
+    Page(
+        "progress_committee",
+        "进度总览 progress, working committee (3,000 orgs)",
+        "reviewer",
+        lambda _: reverse("progress_overview"),
+    ),
+    Page(
+        "progress_unit",
+        "进度总览 progress, unit 机关党委",
+        "unit_reviewer",
+        lambda _: reverse("progress_overview"),
+    ),
+    # ---- To be added as their apps land (issue #6); each becomes a Page entry above. ----------
+    # Page("review_score", "季度检查评分 review scoring", "reviewer", lambda l: reverse(...)),
+    # Page("annual_results", "年度考核结果 annual results", "reviewer", lambda l: reverse(...)),
+    # Page("rectifications", "整改台账 rectification ledger", "unit_reviewer", lambda l: ...),
+    # Page("dashboard", "统计看板 dashboard", "reviewer", lambda l: reverse(...)),
+]
+
+PENDING_PAGES = [
+    "季度检查评分 review scoring page (assessment)",
+    "年度考核结果 annual results (assessment)",
+    "整改台账 rectification ledger (accountability)",
+    "统计看板 dashboard (assessment)",
+]

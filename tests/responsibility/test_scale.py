@@ -1,0 +1,118 @@
+"""Pages at province scale stay bounded: the floor page, the paginated progress overview and
+the Python-built markup of their inner loops (bench/README.md has the figures)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from responsibility import scope, selectors
+from responsibility.models import Obligation, Post
+from responsibility.selectors.checklists import MonthCell, ProgressRow
+from responsibility.templatetags.fast_markup import month_cells, obligation_chips
+from responsibility.views.floor import FLOOR_ROWS
+from tests.factories import UserFactory, World, make_world, org, post
+
+
+def queries(client, url: str) -> tuple[int, object]:
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def add_branches(world: World, count: int) -> None:
+    for number in range(count):
+        branch = org(f"A-S{number}", "branch", world.organ_a, f"扩展支部{number}")
+        post(UserFactory(), branch, Post.Kind.MEMBER)
+
+
+@pytest.mark.django_db
+def test_it_shows_at_most_fifty_organisations_on_the_floor_page(client) -> None:
+    world = make_world()
+    client.force_login(world.wc_reviewer)
+    small, response = queries(client, reverse("floor"))
+    assert len(response.context["rows"]) == 10
+    add_branches(world, FLOOR_ROWS + 5)
+    large, response = queries(client, reverse("floor"))
+    assert small == large
+    assert len(response.context["rows"]) == FLOOR_ROWS
+    assert "性能基准页" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_it_pages_the_progress_overview_with_a_fixed_query_count(
+    active_world: World, client
+) -> None:
+    world = active_world
+    client.force_login(world.wc_reviewer)
+    url = reverse("progress_overview")
+    first, response = queries(client, url)
+    assert len(response.context["rows"]) == 7  # every organisation with a checklist
+    add_branches(world, selectors.checklists.PROGRESS_PAGE_SIZE + 3)
+    scope.forget(world.wc_reviewer)
+    page_one, response = queries(client, url)
+    overview = response.context["overview"]
+    assert len(overview.rows) == selectors.checklists.PROGRESS_PAGE_SIZE
+    assert overview.page.paginator.count == 7 + selectors.checklists.PROGRESS_PAGE_SIZE + 3
+    page_two, response = queries(client, f"{url}?page=2")
+    assert len(response.context["rows"]) == 10
+    assert first == page_one == page_two
+    text = response.content.decode()
+    assert 'aria-current="page"' in text
+    assert "上一页" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_it_narrows_the_progress_overview_to_a_unit(active_world: World, client) -> None:
+    world = active_world
+    client.force_login(world.wc_reviewer)
+    response = client.get(reverse("progress_overview"), {"unit": world.unit_b.pk})
+    overview = response.context["overview"]
+    assert [row.organisation.code for row in overview.rows] == ["B-DZ", "B-JGDW", "B-ZB1"]
+    assert [name for _, name in overview.units] == ["甲厅", "乙厅"]
+    assert all(row.unit_name == "乙厅" for row in overview.rows)
+    # A unit reviewer reviews inside one unit: no filter to offer.
+    client.force_login(world.unit_a_reviewer)
+    assert client.get(reverse("progress_overview")).context["overview"].units == []
+
+
+def test_it_escapes_what_the_month_cells_show() -> None:
+    row = ProgressRow(organisation=None, months=[MonthCell() for _ in range(12)])
+    row.months[5] = MonthCell(total=4, done=4)
+    row.months[6] = MonthCell(total=2, done=0, overdue=1)
+    html = month_cells(row, '/organisations/1/checklist/2026/"x')
+    assert html.count("<td") == 12
+    assert (
+        '<td class="grid-cell light-green"><a href="/organisations/1/checklist/2026/&quot;x'
+        '?month=6" aria-label="6月 已完成 4 / 4">4/4</a></td>'
+    ) in html
+    assert '<td class="grid-cell light-red">' in html
+    assert '<td class="grid-cell light-"></td>' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_it_builds_obligation_chips_like_the_template_did(active_world: World) -> None:
+    obligations = list(
+        Obligation.objects.filter(organisation=active_world.branch_a, item__ref="ZB-3-02").order_by(
+            "period_start"
+        )
+    )
+    january, june = obligations[0], obligations[5]
+    january.status, january.completed_on, january.is_late = "done", datetime.date(2026, 2, 20), True
+    june.period_label = "6月<b>"
+    html = obligation_chips([january, june])
+    assert html.startswith(
+        f'<a class="obligation-chip light-green status-done" href="/obligations/{january.pk}/"'
+        ' title="1月 · 截止 2026-02-05 · 已完成 · 逾期完成">1月'
+        ' <i class="bi bi-check" aria-hidden="true"></i>'
+        '<span class="visually-hidden">逾期完成</span>*</a>'
+    )
+    assert "6月&lt;b&gt;" in html
+    assert "<b>" not in html
