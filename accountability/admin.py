@@ -4,10 +4,15 @@ from .models import (
     AccountabilityCase,
     Digest,
     DigestItem,
+    Dispatch,
     Finding,
+    LiaisonMeeting,
+    Notice,
+    NoticeRecipient,
     Notification,
     OutboxMessage,
     Rectification,
+    RectificationProgress,
     ReminderSettings,
 )
 
@@ -62,3 +67,51 @@ class NotificationAdmin(admin.ModelAdmin):
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ["created_at", "to", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status"]
+
+
+@admin.register(RectificationProgress)
+class RectificationProgressAdmin(admin.ModelAdmin):
+    list_display = ["rectification", "created_at"]
+    raw_id_fields = ["rectification"]
+
+
+@admin.register(DigestItem)
+class DigestItemAdmin(admin.ModelAdmin):
+    list_display = ["digest", "organisation"]
+    raw_id_fields = ["digest", "organisation"]
+
+
+class NoticeRecipientInline(admin.TabularInline):
+    model = NoticeRecipient
+    extra = 0
+    raw_id_fields = ["organisation"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["title", "sender", "created_at"]
+    search_fields = ["title"]
+    raw_id_fields = ["sender"]
+    inlines = [NoticeRecipientInline]
+
+
+@admin.register(Dispatch)
+class DispatchAdmin(admin.ModelAdmin):
+    list_display = ["ref", "title", "sender", "created_at"]
+    search_fields = ["ref", "title"]
+    raw_id_fields = ["sender"]
+
+
+@admin.register(LiaisonMeeting)
+class LiaisonMeetingAdmin(admin.ModelAdmin):
+    list_display = ["held_on", "organisation"]
+    list_filter = ["held_on"]
+    search_fields = ["organisation__name"]
+    raw_id_fields = ["organisation"]
+
+
+@admin.register(NoticeRecipient)
+class NoticeRecipientAdmin(admin.ModelAdmin):
+    list_display = ["notice", "organisation", "first_read_at"]
+    search_fields = ["notice__title", "organisation__name"]
+    raw_id_fields = ["notice", "organisation"]

@@ -3,7 +3,21 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import AuditEntry, Organisation, Post, Tier, User
+from .models import (
+    AuditEntry,
+    Checklist,
+    ChecklistItem,
+    Evidence,
+    MeetingRecord,
+    Obligation,
+    Opinion,
+    Organisation,
+    Post,
+    TemplateItem,
+    Tier,
+    User,
+    Year,
+)
 
 
 class PostInline(admin.TabularInline):
@@ -84,3 +98,83 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(Year)
+class YearAdmin(admin.ModelAdmin):
+    list_display = ["year", "status", "entry_grace_days", "activated_at"]
+    list_filter = ["status"]
+    search_fields = ["year"]
+
+
+@admin.register(TemplateItem)
+class TemplateItemAdmin(admin.ModelAdmin):
+    list_display = ["ref", "tier", "group", "content", "points", "frequency", "is_active"]
+    list_filter = ["tier", "group", "frequency", "is_active"]
+    search_fields = ["ref", "content", "source"]
+    list_select_related = ["tier"]
+
+
+@admin.register(Checklist)
+class ChecklistAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "year", "locked_at", "created_at"]
+    list_filter = ["year"]
+    search_fields = ["organisation__name", "organisation__code"]
+    list_select_related = ["organisation", "year"]
+    raw_id_fields = ["organisation"]
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(admin.ModelAdmin):
+    list_display = ["ref", "checklist", "group", "content", "points", "frequency"]
+    list_filter = ["group", "frequency", "checklist__year"]
+    search_fields = ["ref", "content", "checklist__organisation__name"]
+    list_select_related = ["checklist__organisation", "checklist__year"]
+    raw_id_fields = ["checklist", "template_item", "parent_item"]
+    readonly_fields = ["version"]
+
+
+@admin.register(Obligation)
+class ObligationAdmin(admin.ModelAdmin):
+    list_display = ["item", "organisation", "period_label", "due_date", "status", "is_late"]
+    list_filter = ["status", "is_late", "year"]
+    search_fields = ["item__ref", "item__content", "organisation__name"]
+    list_select_related = ["item", "organisation"]
+    raw_id_fields = ["item", "organisation", "updated_by"]
+    filter_horizontal = ["evidence"]
+    readonly_fields = ["version", "is_late"]
+    date_hierarchy = "due_date"
+
+
+@admin.register(MeetingRecord)
+class MeetingRecordAdmin(admin.ModelAdmin):
+    list_display = ["obligation", "held_on", "topic", "attended_count", "expected_count"]
+    search_fields = ["topic", "obligation__organisation__name"]
+    raw_id_fields = ["obligation"]
+    date_hierarchy = "held_on"
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = [
+        "original_name",
+        "organisation",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    list_filter = ["content_type"]
+    search_fields = ["original_name", "sha256", "organisation__name"]
+    list_select_related = ["organisation", "uploaded_by"]
+    raw_id_fields = ["organisation", "uploaded_by"]
+    readonly_fields = ["sha256", "size", "content_type"]
+
+
+@admin.register(Opinion)
+class OpinionAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "year", "submitted_by", "submitted_at", "acknowledged_at"]
+    list_filter = ["year"]
+    search_fields = ["organisation__name", "content"]
+    list_select_related = ["organisation", "year", "submitted_by"]
+    raw_id_fields = ["organisation", "submitted_by", "acknowledged_by"]
