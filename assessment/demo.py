@@ -33,6 +33,7 @@ REPORT_TEXT = (
 @transaction.atomic
 def seed(context: DemoContext) -> None:
     year = context.year
+    _trainings(context)
     if year.review_rounds.exists():
         return
     users = context.users
@@ -127,3 +128,43 @@ def _reports(year, organisations, users, rng: random.Random) -> None:
             services.vote_cast(
                 actor=rater, report=report, choice=rng.choice(["good", "good", "fairly_good"])
             )
+
+
+def _trainings(context: DemoContext) -> None:
+    """Two party-knowledge trainings with their cadres, and birth dates for the young-cadre
+    overview (idempotent)."""
+    from . import cadres
+    from .models import Training
+
+    if Training.objects.exists():
+        return
+    users, orgs = context.users, context.organisations
+    for offset, username in enumerate(("officer", "officer_b", "unit_reviewer", "member")):
+        person = users.get(username)
+        if person is not None and person.birth_date is None:
+            person.birth_date = datetime.date(1992 + offset, 5, 1)
+            person.save(update_fields=["birth_date"])
+    sessions = [
+        (
+            orgs["GW"],
+            datetime.date(context.year.year, 4, 16),
+            "全省机关党务干部党务知识培训班",
+            "16",
+        ),
+        (orgs["CZT-JGDW"], datetime.date(context.year.year, 9, 10), "支部工作条例专题辅导", "4"),
+    ]
+    for organiser, held_on, topic, hours in sessions:
+        training = cadres.training_create(
+            actor=users["admin"],
+            organiser=organiser,
+            held_on=held_on,
+            topic=topic,
+            hours=Decimal(hours),
+        )
+        attendees = [
+            (person, None)
+            for person in cadres.attendance_candidates(training)
+            if person.username in {"officer", "officer_b", "unit_reviewer", "organ_secretary"}
+            or person.username.endswith("-jz")
+        ]
+        cadres.training_attendance_add(actor=users["admin"], training=training, attendees=attendees)

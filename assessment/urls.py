@@ -36,4 +36,5 @@ urlpatterns = [
     path("trainings/<int:pk>/import/", views_cadres.training_import, name="training_import"),
     path("people/<int:pk>/", views_cadres.person_record, name="person_record"),
     path("cadres/young/<int:year>/", views_cadres.young_cadres, name="young_cadres"),
+    path("cadres/<int:year>/export.xlsx", views_cadres.cadre_export, name="cadre_export"),
 ]

@@ -166,4 +166,5 @@ ROWS: list[Row] = [
         lambda w: [w.officer_a.pk],
     ),
     Row("young_cadres", REVIEWERS_ONLY, lambda w: [2026]),
+    Row("cadre_export", REVIEWERS_ONLY, lambda w: [2026]),
 ]

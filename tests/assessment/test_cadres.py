@@ -103,3 +103,20 @@ def test_a_reviewer_records_a_rotation_on_the_cadre_record(active_world: World, 
     page = as_user(world.officer_a).get(url).content.decode()
     assert "机关党委专职党务干部" in page
     assert as_user(world.officer_a).post(url, {}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_exports_the_cadres_records_with_training_hours(active_world: World, as_user) -> None:
+    from openpyxl import load_workbook
+
+    world = active_world
+    session = training(world)
+    cadres.training_attendance_add(
+        actor=world.unit_a_reviewer, training=session, attendees=[(world.officer_a, None)]
+    )
+    response = as_user(world.unit_a_reviewer).get(reverse("cadre_export", args=[2026]))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = {r[1]: r for r in book["党务干部档案"].iter_rows(min_row=2, values_only=True)}
+    assert rows["officer_a"][6:] == (1, 4)
+    assert "officer_b" not in rows
+    assert "青年干部学习" in book.sheetnames
