@@ -254,7 +254,9 @@ class ProgressOverview:
     units: list[tuple[int, str]]  # (pk, name) of the units for the filter; [] if only one
 
 
-PROGRESS_PAGE_SIZE = 50  # organisations × 12 months per page: ~15 ms of rendering
+# Organisations per page, each with 12 month cells. At 50 the working committee's page cost
+# ~1.8× the floor page and ~100 KB; at 30, ~1.5× and ~65 KB (bench/README.md).
+PROGRESS_PAGE_SIZE = 30
 
 
 def progress_overview(
@@ -267,10 +269,10 @@ def progress_overview(
     per_page: int = PROGRESS_PAGE_SIZE,
 ) -> ProgressOverview:
     """One page of the organisations the user reviews × month of period end: 4 queries at any
-    size (count, the page, its obligations' counts, the units for the filter).
+    size (the units for the filter, the count, the page, its obligations' counts).
 
     A working-committee reviewer reviews ~3,000 organisations: one page of all of them took
-    ~2 s and 8 MB of HTML, so the page is paginated and can be narrowed to a unit.
+    ~3 s and 6 MB of HTML (province benchmark), so it is paginated and can be narrowed to a unit.
     """
     today = today or timezone.localdate()
     reviewable = scope.organisations_for(user, "review").filter(tier__has_checklist=True)
