@@ -1,0 +1,183 @@
+"""Province-scale timings of the assessment and accountability jobs (issues #4, #5, #6).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zerenlian_bench \
+        .venv/bin/python bench/assessment_jobs.py
+
+Runs against the province that `bench/run.py` seeds. Each phase runs in its own process so its
+peak RSS is its own. Prints a table and writes bench/results_assessment.json with a `targets`
+object like bench/results.json.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/zerenlian_bench"
+
+
+def setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-000000000000")
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def phase_compute() -> dict[str, float]:
+    from assessment import results
+    from responsibility.selectors import current_year
+
+    year = current_year()
+    start = time.perf_counter()
+    counts = results.results_compute(actor=None, year=year, reason="benchmark")
+    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), **counts}
+
+
+def phase_export(path: str) -> dict[str, float]:
+    from assessment import exports
+    from assessment.models import AnnualResult
+    from responsibility.selectors import current_year
+
+    year = current_year()
+    ids = list(
+        AnnualResult.objects.filter(year=year, is_current=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    start = time.perf_counter()
+    rows = exports.write_workbook(Path(path), year, ids)
+    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "item_rows": rows}
+
+
+def phase_bare(path: str) -> dict[str, float]:
+    """Bare openpyxl write_only writing the very cells of the export (read first, untimed)."""
+    from openpyxl import Workbook, load_workbook
+
+    source = load_workbook(path, read_only=True)
+    sheets = [(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in source]
+    source.close()
+    start = time.perf_counter()
+    book = Workbook(write_only=True)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        book.save(handle.name)
+    return {
+        "seconds": time.perf_counter() - start,
+        "cells": sum(len(r) * len(r[0] or []) for _, r in sheets if r),
+    }
+
+
+def today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def phase_sweep() -> dict[str, float]:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from accountability import reminders
+    from responsibility.models import Obligation
+
+    # The day five days before the next due date, so the sweep has a full load of reminders.
+    next_due = (
+        Obligation.objects.filter(status__in=["not_started", "in_progress"], due_date__gte=today())
+        .order_by("due_date")
+        .values_list("due_date", flat=True)
+        .first()
+    )
+    day = next_due - datetime.timedelta(days=5)
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        result = reminders.run(day, deliver=False)
+        transaction.set_rollback(True)  # leave the benchmark database as it was
+    return {
+        "seconds": time.perf_counter() - start,
+        "peak_mb": peak_mb(),
+        "queries": len(queries),
+        "items": result.items,
+        "digests": result.digests,
+        "date": day.isoformat(),
+    }
+
+
+def run_phase(name: str, *args: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, name, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / "export.xlsx")
+        compute = run_phase("compute")
+        export = run_phase("export", path)
+        bare = run_phase("bare", path)
+    sweep = run_phase("sweep")
+    ratio = export["seconds"] / bare["seconds"]
+    targets = {
+        "results_compute.seconds": {"value": round(compute["seconds"], 1), "limit": 60},
+        "export.ratio_to_bare_openpyxl": {"value": round(ratio, 2), "limit": 1.2},
+        "export.peak_rss_mb": {"value": round(export["peak_mb"], 1), "limit": 100},
+        "sweep.seconds": {"value": round(sweep["seconds"], 1), "limit": 20},
+    }
+    for target in targets.values():
+        target["met"] = target["value"] <= target["limit"]
+    report = {
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "load_average": os.getloadavg(),
+        "results_compute": compute,
+        "export": export,
+        "bare_openpyxl": bare,
+        "sweep": sweep,
+        "targets": targets,
+    }
+    (ROOT / "bench" / "results_assessment.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    )
+    print(f"{'target':34} {'value':>10} {'limit':>8}  met")
+    for name, target in targets.items():
+        print(f"{name:34} {target['value']:>10} {target['limit']:>8}  {target['met']}")
+    print(
+        f"export: {export['item_rows']} item rows in {export['seconds']:.1f} s; "
+        f"bare openpyxl {bare['seconds']:.1f} s; sweep {sweep['queries']} queries"
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        setup()
+        phases = {
+            "compute": phase_compute,
+            "export": phase_export,
+            "bare": phase_bare,
+            "sweep": phase_sweep,
+        }
+        print(json.dumps(phases[sys.argv[1]](*sys.argv[2:]), default=str))
+    else:
+        main()
