@@ -9,7 +9,7 @@ from tests.accountability.test_reminders import TODAY, days, due, quiet
 from tests.factories import World
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_next_sweep_completes_after_a_worker_dies_mid_sweep(
     active_world: World, monkeypatch
 ) -> None:
