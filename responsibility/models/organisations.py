@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import audit_labels
+
 
 class User(AbstractUser):
     """A person who signs in. Chinese names are kept whole in `full_name`."""
@@ -210,3 +212,11 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        return audit_labels.action_label(self.action)
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str | None]]:
+        return audit_labels.change_rows(self.changes or {})

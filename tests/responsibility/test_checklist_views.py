@@ -251,3 +251,20 @@ def test_it_filters_the_checklist_by_group_status_and_month(active_world: World,
     page = client.get(url, {"month": "2"}).context["page"]
     shown = [o for g in page.groups for i in g.items for o in i.shown_obligations]
     assert all(o.period_start.month <= 2 <= o.period_end.month for o in shown)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_it_shows_the_history_in_words(active_world: World, as_user) -> None:
+    obligation = committee_meeting(active_world)
+    client = as_user(active_world.officer_a)
+    client.post(obligation.get_absolute_url(), fill_data(obligation))
+    services.obligation_reopen(
+        actor=active_world.unit_a_reviewer, obligation=obligation, reason="补录会议记录"
+    )
+    page = client.get(obligation.get_absolute_url()).content.decode()
+    assert "填报" in page
+    assert "状态：未开始 → 已完成" in page
+    assert "重新开放填报" in page
+    assert "原因：— → 补录会议记录" in page
+    assert "obligation.fill" not in page
