@@ -16,12 +16,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ..excel import cell_header as _header
 from ..models import Post
 from ..models.checklists import Frequency, Group
 from ..onboarding import (
     _chinese_labels,
     _dropdown,
-    _header,
     _write_header,
 )
 from ..services.checklists import ITEM_FIELDS

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from ..excel import cell_text as _text
 from ..models import Post
 from ..models.checklists import Frequency, Group
 from ..onboarding import (
     _chinese_labels,
     _lookup_key,
-    _text,
     _whole_number,
 )
 from .layout import (
