@@ -227,6 +227,8 @@ def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.checklist_item_update(
                 actor=request.user,
+                # A fresh copy: the bound ModelForm has already written the new values onto
+                # `item`, and the service diffs against what is stored.
                 item=ChecklistItem.objects.get(pk=item.pk),
                 version=form.cleaned_data.get("version") or 0,
                 **fields,
