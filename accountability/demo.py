@@ -327,3 +327,118 @@ def _count(context: DemoContext) -> None:
     context.counts["notices"] = Notice.objects.count()
     context.counts["dispatches"] = Dispatch.objects.count()
     context.counts["liaison meetings"] = LiaisonMeeting.objects.count()
+
+
+# --- province scale (bench/README.md) ----------------------------------------------------------
+
+PROVINCE_PROBLEMS = [finding[3] for finding in FINDINGS]
+PROVINCE_MEASURES = "逐项对照问题清单整改，明确责任人和完成时限，建立长效机制。"
+
+
+def seed_province(context: DemoContext, today: datetime.date | None = None) -> None:
+    """About 2,000 rectifications for the benchmark province, in bulk: a thousand supervision
+    findings each with its rectification, and a thousand opened on quarterly-review deductions;
+    two in five closed, the rest pending, in progress or awaiting verification, with deadlines
+    around today so the ledger and the reminder sweep have overdue and due-soon work.
+
+    Runs after the assessment seed (its item scores are sources). States and dates follow the
+    row order, so a rerun on the same province gives the same ledger.
+    """
+    from assessment.models import ItemScore
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    year, users = context.year, context.users
+    assigner = users["reviewer"]
+    secretaries = dict(
+        Post.objects.filter(kind=Post.Kind.SECRETARY, end_date__isnull=True).values_list(
+            "organisation_id", "user_id"
+        )
+    )
+    branches = list(
+        Organisation.objects.filter(tier__kind="branch", checklists__year=year)
+        .order_by("path")
+        .values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        findings = Finding.objects.bulk_create(
+            [
+                Finding(
+                    organisation_id=organisation_id,
+                    found_on=today - datetime.timedelta(days=5 + index % 180),
+                    problem=PROVINCE_PROBLEMS[index % len(PROVINCE_PROBLEMS)],
+                    severity=list(Finding.Severity)[index % 3],
+                    recorded_by=assigner,
+                    recorded_at=now,
+                )
+                for index, organisation_id in enumerate(branches[::2][:1000])
+            ],
+            batch_size=2000,
+        )
+        sources = [
+            (
+                Rectification.SourceType.FINDING,
+                f.pk,
+                f"督查发现（{f.found_on}）",
+                f.organisation_id,
+                f.problem,
+            )
+            for f in findings
+        ]
+        deductions = (
+            ItemScore.objects.filter(review__round__year=year)
+            .exclude(reason="")
+            .order_by("pk")
+            .values_list("pk", "review__organisation_id", "item__ref", "reason")[:1000]
+        )
+        sources += [
+            (
+                Rectification.SourceType.ITEM_SCORE,
+                pk,
+                f"季度检查扣分：{ref}",
+                organisation_id,
+                reason,
+            )
+            for pk, organisation_id, ref, reason in deductions
+        ]
+        rectifications = [
+            _province_rectification(index, source, year, secretaries, assigner, today, now)
+            for index, source in enumerate(sources)
+        ]
+        Rectification.objects.bulk_create(rectifications, batch_size=2000)
+    context.counts.update({"findings": len(findings), "rectifications": len(rectifications)})
+
+
+def _province_rectification(index, source, year, secretaries, assigner, today, now):
+    source_type, source_id, label, organisation_id, problem = source
+    state = [
+        Rectification.State.CLOSED,
+        Rectification.State.CLOSED,
+        Rectification.State.IN_PROGRESS,
+        Rectification.State.PENDING,
+        Rectification.State.SUBMITTED,
+    ][index % 5]
+    # Open ones fall due between 20 days ago (overdue) and 40 days ahead.
+    deadline = today + datetime.timedelta(days=(index * 7) % 61 - 20)
+    finished = state in (Rectification.State.CLOSED, Rectification.State.SUBMITTED)
+    if finished:
+        deadline = today - datetime.timedelta(days=10 + index % 60)
+    return Rectification(
+        year=year,
+        organisation_id=organisation_id,
+        responsible_person_id=secretaries.get(organisation_id),
+        source_type=source_type,
+        source_id=source_id,
+        source_label=label,
+        problem=problem,
+        measures=PROVINCE_MEASURES if state != Rectification.State.PENDING else "",
+        deadline=deadline,
+        state=state,
+        is_late=finished and index % 7 == 0,
+        submitted_at=now if finished else None,
+        verification_note="整改到位。" if state == Rectification.State.CLOSED else "",
+        closed_at=now if state == Rectification.State.CLOSED else None,
+        closed_by=assigner if state == Rectification.State.CLOSED else None,
+        created_by=assigner,
+        created_at=now - datetime.timedelta(days=30 + index % 60),
+    )

@@ -7,14 +7,22 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from responsibility.demo import DemoContext
 from responsibility.models import Checklist, Organisation, Post
 
 from . import results, services
-from .models import AnnualResult, DutyReport, ItemScore, LedgerEntry, ReviewRound
+from .models import (
+    AnnualResult,
+    DutyReport,
+    ItemScore,
+    LedgerEntry,
+    OrganisationReview,
+    ReviewRound,
+    Vote,
+)
 
 REASONS = [
     "会议记录不完整，缺少参会人员签到。",
@@ -168,3 +176,190 @@ def _trainings(context: DemoContext) -> None:
             or person.username.endswith("-jz")
         ]
         cadres.training_attendance_add(actor=users["admin"], training=training, attendees=attendees)
+
+
+# --- province scale (bench/README.md) ----------------------------------------------------------
+
+PROVINCE_REPORT_RATERS = ("reviewer", "reviewer2")
+
+
+def seed_province(context: DemoContext, today: datetime.date | None = None) -> None:
+    """The assessment side of the benchmark province, in bulk: a scheme, the quarterly rounds
+    opened so far with every organisation scored (published, the latest round partly still in
+    review), about one deduction per review with its reason, a ledger of bonuses and deductions,
+    a submitted duty report with two votes per organisation, then computed, published results.
+
+    Set-based writes only (`INSERT … SELECT` for the ~200,000 item scores): the whole seed must
+    stay under two minutes. Deductions and states follow the row ids, so a rerun on the same
+    province gives the same figures.
+    """
+    today = today or timezone.localdate()
+    year = context.year
+    users = context.users
+    scorer, confirmer = users["reviewer"], users["reviewer2"]
+    now = timezone.now()
+    with transaction.atomic():
+        scheme = services.scheme_for(year)
+        scheme.report_deadline = datetime.date(year.year + 1, 1, 31)
+        scheme.save(update_fields=["report_deadline"])
+        organisation_ids = list(
+            Checklist.objects.filter(year=year)
+            .order_by("organisation__path")
+            .values_list("organisation_id", flat=True)
+        )
+        rounds = []
+        for quarter in range(1, 5):
+            opens = datetime.date(year.year, 3 * quarter, 20)
+            review_round = services.round_create(
+                actor=None,
+                year=year,
+                quarter=quarter,
+                opens_on=opens,
+                closes_on=opens + datetime.timedelta(days=30),
+            )
+            if opens <= today:
+                rounds.append(review_round)
+        latest = rounds[-1] if rounds else None
+        reviews = []
+        for review_round in rounds:
+            for index, organisation_id in enumerate(organisation_ids):
+                state = OrganisationReview.Status.PUBLISHED
+                if review_round is latest and index % 20 == 7:
+                    state = OrganisationReview.Status.DRAFT
+                elif review_round is latest and index % 20 in (3, 13):
+                    state = OrganisationReview.Status.SUBMITTED
+                reviewed = state != OrganisationReview.Status.DRAFT
+                reviews.append(
+                    OrganisationReview(
+                        round=review_round,
+                        organisation_id=organisation_id,
+                        status=state,
+                        scored_by=scorer,
+                        submitted_at=now if reviewed else None,
+                        confirmed_by=confirmer if state == "published" else None,
+                        published_at=now if state == "published" else None,
+                    )
+                )
+        OrganisationReview.objects.bulk_create(reviews, batch_size=2000)
+        scores = _province_item_scores(year, [r.pk for r in rounds])
+        ledger = _province_ledger(year, organisation_ids, scorer, confirmer, now)
+        reports, votes = _province_reports(year, organisation_ids, users, now)
+    _vacuum([OrganisationReview, ItemScore, LedgerEntry, DutyReport, Vote])
+    results.results_compute(actor=None, year=year)
+    results.results_publish(actor=None, year=year)
+    context.counts.update(
+        {
+            "review_rounds": len(rounds),
+            "reviews": len(reviews),
+            "item_scores": scores,
+            "ledger_entries": ledger,
+            "duty_reports": reports,
+            "votes": votes,
+            "results": AnnualResult.objects.filter(year=year, is_current=True).count(),
+        }
+    )
+
+
+def _province_item_scores(year, round_ids: list[int]) -> int:
+    """Every review's score rows at full marks, about one in twenty-three items losing 0.5–1.5
+    points (never below 0) with one of the demo reasons."""
+    if not round_ids:
+        return 0
+    from responsibility.models import ChecklistItem
+
+    score = ItemScore._meta.db_table
+    review = OrganisationReview._meta.db_table
+    checklist, item = Checklist._meta.db_table, ChecklistItem._meta.db_table
+    deducted = "(i.id * 7 + r.id * 13) %% 23 = 0 AND i.points > 0"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {score} (review_id, item_id, max_points, score, reason, version)
+            SELECT r.id, i.id, i.points,
+                   CASE WHEN {deducted}
+                        THEN GREATEST(i.points - (0.5 + (i.id + r.id) %% 3 * 0.5), 0)
+                        ELSE i.points END,
+                   CASE WHEN {deducted}
+                        THEN (%(reasons)s::text[])[1 + (i.id + r.id) %% %(reason_count)s]
+                        ELSE '' END,
+                   1
+            FROM {review} r
+            JOIN {checklist} c ON c.organisation_id = r.organisation_id AND c.year_id = %(year)s
+            JOIN {item} i ON i.checklist_id = c.id
+            WHERE r.round_id = ANY(%(rounds)s)
+            """,  # noqa: S608 - table names come from the models, values are parameters
+            {
+                "year": year.pk,
+                "rounds": round_ids,
+                "reasons": REASONS,
+                "reason_count": len(REASONS),
+            },
+        )
+        return cursor.rowcount
+
+
+def _province_ledger(year, organisation_ids, scorer, confirmer, now) -> int:
+    """One organisation in twenty has a bonus or a deduction; two in three are approved."""
+    entries = []
+    for index, organisation_id in enumerate(organisation_ids[::20]):
+        bonus = index % 2 == 0
+        approved = index % 3 != 2
+        entries.append(
+            LedgerEntry(
+                organisation_id=organisation_id,
+                year=year,
+                kind=LedgerEntry.Kind.BONUS if bonus else LedgerEntry.Kind.DEDUCTION,
+                points=Decimal("2") if bonus else Decimal("1"),
+                reason="党建与业务融合案例获省直机关工委推广"
+                if bonus
+                else "党费收缴台账不规范，经督查指出",
+                status=LedgerEntry.Status.APPROVED if approved else LedgerEntry.Status.PENDING,
+                proposed_by=scorer,
+                proposed_at=now,
+                decided_by=confirmer if approved else None,
+                decided_at=now if approved else None,
+            )
+        )
+    LedgerEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
+
+
+def _province_reports(year, organisation_ids, users, now) -> tuple[int, int]:
+    """A submitted duty report per organisation, the two committee personas as raters, each
+    having voted (mostly 好, some 较好, a few 一般); nine meetings in ten closed."""
+    raters = [users[name] for name in PROVINCE_REPORT_RATERS]
+    choices = ["good", "good", "good", "fairly_good", "fairly_good", "average"]
+    reports = [
+        DutyReport(
+            organisation_id=organisation_id,
+            year=year,
+            text=REPORT_TEXT,
+            submitted_at=now,
+            meeting_closed_at=now if index % 10 else None,
+        )
+        for index, organisation_id in enumerate(organisation_ids)
+    ]
+    DutyReport.objects.bulk_create(reports, batch_size=2000)
+    through = DutyReport.raters.through
+    through.objects.bulk_create(
+        [through(dutyreport_id=r.pk, user_id=u.pk) for r in reports for u in raters],
+        batch_size=5000,
+    )
+    votes = [
+        Vote(
+            report=report, rater=rater, choice=choices[(report.pk + k) % len(choices)], cast_at=now
+        )
+        for report in reports
+        for k, rater in enumerate(raters)
+    ]
+    Vote.objects.bulk_create(votes, batch_size=5000)
+    return len(reports), len(votes)
+
+
+def _vacuum(models: list) -> None:
+    """As the core seed does: the planner should see the real sizes at once."""
+    if connection.in_atomic_block:  # tests run in a transaction; VACUUM cannot
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

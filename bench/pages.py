@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from assessment.models import OrganisationReview
     from responsibility.models import Organisation, Year
 
 
@@ -25,6 +26,21 @@ class Lookup:
         from responsibility.models import Organisation
 
         return Organisation.objects.get(code=code)
+
+    def review_in_scoring(self) -> OrganisationReview:
+        """A branch's review still being scored in the latest round, as a reviewer opens it."""
+        from assessment.models import OrganisationReview
+
+        review = (
+            OrganisationReview.objects.filter(
+                status=OrganisationReview.Status.DRAFT, organisation__tier__kind="branch"
+            )
+            .order_by("-round__quarter", "organisation__path")
+            .first()
+        )
+        if review is None:
+            raise LookupError("the benchmark database has no review being scored")
+        return review
 
     @cached_property
     def year(self) -> Year:
@@ -76,16 +92,30 @@ PAGES: list[Page] = [
         "unit_reviewer",
         lambda _: reverse("progress_overview"),
     ),
-    # ---- To be added as their apps land (issue #6); each becomes a Page entry above. ----------
-    # Page("review_score", "季度检查评分 review scoring", "reviewer", lambda l: reverse(...)),
-    # Page("annual_results", "年度考核结果 annual results", "reviewer", lambda l: reverse(...)),
-    # Page("rectifications", "整改台账 rectification ledger", "unit_reviewer", lambda l: ...),
-    # Page("dashboard", "统计看板 dashboard", "reviewer", lambda l: reverse(...)),
+    Page(
+        "review_score",
+        "季度检查评分 review scoring (a branch, 22 items)",
+        "reviewer",
+        lambda lookup: reverse("review_score", lookup.review_in_scoring().pk),
+    ),
+    Page(
+        "annual_results",
+        "年度考核结果 annual results (3,000 organisations, paginated)",
+        "reviewer",
+        lambda lookup: reverse("result_list", lookup.year.year),
+    ),
+    Page(
+        "rectifications",
+        "整改台账 rectification ledger, unit 机关党委",
+        "unit_reviewer",
+        lambda _: reverse("rectification_list"),
+    ),
+    Page(
+        "dashboard",
+        "统计看板 dashboard, working committee",
+        "reviewer",
+        lambda _: reverse("assessment_dashboard"),
+    ),
 ]
 
-PENDING_PAGES = [
-    "季度检查评分 review scoring page (assessment)",
-    "年度考核结果 annual results (assessment)",
-    "整改台账 rectification ledger (accountability)",
-    "统计看板 dashboard (assessment)",
-]
+PENDING_PAGES: list[str] = []

@@ -100,6 +100,9 @@ class Organisation(models.Model):
         indexes = [
             # scope.organisations_for and selectors.subtree filter on a path prefix.
             models.Index(fields=["path"], name="org_path_idx", opclasses=["varchar_pattern_ops"]),
+            # Lists are ordered by path; the pattern index above cannot serve ORDER BY under a
+            # non-C collation, so a first page of 50 would otherwise sort the whole province.
+            models.Index(fields=["path"], name="org_path_order_idx"),
         ]
 
     def __str__(self) -> str:

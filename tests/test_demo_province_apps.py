@@ -1,0 +1,89 @@
+"""The assessment and accountability parts of the province seed (`seed_demo --scale province`),
+at a small size on PostgreSQL: what the benchmark's scoring, results, ledger and dashboard pages
+and the export read must be there and consistent."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.models import F
+
+from accountability import demo as accountability_demo
+from accountability.models import Rectification
+from assessment import demo as assessment_demo
+from assessment.models import (
+    AnnualResult,
+    DutyReport,
+    ItemScore,
+    LedgerEntry,
+    OrganisationReview,
+    Vote,
+)
+from responsibility.demo_province import ProvinceSize, seed_province
+from responsibility.models import Checklist, ChecklistItem
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the province seed is PostgreSQL"),
+]
+
+SMALL = ProvinceSize(units=4, branches=40, people=300)
+TODAY = datetime.date(2026, 10, 15)  # three quarterly rounds have opened (Mar, Jun, Sep 20)
+
+
+@pytest.fixture
+def province():
+    context = seed_province(SMALL, today=TODAY)
+    assessment_demo.seed_province(context, today=TODAY)
+    accountability_demo.seed_province(context, today=TODAY)
+    return context
+
+
+def test_every_organisation_is_scored_in_every_opened_round(province) -> None:
+    checklists = Checklist.objects.filter(year=province.year).count()
+    assert province.counts["review_rounds"] == 3
+    assert OrganisationReview.objects.count() == 3 * checklists
+    items = ChecklistItem.objects.filter(checklist__year=province.year).count()
+    assert ItemScore.objects.count() == 3 * items == province.counts["item_scores"]
+    # Earlier rounds are published; the latest still has reviews being scored and checked.
+    states = set(
+        OrganisationReview.objects.filter(round__quarter=3).values_list("status", flat=True)
+    )
+    assert {"draft", "submitted", "published"} <= states
+    assert not OrganisationReview.objects.filter(round__quarter=1).exclude(status="published")
+
+
+def test_deductions_carry_reasons_and_stay_in_range(province) -> None:
+    deducted = ItemScore.objects.filter(score__lt=F("max_points"))
+    assert deducted.exists()
+    assert not deducted.filter(reason="")
+    assert not ItemScore.objects.filter(score__lt=0)
+    assert not ItemScore.objects.filter(score=F("max_points")).exclude(reason="")
+
+
+def test_reports_votes_ledger_and_published_results(province) -> None:
+    checklists = Checklist.objects.filter(year=province.year).count()
+    assert DutyReport.objects.filter(submitted_at__isnull=False).count() == checklists
+    assert Vote.objects.count() == 2 * checklists
+    assert LedgerEntry.objects.filter(status="approved").exists()
+    assert LedgerEntry.objects.filter(status="pending").exists()
+    results = AnnualResult.objects.filter(year=province.year, is_current=True)
+    assert results.count() == checklists
+    assert not results.filter(published_at__isnull=True)
+    assert results.values("grade").distinct().count() >= 2
+
+
+def test_rectifications_span_states_with_overdue_ones(province) -> None:
+    rectifications = Rectification.objects.all()
+    assert rectifications.count() == province.counts["rectifications"] > 0
+    assert set(rectifications.values_list("state", flat=True)) == set(Rectification.State)
+    assert rectifications.filter(state__in=Rectification.OPEN_STATES, deadline__lt=TODAY)
+    assert rectifications.filter(state__in=Rectification.OPEN_STATES, deadline__gte=TODAY)
+    assert not rectifications.filter(state="closed", closed_at__isnull=True)
+    assert rectifications.filter(source_type="item_score").exists()
+    assert rectifications.filter(source_type="finding").exists()
+    # Every item-score source is a real deduction of the same organisation.
+    for rectification in rectifications.filter(source_type="item_score"):
+        score = ItemScore.objects.select_related("review").get(pk=rectification.source_id)
+        assert score.review.organisation_id == rectification.organisation_id
+        assert score.score < score.max_points
