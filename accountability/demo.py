@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from responsibility import services as core
 from responsibility.demo import DEMO_PASSWORD, DemoContext
+from responsibility.demo_province import vacuum_analyze
 from responsibility.models import Obligation, Organisation, Post, User
 
 from . import services
@@ -406,6 +407,7 @@ def seed_province(context: DemoContext, today: datetime.date | None = None) -> N
             for index, source in enumerate(sources)
         ]
         Rectification.objects.bulk_create(rectifications, batch_size=2000)
+    vacuum_analyze([Finding, Rectification])
     context.counts.update({"findings": len(findings), "rectifications": len(rectifications)})
 
 

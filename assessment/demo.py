@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from responsibility.demo import DemoContext
+from responsibility.demo_province import vacuum_analyze
 from responsibility.models import Checklist, Organisation, Post
 
 from . import results, services
@@ -244,9 +245,9 @@ def seed_province(context: DemoContext, today: datetime.date | None = None) -> N
         scores = _province_item_scores(year, [r.pk for r in rounds])
         ledger = _province_ledger(year, organisation_ids, scorer, confirmer, now)
         reports, votes = _province_reports(year, organisation_ids, users, now)
-    _vacuum([OrganisationReview, ItemScore, LedgerEntry, DutyReport, Vote])
     results.results_compute(actor=None, year=year)
     results.results_publish(actor=None, year=year)
+    vacuum_analyze([OrganisationReview, ItemScore, LedgerEntry, DutyReport, Vote, AnnualResult])
     context.counts.update(
         {
             "review_rounds": len(rounds),
@@ -354,12 +355,3 @@ def _province_reports(year, organisation_ids, users, now) -> tuple[int, int]:
     ]
     Vote.objects.bulk_create(votes, batch_size=5000)
     return len(reports), len(votes)
-
-
-def _vacuum(models: list) -> None:
-    """As the core seed does: the planner should see the real sizes at once."""
-    if connection.in_atomic_block:  # tests run in a transaction; VACUUM cannot
-        return
-    with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -113,9 +113,10 @@ def vote_tally(report: DutyReport) -> list[tuple[str, int]]:
 
 def results_table(
     user: User, year: Year, *, tier: int | None = None, unit: int | None = None
-) -> list[AnnualResult]:
+) -> QuerySet[AnnualResult]:
     """Current results the user may see: reviewers their scope, others the published ones
-    of their own organisations."""
+    of their own organisations. A queryset, so the page can paginate it: the province's 3,000
+    rows in one page took ~0.7 s and 1.5 MB of HTML."""
     user_scope = scope.scope_for(user)
     queryset = AnnualResult.objects.filter(year=year, is_current=True)
     if user_scope.is_admin:
@@ -134,10 +135,8 @@ def results_table(
         queryset = queryset.filter(organisation__tier_id=tier)
     if unit:
         queryset = queryset.filter(organisation__unit_id=unit)
-    return list(
-        queryset.select_related("organisation__tier", "organisation__unit").order_by(
-            "organisation__tier__sort_order", "rank_in_tier", "organisation__path"
-        )
+    return queryset.select_related("organisation__tier", "organisation__unit").order_by(
+        "organisation__tier__sort_order", "rank_in_tier", "organisation__path"
     )
 
 

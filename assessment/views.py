@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -35,6 +36,7 @@ from .forms import (
 from .models import DutyReport, ExportJob, LedgerEntry, ReviewRound
 
 CONFLICT = _("该记录已被他人修改。您填写的内容仍保留在下方，请核对后重新提交。")
+RESULTS_PAGE_SIZE = 50
 
 
 def _require_reviewer(user: User) -> None:
@@ -515,17 +517,21 @@ def result_list(request: HttpRequest, year: int) -> HttpResponse:
                 form.add_error("reason", str(exc))
             else:
                 return redirect("result_list", year=year)
+    unit = _unit_param(request)
+    page = Paginator(
+        selectors.results_table(
+            request.user, year_obj, tier=int(tier) if tier.isdigit() else None, unit=unit
+        ),
+        RESULTS_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "assessment/result_list.html",
         {
             "year": year_obj,
-            "results": selectors.results_table(
-                request.user,
-                year_obj,
-                tier=int(tier) if tier.isdigit() else None,
-                unit=_unit_param(request),
-            ),
+            "results": page.object_list,
+            "page": page,
+            "query": {k: v for k, v in (("tier", tier), ("unit", unit)) if v},
             "form": form if user_scope.is_admin else None,
             "can_export": user_scope.is_admin or user_scope.is_reviewer,
             "tier": tier,

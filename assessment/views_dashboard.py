@@ -31,7 +31,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Charts drawn by static/js/dashboard.js from a JSON island, each with a table fallback."""
     _require_reviewer(request.user)
     year = _year(_year_param(request))
-    data = dashboards.dashboard(request.user, year)
+    data = dashboards.dashboard_cached(request.user, year)
     size = {"n": dashboards.RANKING_SIZE}
     return render(
         request,

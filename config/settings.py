@@ -219,6 +219,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_REDIS_SOCKET_TIMEOUT = 1.0
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1.0
+# The committee dashboard's aggregates are reused this long (0: computed on every view).
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300)
 REMINDER_HOUR = env_int("REMINDER_HOUR", 8)
 REMINDER_MINUTE = env_int("REMINDER_MINUTE", 30)
 # Accountability (accountability/queue.py, reminders.py):

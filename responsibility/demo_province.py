@@ -25,6 +25,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from . import services
@@ -431,6 +432,17 @@ VACUUM_TABLES = [
 ]
 
 
+def vacuum_analyze(tables: list[type[Model]]) -> bool:
+    """VACUUM ANALYZE bulk-filled tables, so the planner sees their real sizes at once, as
+    autovacuum would shortly after. Skipped inside a transaction (tests run in one)."""
+    if connection.in_atomic_block:
+        return False
+    with connection.cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    return True
+
+
 def seed_province(
     size: ProvinceSize = PROVINCE,
     *,
@@ -470,10 +482,6 @@ def seed_province(
             actor=admin, action="demo.seed_province", obj=year, changes={"counts": counts}
         )
     _log(progress, "committed", started)
-    if not connection.in_atomic_block:  # VACUUM cannot run in a transaction (tests run in one)
-        with connection.cursor() as cursor:
-            for model in VACUUM_TABLES:
-                table = connection.ops.quote_name(model._meta.db_table)
-                cursor.execute(f"VACUUM ANALYZE {table}")
+    if vacuum_analyze(VACUUM_TABLES):
         _log(progress, "vacuum analyze", started)
     return DemoContext(organisations=orgs, users=users, year=year, counts=counts)

@@ -400,3 +400,47 @@ def test_it_links_both_pages_from_the_assessment_menu(active_world: World, as_us
     officer_page = as_user(world.officer_a).get(reverse("my_work")).content.decode()
     assert all(f'href="{link}"' in reviewer_page for link in links)
     assert not any(f'href="{link}"' in officer_page for link in links)
+
+
+@pytest.mark.django_db
+class TestDashboardCache:
+    """The page reuses its aggregates for DASHBOARD_CACHE_SECONDS, per reviewed scope."""
+
+    @pytest.fixture(autouse=True)
+    def cached(self, settings):
+        from django.core.cache import cache
+
+        settings.DASHBOARD_CACHE_SECONDS = 300
+        cache.clear()
+        yield
+        cache.clear()
+
+    def test_a_second_view_reuses_the_numbers_and_says_when_they_were_computed(
+        self, scored_world: World, as_user
+    ) -> None:
+        world = scored_world
+        client = as_user(world.wc_reviewer)
+        first = client.get(reverse("assessment_dashboard"))
+        assert first.context["data"].result_count == 7
+        result(world, org("B-X", Tier.Kind.BRANCH, world.organ_b), "91")
+        with CaptureQueriesContext(connection) as captured:
+            second = client.get(reverse("assessment_dashboard"))
+        assert second.context["data"].result_count == 7  # until the cache expires
+        assert not any("assessment_annualresult" in q["sql"] for q in captured.captured_queries)
+        assert "统计时间" in second.content.decode()
+
+    def test_scopes_do_not_share_an_entry(self, scored_world: World, as_user) -> None:
+        world = scored_world
+        committee = as_user(world.wc_reviewer).get(reverse("assessment_dashboard"))
+        unit = as_user(world.unit_a_reviewer).get(reverse("assessment_dashboard"))
+        assert committee.context["data"].result_count > unit.context["data"].result_count
+        units = {u.unit_name for u in unit.context["data"].units}
+        assert units == {"甲厅"}
+
+    def test_zero_seconds_computes_every_view(self, scored_world: World, as_user, settings):
+        settings.DASHBOARD_CACHE_SECONDS = 0
+        world = scored_world
+        client = as_user(world.wc_reviewer)
+        client.get(reverse("assessment_dashboard"))
+        result(world, org("B-X", Tier.Kind.BRANCH, world.organ_b), "91")
+        assert client.get(reverse("assessment_dashboard")).context["data"].result_count == 8
