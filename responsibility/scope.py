@@ -105,14 +105,32 @@ class Scope:
             or self._under(self.review_paths, org, strict=False)
         )
 
-    def organisation_filter(self) -> Q:
-        """A Q on Organisation matching everything this scope may view."""
+    def organisation_filter(self, action: Action = "view", *, prefix: str = "") -> Q:
+        """A Q matching the organisations this scope may `action`; with a prefix such as
+        "organisation__", the same condition on a related organisation."""
+
+        def on(lookup: str, value: Any) -> Q:
+            return Q(**{f"{prefix}{lookup}": value})
+
         if self.is_admin:
             return Q()
-        condition = Q(pk__in=self.officer_ids | self.member_ids)
+        visible = on("pk__in", self.officer_ids | self.member_ids)
         for path in self.review_paths + self.liaison_paths:
-            condition |= Q(path__startswith=path)
-        return condition
+            visible |= on("path__startswith", path)
+        if action in ("view", "view_results"):
+            return visible
+        if action == "fill":
+            return visible & on("pk__in", self.officer_ids)
+        if action in ("review", "export", "supervise"):
+            condition = on("pk__in", [])
+            for path in self.review_paths:
+                condition |= on("path__startswith", path) & ~on("path", path)
+            reviewable = condition & ~on("pk__in", self.officer_ids)
+            if action == "supervise":
+                for path in self.liaison_paths:
+                    reviewable |= on("path__startswith", path)
+            return visible & reviewable
+        return on("pk__in", [])
 
 
 def current_posts(user: User | AnonymousUser) -> list[Post]:
@@ -162,22 +180,7 @@ def forget(user: User) -> None:
 def organisations_for(
     user: User | AnonymousUser, action: Action = "view"
 ) -> QuerySet[Organisation]:
-    scope = scope_for(user)
-    queryset = Organisation.objects.filter(scope.organisation_filter())
-    if scope.is_admin or action in ("view", "view_results"):
-        return queryset
-    if action == "fill":
-        return queryset.filter(pk__in=scope.officer_ids)
-    if action in ("review", "export", "supervise"):
-        condition = Q(pk__in=[])
-        for path in scope.review_paths:
-            condition |= Q(path__startswith=path) & ~Q(path=path)
-        reviewable = condition & ~Q(pk__in=scope.officer_ids)
-        if action == "supervise":
-            for path in scope.liaison_paths:
-                reviewable |= Q(path__startswith=path)
-        return queryset.filter(reviewable)
-    return queryset.none()
+    return Organisation.objects.filter(scope_for(user).organisation_filter(action))
 
 
 def can(user: User | AnonymousUser, action: Action, obj: Any) -> bool:
