@@ -58,6 +58,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "units_visible": UNITS_VISIBLE,
             "grades": Grade.choices,
             "chart_data": chart_payload(data),
+            # Reversed once: the tables link every unit and month (~120 reverses a page).
+            "results_url": reverse("result_list", args=[year.year]),
+            "progress_url": reverse("progress_overview"),
         },
     )
 
