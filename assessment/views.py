@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from responsibility import scope
 from responsibility import selectors as core
 from responsibility import services as core_services
+from responsibility.forms import show_conflict
 from responsibility.models import Organisation, Post, Tier, User, Year
 
 from . import exports, results, selectors, services
@@ -35,7 +36,6 @@ from .forms import (
 )
 from .models import DutyReport, ExportJob, LedgerEntry, ReviewRound
 
-CONFLICT = _("该记录已被他人修改。您填写的内容仍保留在下方，请核对后重新提交。")
 RESULTS_PAGE_SIZE = 50
 
 
@@ -136,7 +136,7 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
             if "submit" in request.POST:
                 services.review_transition(actor=request.user, review=review, action="submit")
         except core_services.ConcurrentEditError:
-            form.add_error(None, CONFLICT)
+            show_conflict(form, review)
         except services.AssessmentError as exc:
             form.add_error(None, str(exc))
         else:
@@ -341,7 +341,8 @@ def report_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                 submit="submit" in request.POST,
             )
         except core_services.ConcurrentEditError:
-            form.add_error(None, CONFLICT)
+            current = DutyReport.objects.get(organisation=organisation, year=year_obj)
+            show_conflict(form, current)
         except services.AssessmentError as exc:
             form.add_error(None, str(exc))
         else:
@@ -575,7 +576,7 @@ def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
                 **fields,
             )
         except core_services.ConcurrentEditError:
-            form.add_error(None, CONFLICT)
+            show_conflict(form, scheme)
         except services.AssessmentError as exc:
             form.add_error(None, str(exc))
         else:

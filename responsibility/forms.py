@@ -8,11 +8,25 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import ChecklistItem, Evidence, Obligation, Year
+
+CONFLICT_MESSAGE = _("该记录已被他人修改。您填写的内容仍保留在下方，请核对最新内容后重新提交。")
+
+
+def show_conflict(form: forms.BaseForm, record: models.Model) -> None:
+    """A concurrent edit refused this save: keep everything typed, say so, and carry the
+    record's current version, so that submitting again after reading the latest content on the
+    page saves instead of conflicting forever."""
+    record.refresh_from_db(fields=["version"])
+    data = form.data.copy()
+    data[form.add_prefix("version")] = str(record.version)
+    form.data = data
+    form.add_error(None, CONFLICT_MESSAGE)
 
 
 class LoginForm(AuthenticationForm):

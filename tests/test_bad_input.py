@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -120,6 +121,13 @@ def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def shown_version(html: str) -> str:
+    """The version a re-shown form will submit (its hidden `version` input)."""
+    found = re.search(r'name="version" value="(\d+)"', html)
+    assert found, "the form carries no version"
+    return found.group(1)
 
 
 def text_of(response) -> str:
@@ -700,6 +708,19 @@ def test_it_keeps_the_first_of_two_concurrent_fills(active_world: World) -> None
     assert obligation.updated_by == world.officer_a
     assert AuditEntry.objects.filter(action="obligation.fill").count() == 1
 
+    # The re-shown form now carries the current version: having read the latest content, the
+    # second officer submits again and it saves (no endless conflict).
+    obligation.refresh_from_db()
+    assert shown_version(html) == str(obligation.version)
+    again = second.post(
+        obligation.get_absolute_url(),
+        valid_fill(obligation)
+        | {"description": "第二人的记录", "topic": "第二人的议题", "version": shown_version(html)},
+    )
+    assert again.status_code == 302
+    obligation.refresh_from_db()
+    assert obligation.description == "第二人的记录"
+
 
 @pytest.mark.django_db
 def test_it_keeps_the_first_of_two_concurrent_item_edits(planning_world: World) -> None:
@@ -715,6 +736,11 @@ def test_it_keeps_the_first_of_two_concurrent_item_edits(planning_world: World) 
     assert "第二人的修改" in html
     item.refresh_from_db()
     assert item.content == "第一人的修改"
+    assert shown_version(html) == str(item.version)
+    again = second.post(url, base | {"content": "第二人的修改", "version": shown_version(html)})
+    assert again.status_code == 302
+    item.refresh_from_db()
+    assert item.content == "第二人的修改"
 
 
 @pytest.mark.django_db
@@ -1372,6 +1398,15 @@ def test_it_keeps_the_first_of_two_concurrent_review_scores(assessment_world: Wo
     review.refresh_from_db()
     assert review.scored_by == world.unit_a_reviewer
     assert AuditEntry.objects.filter(action="review.score").count() == 1
+    assert shown_version(html) == str(review.version)
+    again = second.post(
+        review.get_absolute_url(),
+        score_form(review, {"score": "0", "reason": "第二人的理由", "submit": MISSING})
+        | {"version": shown_version(html)},
+    )
+    assert again.status_code == 302
+    row.refresh_from_db()
+    assert (row.score, row.reason) == (0, "第二人的理由")
 
 
 @pytest.mark.django_db

@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from responsibility.audit import record_export
+from responsibility.forms import show_conflict
 from responsibility.models import User
 from responsibility.selectors import current_year
 
 from .. import selectors, services
 from ..forms import CaseForm
 from ..models import AccountabilityCase, Finding, Rectification
-from .common import CONFLICT_MESSAGE
 
 
 @login_required
@@ -128,7 +128,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 upload=form.cleaned_data.get("document"),
             )
         except services.ConcurrentEditError:
-            form.add_error(None, CONFLICT_MESSAGE)
+            show_conflict(form, case)
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:

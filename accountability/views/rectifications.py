@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from responsibility import scope
 from responsibility.audit import record_export
+from responsibility.forms import show_conflict
 from responsibility.models import User, Year
 
 from .. import exports, selectors, services, sources
@@ -28,7 +29,7 @@ from ..forms import (
     VerifyForm,
 )
 from ..models import Rectification
-from .common import CONFLICT_MESSAGE, to_int
+from .common import to_int
 
 DEFAULT_DEADLINE_DAYS = 30
 
@@ -208,7 +209,7 @@ def rectification_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 responsible_person=data.get("responsible_person"),
             )
         except services.ConcurrentEditError:
-            form.add_error(None, CONFLICT_MESSAGE)
+            show_conflict(form, rectification)
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -240,7 +241,7 @@ def rectification_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 uploads=data["files"],
             )
         except services.ConcurrentEditError:
-            form.add_error(None, CONFLICT_MESSAGE)
+            show_conflict(form, rectification)
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -288,7 +289,7 @@ def rectification_verify(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except services.ConcurrentEditError:
-            form.add_error(None, CONFLICT_MESSAGE)
+            show_conflict(form, rectification)
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:

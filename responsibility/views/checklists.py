@@ -19,11 +19,10 @@ from ..forms import (
     OpinionForm,
     ReopenForm,
     YearForm,
+    show_conflict,
 )
 from ..models import Checklist, ChecklistItem, Evidence, Obligation, Opinion, Tier, Year
 from ..models.checklists import Group
-
-CONFLICT_MESSAGE = _("该记录已被他人修改。您填写的内容仍保留在下方，请核对最新内容后重新提交。")
 
 
 @login_required
@@ -125,7 +124,7 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 evidence=[*uploaded, *form.cleaned_data.get("reuse", [])],
             )
         except services.ConcurrentEditError:
-            form.add_error(None, CONFLICT_MESSAGE)
+            show_conflict(form, obligation)
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -234,7 +233,7 @@ def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **fields,
             )
         except services.ConcurrentEditError:
-            form.add_error(None, CONFLICT_MESSAGE)
+            show_conflict(form, item)
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:
