@@ -354,6 +354,8 @@ ITEM_CASES = [
     pytest.param({"evidence": LONG}, "不超过 200", id="evidence-too-long"),
     pytest.param({"deduction_rule": LONG}, "不超过 200", id="rule-too-long"),
     pytest.param({"source": LONG}, "不超过 200", id="source-too-long"),
+    pytest.param({"content": "字" * 1001}, "不超过 1000", id="content-too-long"),
+    pytest.param({"standard": "字" * 2001}, "不超过 2000", id="standard-too-long"),
 ]
 
 

@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ..excel import cell_header as _header
-from ..models import Post
+from ..models import ChecklistItem, Post
 from ..models.checklists import Frequency, Group
 from ..onboarding import (
     _chinese_labels,
@@ -34,7 +34,11 @@ MAX_ITEMS = 1000  # a checklist has about a hundred items; more is a wrong file
 POINTS_TOTAL = Decimal(100)
 MAX_POINTS = Decimal("999.99")  # ItemFields.points: max_digits=5, decimal_places=2
 MAX_SMALL_INT = 32767  # PositiveSmallIntegerField
-TEXT_LIMITS = {"ref": 30, "evidence": 200, "deduction_rule": 200, "source": 200}
+# The model's limits, so the form and the import refuse the same text.
+TEXT_LIMITS = {
+    name: ChecklistItem._meta.get_field(name).max_length
+    for name in ("ref", "content", "standard", "evidence", "deduction_rule", "source")
+}
 TOTAL_LABELS = frozenset({"合计", "小计", "总计", "总分", "合计分值"})
 
 

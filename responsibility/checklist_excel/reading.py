@@ -279,7 +279,7 @@ class _RowReader:
         is_meeting = self._yes_no(number, raw.get("is_meeting"))
         ok = ok and is_meeting is not None
 
-        for key in ("evidence", "deduction_rule", "source"):
+        for key in ("content", "standard", "evidence", "deduction_rule", "source"):
             if len(text.get(key, "")) > TEXT_LIMITS[key]:
                 self.error(
                     number,

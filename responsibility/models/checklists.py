@@ -82,8 +82,10 @@ class ItemFields(models.Model):
 
     ref = models.CharField(_("编号"), max_length=30)
     group = models.CharField(_("类别"), max_length=30, choices=Group.choices)
-    content = models.TextField(_("工作内容"))
-    standard = models.TextField(_("完成标准"), blank=True)
+    # Limits checked by forms and the Excel import (a TextField's max_length is not a column
+    # constraint): generous for a duty's wording, bounded so one cell cannot flood a page.
+    content = models.TextField(_("工作内容"), max_length=1000)
+    standard = models.TextField(_("完成标准"), max_length=2000, blank=True)
     points = models.DecimalField(
         _("分值"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
     )

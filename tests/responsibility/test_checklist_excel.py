@@ -272,6 +272,27 @@ def test_it_writes_nothing_when_the_last_row_is_bad(planning: World, as_user) ->
 
 
 @pytest.mark.django_db
+def test_it_refuses_over_long_content_and_standard_by_row_and_column(
+    planning: World, as_user
+) -> None:
+    data = xlsx(
+        [
+            ["YD-01", "政治建设", "学习", "", 5, "每年"],
+            ["YD-02", "政治建设", "字" * 1001, "每季度1次", 5, "每季度"],
+            ["YD-03", "组织建设", "主题党日", "准" * 2001, 5, "每月"],
+        ]
+    )
+    before = item_state()
+    response = upload(as_user(planning.admin), import_url(planning), data)
+    errors = [str(e) for e in response.context["errors"]]
+    assert errors == [
+        "第3行「工作内容」：不能超过1000个字符（现有1001个）。",
+        "第4行「完成标准」：不能超过2000个字符（现有2001个）。",
+    ]
+    assert item_state() == before
+
+
+@pytest.mark.django_db
 def test_it_names_both_rows_of_a_duplicate_ref(planning: World, as_user) -> None:
     data = xlsx(
         [
