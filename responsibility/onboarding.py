@@ -28,23 +28,20 @@ import dataclasses
 import datetime
 import io
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, models, transaction
-from django.utils import translation
+from django.db import IntegrityError, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import services
@@ -52,17 +49,20 @@ from .excel import ALL_SPACE_RE as _ALL_SPACE_RE
 from .excel import RowError
 from .excel import cell_header as _header
 from .excel import cell_text as _text
+from .excel import chinese_labels as _chinese_labels
+from .excel import dropdown as _dropdown
+from .excel import lookup_key as _lookup_key
 from .excel import read_upload as _read_bytes
+from .excel import whole_number as _whole_number
+from .excel import write_header as _write_header
 from .models import Organisation, Post, Tier, User
 
 ORG_SHEET = "组织"
 PEOPLE_SHEET = "人员职务"
 HELP_SHEET = "填写说明"
 FILE_SHEET = "文件"  # the "sheet" named by errors about the file as a whole
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_FILENAME = "责任链批量导入模板.xlsx"
 MAX_DATA_ROWS = 10000  # per sheet
-TEMPLATE_ROWS = 2000  # rows the template's dropdowns cover
 
 
 @dataclass(frozen=True)
@@ -221,11 +221,6 @@ class ImportResult:
 # Reading cells ---------------------------------------------------------------------------------
 
 
-def _lookup_key(value: str) -> str:
-    """Tier and post labels compare without spaces and with either kind of brackets."""
-    return _ALL_SPACE_RE.sub("", value).replace("(", "（").replace(")", "）")
-
-
 def _date(value: Any) -> datetime.date | None:
     """Excel dates, serial numbers, and text like 2024-01-01, 2024/1/1, 2024年1月1日, 20240101.
 
@@ -258,23 +253,6 @@ def _date(value: Any) -> datetime.date | None:
         return datetime.date(year, month, day)
     except ValueError:  # 2024-02-30
         raise not_a_date from None
-
-
-def _whole_number(value: Any) -> int:
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int):
-        return value
-    number = float(_text(value))
-    if not number.is_integer():
-        raise ValueError(value)
-    return int(number)
-
-
-def _chinese_labels(choices: type[models.TextChoices]) -> dict[str, str]:
-    """{value: label}; labels are Chinese source strings, whatever the UI language is."""
-    with translation.override("zh-hans"):
-        return {value: str(label) for value, label in choices.choices}
 
 
 def _tier_lookup() -> dict[str, Tier]:
@@ -827,17 +805,7 @@ def import_workbook(
 
 # The template ----------------------------------------------------------------------------------
 
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 _EXAMPLE_FONT = Font(italic=True, color="7F7F7F")
-
-
-def _write_header(worksheet: Worksheet, row: int, columns: Iterable[Column]) -> None:
-    for index, column in enumerate(columns, start=1):
-        cell = worksheet.cell(row=row, column=index, value=column.header)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center")
 
 
 def _data_sheet(workbook: Workbook, title: str, columns: tuple[Column, ...]) -> Worksheet:
@@ -852,25 +820,6 @@ def _data_sheet(workbook: Workbook, title: str, columns: tuple[Column, ...]) -> 
         elif column.date:
             dimension.number_format = "yyyy-mm-dd"
     return worksheet
-
-
-def _dropdown(
-    worksheet: Worksheet, columns: tuple[Column, ...], key: str, choices: list[str], title: str
-) -> None:
-    formula = '"' + ",".join(choices) + '"'
-    if len(formula) > 255 or any("," in choice or '"' in choice for choice in choices):
-        return  # Excel's inline lists are limited; the import checks the value anyway
-    letter = get_column_letter([column.key for column in columns].index(key) + 1)
-    validation = DataValidation(
-        type="list",
-        formula1=formula,
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle=title,
-        error=_("请从下拉列表中选择。"),
-    )
-    worksheet.add_data_validation(validation)
-    validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
 
 
 def build_template() -> bytes:

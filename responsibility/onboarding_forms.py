@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from .onboarding import XLSX_CONTENT_TYPE
+from .excel import XLSX_CONTENT_TYPE
 
 
 class OnboardingUploadForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from . import onboarding, scope
+from .excel import XLSX_CONTENT_TYPE
 from .onboarding_forms import OnboardingUploadForm
 
 MAX_ERRORS_SHOWN = 500
@@ -53,7 +54,7 @@ def onboarding_template(request: HttpRequest) -> HttpResponse:
     scope.require_admin(request.user)
     return HttpResponse(
         onboarding.build_template(),
-        content_type=onboarding.XLSX_CONTENT_TYPE,
+        content_type=XLSX_CONTENT_TYPE,
         headers={
             "Content-Disposition": content_disposition_header(
                 as_attachment=True, filename=onboarding.TEMPLATE_FILENAME

@@ -27,7 +27,7 @@ whole file has been checked, and then in one transaction (`importing`). Every pr
 (`export`) streams a write-only workbook; text that Excel would take for a formula stays text.
 """
 
-from ..onboarding import XLSX_CONTENT_TYPE
+from ..excel import XLSX_CONTENT_TYPE
 from .export import export_filename, export_items, write_export
 from .importing import (
     ACTION_LABELS,

@@ -17,13 +17,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ..excel import cell_header as _header
+from ..excel import chinese_labels, dropdown, write_header
 from ..models import ChecklistItem, Post
 from ..models.checklists import Frequency, Group
-from ..onboarding import (
-    _chinese_labels,
-    _dropdown,
-    _write_header,
-)
 from ..services.checklists import ITEM_FIELDS
 
 DATA_SHEET = "责任清单"
@@ -315,20 +311,20 @@ def build_template() -> bytes:
     workbook = Workbook()
     worksheet = workbook.active
     worksheet.title = DATA_SHEET
-    _write_header(worksheet, 1, COLUMNS)
+    write_header(worksheet, 1, COLUMNS)
     worksheet.freeze_panes = "A2"
     for index, column in enumerate(COLUMNS, start=1):
         dimension = worksheet.column_dimensions[get_column_letter(index)]
         dimension.width = column.width
         if column.text:
             dimension.number_format = "@"
-    _dropdown(worksheet, COLUMNS, "group", list(Group.values), _("类别"))
-    _dropdown(worksheet, COLUMNS, "frequency", list(_chinese_labels(Frequency).values()), _("频次"))
+    dropdown(worksheet, COLUMNS, "group", list(Group.values), _("类别"))
+    dropdown(worksheet, COLUMNS, "frequency", list(chinese_labels(Frequency).values()), _("频次"))
     officer_labels = [
-        label for value, label in _chinese_labels(Post.Kind).items() if value in Post.OFFICER_KINDS
+        label for value, label in chinese_labels(Post.Kind).items() if value in Post.OFFICER_KINDS
     ]
-    _dropdown(worksheet, COLUMNS, "responsible_post", officer_labels, _("责任岗位"))
-    _dropdown(worksheet, COLUMNS, "is_meeting", ["是", "否"], _("会议类事项"))
+    dropdown(worksheet, COLUMNS, "responsible_post", officer_labels, _("责任岗位"))
+    dropdown(worksheet, COLUMNS, "is_meeting", ["是", "否"], _("会议类事项"))
 
     help_sheet = workbook.create_sheet(HELP_SHEET)
     help_sheet.column_dimensions["A"].width = 16

@@ -12,13 +12,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from ..excel import cell_text as _text
+from ..excel import chinese_labels, lookup_key, whole_number
 from ..models import Post
 from ..models.checklists import Frequency, Group
-from ..onboarding import (
-    _chinese_labels,
-    _lookup_key,
-    _whole_number,
-)
 from .layout import (
     ALIAS_LOOKUP,
     ALL_SPACE_RE,
@@ -90,11 +86,11 @@ def parse_whole(value: Any, units: tuple[str, ...]) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, float | Decimal):
-        return _whole_number(float(value))
+        return whole_number(float(value))
     text = _number_text(value, units)
     if not text:
         return None
-    return _whole_number(text)
+    return whole_number(text)
 
 
 def _shown(value: Any) -> str:
@@ -105,15 +101,15 @@ def _shown(value: Any) -> str:
 
 def _choice_lookup(choices: type[Any], extra: dict[str, str] | None = None) -> dict[str, str]:
     """Chinese labels and codes (and aliases) → value, compared without spaces and case."""
-    lookup = {_lookup_key(label): value for value, label in _chinese_labels(choices).items()}
+    lookup = {lookup_key(label): value for value, label in chinese_labels(choices).items()}
     lookup.update({value.lower(): value for value in choices.values})
-    lookup.update({_lookup_key(alias): value for alias, value in (extra or {}).items()})
+    lookup.update({lookup_key(alias): value for alias, value in (extra or {}).items()})
     return lookup
 
 
 def _group_key(text: str) -> str:
     """Group cells may be numbered (“一、政治建设”) or carry points (“政治建设（20分）”)."""
-    key = _lookup_key(text)
+    key = lookup_key(text)
     key = GROUP_PREFIX_RE.sub("", key)
     return HEADER_NOTE_RE.sub("", nfkc(key))
 
@@ -264,7 +260,7 @@ class _RowReader:
         ok = ok and required_count is not None and due_days is not None
 
         post_text = text.get("responsible_post", "")
-        post = self.posts.get(_lookup_key(post_text).lower(), "") if post_text else ""
+        post = self.posts.get(lookup_key(post_text).lower(), "") if post_text else ""
         if post_text and not post:
             self.error(
                 number,
@@ -272,7 +268,7 @@ class _RowReader:
                 _("无法识别责任岗位「%(value)s」，可选：%(choices)s。")
                 % {
                     "value": _shown(post_text),
-                    "choices": "、".join(_chinese_labels(Post.Kind).values()),
+                    "choices": "、".join(chinese_labels(Post.Kind).values()),
                 },
             )
             ok = False
@@ -364,7 +360,7 @@ class _RowReader:
         if not value:
             self.error(number, "frequency", _("不能为空。"))
             return None
-        frequency = self.frequencies.get(_lookup_key(nfkc(value)).lower())
+        frequency = self.frequencies.get(lookup_key(nfkc(value)).lower())
         if frequency is None:
             self.error(
                 number,
@@ -372,7 +368,7 @@ class _RowReader:
                 _("无法识别频次「%(value)s」，可选：%(choices)s。")
                 % {
                     "value": _shown(value),
-                    "choices": "、".join(_chinese_labels(Frequency).values()),
+                    "choices": "、".join(chinese_labels(Frequency).values()),
                 },
             )
         return frequency

@@ -14,6 +14,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from responsibility import onboarding, services
+from responsibility.excel import XLSX_CONTENT_TYPE
 from responsibility.models import AuditEntry, Organisation, Post, Tier, User
 
 ORG_HEADERS = ["组织编码", "组织名称", "层级", "上级组织编码", "排序"]
@@ -46,7 +47,7 @@ def xlsx(
 def upload(client: Client, data: bytes, name: str = "导入.xlsx", **kwargs: Any):
     return client.post(
         reverse("onboarding_import"),
-        {"file": SimpleUploadedFile(name, data, content_type=onboarding.XLSX_CONTENT_TYPE)},
+        {"file": SimpleUploadedFile(name, data, content_type=XLSX_CONTENT_TYPE)},
         **kwargs,
     )
 
@@ -167,7 +168,7 @@ def test_import_page_shows_form_and_template_link(superuser_client: Client) -> N
 def test_template_download_is_a_workbook_with_the_right_sheets(superuser_client: Client) -> None:
     response = superuser_client.get(reverse("onboarding_template"))
     assert response.status_code == 200
-    assert response["Content-Type"] == onboarding.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert "attachment" in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["组织", "人员职务", "填写说明"]
