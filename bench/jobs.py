@@ -2,8 +2,9 @@
 peak RSS it reports (resource.ru_maxrss) is the job's and not the runner's.
 
 A job has an untimed `prepare`, a timed `run` and a `cleanup` that always runs; each phase is
-a separate process. Add a job by appending a `Job` to JOBS: the results export and the
-reminder sweep will land here (PENDING_JOBS).
+a separate process. Add a job by appending a `Job` to JOBS. The assessment and accountability
+jobs (results computation, the annual export beside bare openpyxl, the reminder sweep) live
+in bench/assessment_jobs.py, which bench/run.py runs after these.
 """
 
 from __future__ import annotations
@@ -93,7 +94,6 @@ JOBS: list[Job] = [
     ),
 ]
 
-PENDING_JOBS = [
-    "考核结果导出 results export of the province (assessment)",
-    "督促提醒 reminder sweep of the province (accountability)",
-]
+# The assessment and accountability jobs run from bench/assessment_jobs.py (bench/run.py calls
+# it): results computation, the annual export beside bare openpyxl, the reminder sweep.
+PENDING_JOBS: list[str] = []

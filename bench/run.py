@@ -455,6 +455,20 @@ def run_jobs(env: dict[str, str]) -> list[dict[str, Any]]:
     return results
 
 
+def run_assessment_jobs(env: dict[str, str]) -> dict[str, Any]:
+    """Results computation, the annual export beside bare openpyxl, and the reminder sweep
+    (bench/assessment_jobs.py, each phase in its own process); its targets join this run's."""
+    log("assessment jobs: results computation, export vs bare openpyxl, reminder sweep")
+    subprocess.run(
+        [sys.executable, str(BENCH / "assessment_jobs.py")],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=1800,
+    )
+    return json.loads((BENCH / "results_assessment.json").read_text())
+
+
 def ms(value: float) -> float | None:
     """Milliseconds for the report; None (JSON null) when nothing was answered."""
     return None if math.isnan(value) else round(value, 1)
@@ -523,6 +537,18 @@ def table(results: dict[str, Any]) -> str:
             f"(baseline {job['baseline_rss_mb']:.0f} MB) {job['detail']}"
         )
     lines.extend(f"job (pending): {title}" for title in results["pending_jobs"])
+    assessment = results["assessment_jobs"]
+    compute, export = assessment["results_compute"], assessment["export"]
+    bare, sweep = assessment["bare_openpyxl"], assessment["sweep"]
+    lines.append(
+        f"job results_compute: {compute['seconds']:.1f} s, peak RSS {compute['peak_mb']:.0f} MB"
+    )
+    lines.append(
+        f"job export: {export['seconds']:.1f} s for {export['item_rows']} item rows, peak RSS "
+        f"{export['peak_mb']:.0f} MB; bare openpyxl {bare['seconds']:.1f} s "
+        f"(ratio {export['seconds'] / bare['seconds']:.2f})"
+    )
+    lines.append(f"job sweep: {sweep['seconds']:.1f} s, {sweep['queries']} queries")
     lines.append(f"seed: {results['seed']['seconds']:.1f} s ({results['seed']['how']})")
     lines.append("")
     for name, entry in results["targets"].items():
@@ -606,6 +632,7 @@ def main() -> int:
         with gunicorn(env, port):
             pages = measure_pages(probe, port, args)
         jobs = run_jobs(env)
+        assessment = run_assessment_jobs(env)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
     results: dict[str, Any] = {
@@ -623,7 +650,8 @@ def main() -> int:
         "pending_pages": PENDING_PAGES,
         "jobs": jobs,
         "pending_jobs": PENDING_JOBS,
-        "targets": targets_for(pages, jobs, seeded["seconds"]),
+        "assessment_jobs": assessment,
+        "targets": targets_for(pages, jobs, seeded["seconds"]) | assessment["targets"],
         "run_seconds": round(time.perf_counter() - started, 1),
     }
     results["all_met"] = all(entry["met"] for entry in results["targets"].values())
