@@ -537,18 +537,18 @@ def table(results: dict[str, Any]) -> str:
             f"(baseline {job['baseline_rss_mb']:.0f} MB) {job['detail']}"
         )
     lines.extend(f"job (pending): {title}" for title in results["pending_jobs"])
-    assessment = results["assessment_jobs"]
-    compute, export = assessment["results_compute"], assessment["export"]
-    bare, sweep = assessment["bare_openpyxl"], assessment["sweep"]
-    lines.append(
-        f"job results_compute: {compute['seconds']:.1f} s, peak RSS {compute['peak_mb']:.0f} MB"
-    )
-    lines.append(
-        f"job export: {export['seconds']:.1f} s for {export['item_rows']} item rows, peak RSS "
-        f"{export['peak_mb']:.0f} MB; bare openpyxl {bare['seconds']:.1f} s "
-        f"(ratio {export['seconds'] / bare['seconds']:.2f})"
-    )
-    lines.append(f"job sweep: {sweep['seconds']:.1f} s, {sweep['queries']} queries")
+    if assessment := results["assessment_jobs"]:
+        compute, export = assessment["results_compute"], assessment["export"]
+        bare, sweep = assessment["bare_openpyxl"], assessment["sweep"]
+        lines.append(
+            f"job results_compute: {compute['seconds']:.1f} s, peak RSS {compute['peak_mb']:.0f} MB"
+        )
+        lines.append(
+            f"job export: {export['seconds']:.1f} s for {export['item_rows']} item rows, peak "
+            f"RSS {export['peak_mb']:.0f} MB; bare openpyxl {bare['seconds']:.1f} s "
+            f"(ratio {export['seconds'] / bare['seconds']:.2f})"
+        )
+        lines.append(f"job sweep: {sweep['seconds']:.1f} s, {sweep['queries']} queries")
     lines.append(f"seed: {results['seed']['seconds']:.1f} s ({results['seed']['how']})")
     lines.append("")
     for name, entry in results["targets"].items():
@@ -595,6 +595,11 @@ def main() -> int:
         metavar="SECONDS",
         help="before each page, wait up to this long for other processes to go quiet",
     )
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="measure the pages, skip the jobs (their targets are left out of results.json)",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -631,8 +636,8 @@ def main() -> int:
         port = free_port()
         with gunicorn(env, port):
             pages = measure_pages(probe, port, args)
-        jobs = run_jobs(env)
-        assessment = run_assessment_jobs(env)
+        jobs = [] if args.pages_only else run_jobs(env)
+        assessment = None if args.pages_only else run_assessment_jobs(env)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
     results: dict[str, Any] = {
@@ -651,7 +656,8 @@ def main() -> int:
         "jobs": jobs,
         "pending_jobs": PENDING_JOBS,
         "assessment_jobs": assessment,
-        "targets": targets_for(pages, jobs, seeded["seconds"]) | assessment["targets"],
+        "targets": targets_for(pages, jobs, seeded["seconds"])
+        | (assessment["targets"] if assessment else {}),
         "run_seconds": round(time.perf_counter() - started, 1),
     }
     results["all_met"] = all(entry["met"] for entry in results["targets"].values())
