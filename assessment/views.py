@@ -532,7 +532,6 @@ def result_list(request: HttpRequest, year: int) -> HttpResponse:
             "year": year_obj,
             "results": page.object_list,
             "page": page,
-            "query": {k: v for k, v in (("tier", tier), ("unit", unit)) if v},
             "form": form if user_scope.is_admin else None,
             "can_export": user_scope.is_admin or user_scope.is_reviewer,
             "tier": tier,

@@ -302,11 +302,6 @@ def progress_overview(request: HttpRequest) -> HttpResponse:
         {
             "overview": overview,
             "rows": overview.rows if overview else [],
-            "page_range": overview.page.paginator.get_elided_page_range(
-                overview.page.number, on_each_side=2, on_ends=1
-            )
-            if overview
-            else [],
             "unit": unit,
             "year": year,
             "months": range(1, 13),
