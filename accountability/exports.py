@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -62,24 +62,33 @@ def _local(moment: datetime.datetime | None) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
-def ledger_row(rectification: Rectification, today: datetime.date) -> list[Any]:
-    unit = rectification.organisation.unit
-    return [
-        rectification.pk,
-        unit.name if unit else "",
-        rectification.organisation.name,
-        rectification.get_source_type_display(),
-        rectification.source_label,
-        rectification.problem,
-        rectification.measures,
-        rectification.responsible_person.display_name if rectification.responsible_person else "",
-        rectification.deadline,
-        _("逾期") if rectification.is_overdue(today) else rectification.get_state_display(),
-        _("是") if rectification.is_late else "",
-        rectification.returned_count,
-        _local(rectification.created_at),
-        _local(rectification.closed_at),
-    ]
+def ledger_rows(rows: Iterable[Rectification], today: datetime.date) -> Iterator[list[Any]]:
+    """Each rectification as a ledger row. The labels are looked up once: get_FOO_display
+    rebuilds and translates its choices on every call, which showed at province scale."""
+    sources = {value: str(label) for value, label in Rectification.SourceType.choices}
+    states = {value: str(label) for value, label in Rectification.State.choices}
+    overdue, late = _("逾期"), _("是")
+    for rectification in rows:
+        unit = rectification.organisation.unit
+        person = rectification.responsible_person
+        yield [
+            rectification.pk,
+            unit.name if unit else "",
+            rectification.organisation.name,
+            sources.get(rectification.source_type, rectification.source_type),
+            rectification.source_label,
+            rectification.problem,
+            rectification.measures,
+            person.display_name if person else "",
+            rectification.deadline,
+            overdue
+            if rectification.is_overdue(today)
+            else states.get(rectification.state, rectification.state),
+            late if rectification.is_late else "",
+            rectification.returned_count,
+            _local(rectification.created_at),
+            _local(rectification.closed_at),
+        ]
 
 
 def write_ledger(rows: Iterable[Rectification], target: Any, *, today: datetime.date) -> None:
@@ -94,8 +103,8 @@ def write_ledger(rows: Iterable[Rectification], target: Any, *, today: datetime.
         heading.font = Font(bold=True)
         header.append(heading)
     sheet.append(header)
-    for rectification in rows:
-        sheet.append([cell(sheet, value) for value in ledger_row(rectification, today)])
+    for row in ledger_rows(rows, today):
+        sheet.append([cell(sheet, value) for value in row])
     workbook.save(target)
 
 
@@ -126,5 +135,5 @@ def annual_results_sheet(workbook: Workbook, year: Year, organisation_ids: list[
         .select_related("organisation__unit", "responsible_person")
         .order_by("organisation__path", "deadline", "pk")
     )
-    for rectification in rows.iterator(chunk_size=CHUNK):
-        sheet.row(ledger_row(rectification, today))
+    for row in ledger_rows(rows.iterator(chunk_size=CHUNK), today):
+        sheet.row(row)

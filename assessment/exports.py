@@ -1,21 +1,23 @@
 """The annual results workbook, written in openpyxl's streaming (write_only) mode.
 
 Sheets: a summary, one per tier, the item-level breakdown, the bonus/deduction ledger, vote
-tallies, and any sheets higher apps register (the rectification ledger). Organisations are read
-in chunks so memory stays flat at province scale.
+tallies, and any sheets higher apps register (the rectification ledger). Tables are read as
+streams of plain values, not model instances, and the item breakdown one chunk of organisations
+at a time, so memory stays flat at province scale and the time goes into writing the cells.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
+import functools
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -23,17 +25,19 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from responsibility.models import ChecklistItem, Organisation, Tier, Year
+from responsibility.models import ChecklistItem, Obligation, Tier, Year
 
 from . import scoring
-from .models import AnnualResult, ItemScore, LedgerEntry, Vote
-from .results import default_as_of, obligation_facts, rules_from
+from .models import AnnualResult, Grade, ItemScore, LedgerEntry, OrganisationReview, Vote
+from .results import default_as_of, rules_from
 from .services import scheme_for
 
 ORG_CHUNK = 200
+FETCH = 10_000  # rows a server-side cursor brings at a time (a few MB at most)
 FORMULA_START = ("=", "+", "-", "@")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="F2E6E6")
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 Progress = Callable[[int], None]
 
@@ -46,7 +50,12 @@ class Column:
 
 
 class SheetWriter:
-    """A write-only sheet with a styled, frozen, printed header and formula-safe cells."""
+    """A write-only sheet with a styled, frozen, printed header and formula-safe cells.
+
+    openpyxl writes each appended row out before taking the next, so a column's cells are made
+    and styled once and then reused row after row: a styled cell per value would cost more
+    than writing it.
+    """
 
     def __init__(self, workbook: Workbook, title: str, columns: Sequence[Column]) -> None:
         self.sheet: WriteOnlyWorksheet = workbook.create_sheet(title)
@@ -60,31 +69,61 @@ class SheetWriter:
             cell = WriteOnlyCell(self.sheet, value=column.title)
             cell.font = HEADER_FONT
             cell.fill = HEADER_FILL
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.alignment = HEADER_ALIGNMENT
             header.append(cell)
         self.sheet.append(header)
+        # A column's number cell is made when a number first comes, so a format no cell
+        # uses is not written into the workbook's styles.
+        self._numbers: list[WriteOnlyCell | str | None] = [c.number_format for c in columns]
+        self._texts = [WriteOnlyCell(self.sheet) for _column in columns]
+
+    def _number_cell(self, index: int) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet)
+        cell.number_format = self._numbers[index]
+        self._numbers[index] = cell
+        return cell
 
     def row(self, values: Iterable[Any]) -> None:
-        self.sheet.append(
-            [self.cell(value, column) for value, column in zip(values, self.columns, strict=True)]
-        )
+        cells = []
+        for index, (value, number, text) in enumerate(
+            zip(values, self._numbers, self._texts, strict=True)
+        ):
+            kind = type(value)  # the usual types by identity: this runs for every cell
+            if kind is Decimal:
+                value, kind = float(value), float
+            elif kind is not str and kind is not int and kind is not float and value is not None:
+                value, kind = _usual(value)
+            if kind is str:
+                if not value:
+                    value = None  # a blank cell is left out, not written as empty text
+                # Text that looks like a formula stays text: an export must never execute.
+                elif value.startswith(FORMULA_START):
+                    text.value = value
+                    text.data_type = "s"
+                    value = text
+            elif (kind is float or kind is int) and number is not None:
+                if type(number) is str:
+                    number = self._number_cell(index)
+                number.value = value
+                value = number
+            cells.append(value)
+        self.sheet.append(cells)
 
-    def cell(self, value: Any, column: Column) -> WriteOnlyCell | Any:
-        if isinstance(value, str):
-            cell = WriteOnlyCell(self.sheet, value=value)
-            # Text that looks like a formula stays text: an export must never execute.
-            if value.startswith(FORMULA_START):
-                cell.data_type = "s"
-            return cell
-        if isinstance(value, Decimal):
-            value = float(value)
-        if column.number_format and isinstance(value, int | float):
-            cell = WriteOnlyCell(self.sheet, value=value)
-            cell.number_format = column.number_format
-            return cell
-        if isinstance(value, datetime.datetime):
-            return timezone.localtime(value).replace(tzinfo=None)
-        return value
+
+def _usual(value: Any) -> tuple[Any, type]:
+    """A value of another type as the usual type it is written as (a str or int subclass as
+    str or int, a Decimal as float, an aware datetime as local time)."""
+    if isinstance(value, str):
+        return str(value), str
+    if isinstance(value, Decimal):
+        return float(value), float
+    if isinstance(value, int):
+        return value, int  # bool too: it takes the column's number format, as numbers do
+    if isinstance(value, float):
+        return value, float
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(tzinfo=None), datetime.datetime
+    return value, type(value)
 
 
 # Higher apps add sheets without this app importing them (see accountability.apps).
@@ -131,29 +170,6 @@ ITEM_COLUMNS = [
 ]
 
 
-def _summary_values(result: AnnualResult) -> list[Any]:
-    quarters = result.quarter_scores or {}
-    return [
-        result.organisation.unit.name if result.organisation.unit else "",
-        result.organisation.name,
-        result.organisation.tier.name,
-        result.process_score,
-        *[_decimal((quarters.get(str(q)) or {}).get("review")) for q in range(1, 5)],
-        result.year_end_score,
-        result.ledger_points,
-        result.composite,
-        result.get_grade_display(),
-        result.rank_in_tier,
-        result.version,
-        result.published_at,
-        result.grade_note,
-    ]
-
-
-def _decimal(value: str | None) -> Decimal | None:
-    return Decimal(value) if value not in (None, "") else None
-
-
 def _chunks(values: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -166,27 +182,25 @@ def write_workbook(
     *,
     progress: Progress | None = None,
 ) -> int:
-    """Write the annual workbook for the given organisations; returns the item rows written."""
+    """Write the annual workbook for the given organisations; returns the item rows written.
+
+    Every sheet is created first (the workbook keeps them in that order) so each table is read
+    once, as a stream, and its rows go straight to whichever sheets show them.
+    """
     workbook = Workbook(write_only=True)
-    tiers = list(Tier.objects.filter(has_checklist=True).order_by("sort_order"))
-    results = list(
-        AnnualResult.objects.filter(
-            year=year, is_current=True, organisation_id__in=organisation_ids
-        )
-        .select_related("organisation__tier", "organisation__unit")
-        .order_by("organisation__tier__sort_order", "rank_in_tier", "organisation__path")
-    )
     summary = SheetWriter(workbook, "汇总", SUMMARY_COLUMNS)
-    for result in results:
-        summary.row(_summary_values(result))
-    for tier in tiers:
-        sheet = SheetWriter(workbook, tier.name[:31], SUMMARY_COLUMNS)
-        for result in results:
-            if result.organisation.tier_id == tier.pk:
-                sheet.row(_summary_values(result))
-    rows = _write_items(workbook, year, organisation_ids, progress)
-    _write_ledger(workbook, year, organisation_ids)
-    _write_votes(workbook, year, organisation_ids, results)
+    tiers = {
+        tier_id: SheetWriter(workbook, name[:31], SUMMARY_COLUMNS)
+        for tier_id, name in Tier.objects.filter(has_checklist=True)
+        .order_by("sort_order")
+        .values_list("pk", "name")
+    }
+    items = SheetWriter(workbook, "事项明细", ITEM_COLUMNS)
+    ledger = SheetWriter(workbook, "加减分", LEDGER_COLUMNS)
+    votes = SheetWriter(workbook, "评议票", VOTE_COLUMNS)
+    _write_results(summary, tiers, votes, year, organisation_ids)
+    rows = _write_items(items, year, organisation_ids, progress)
+    _write_ledger(ledger, year, organisation_ids)
     for extra in EXTRA_SHEETS:
         extra(workbook, year, organisation_ids)
     workbook.save(path)
@@ -195,92 +209,288 @@ def write_workbook(
     return rows
 
 
-def _write_items(
-    workbook: Workbook, year: Year, organisation_ids: list[int], progress: Progress | None
-) -> int:
-    sheet = SheetWriter(workbook, "事项明细", ITEM_COLUMNS)
-    rules = rules_from(scheme_for(year))
-    as_of = default_as_of(year)
-    written = 0
-    chunks = list(_chunks(sorted(organisation_ids), ORG_CHUNK))
-    for done, chunk in enumerate(chunks, start=1):
-        facts = obligation_facts(year, chunk)
-        scores: dict[tuple[int, int], ItemScore] = {
-            (s.item_id, s.review.round.quarter): s
-            for s in ItemScore.objects.filter(
-                review__round__year=year,
-                review__status="published",
-                review__organisation_id__in=chunk,
-            ).select_related("review__round")
-        }
-        organisations = (
-            Organisation.objects.filter(pk__in=chunk)
-            .select_related("unit")
-            .prefetch_related(
-                Prefetch(
-                    "checklists__items",
-                    queryset=ChecklistItem.objects.filter(checklist__year=year).order_by(
-                        "sort_order", "ref"
-                    ),
-                )
-            )
-            .order_by("path")
+def _write_results(
+    summary: SheetWriter,
+    tiers: dict[int, SheetWriter],
+    votes: SheetWriter,
+    year: Year,
+    organisation_ids: list[int],
+) -> None:
+    """The summary, each tier's sheet and the vote tallies: one pass over the results."""
+    grades = {value: str(label) for value, label in Grade.choices}
+    tallies: dict[int, dict[str, int]] = defaultdict(dict)
+    for org_id, choice, count in (
+        Vote.objects.filter(report__year=year, report__organisation_id__in=organisation_ids)
+        .values_list("report__organisation_id", "choice")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        tallies[org_id][choice] = count
+    results = (
+        AnnualResult.objects.filter(
+            year=year, is_current=True, organisation_id__in=organisation_ids
         )
-        for organisation in organisations:
-            process = scoring.process_score(facts.get(organisation.pk, []), rules, as_of=as_of)
-            for checklist in organisation.checklists.all():
-                for item in checklist.items.all():
-                    row = process.items.get(item.pk) or scoring.ItemProcess(item_id=item.pk)
-                    quarter_scores = [scores.get((item.pk, q)) for q in range(1, 5)]
-                    reasons = "；".join(
-                        f"Q{q}：{s.reason}"
-                        for q, s in enumerate(quarter_scores, start=1)
-                        if s and s.reason
-                    )
-                    sheet.row(
-                        [
-                            organisation.unit.name if organisation.unit else "",
-                            organisation.name,
-                            item.ref,
-                            item.group,
-                            item.content,
-                            item.points,
-                            row.due,
-                            row.done - row.late,
-                            row.late,
-                            row.missing,
-                            scoring.q2(row.earned),
-                            scoring.q2(row.possible),
-                            *[s.score if s else None for s in quarter_scores],
-                            reasons,
-                        ]
-                    )
-                    written += 1
+        .order_by("organisation__tier__sort_order", "rank_in_tier", "organisation__path")
+        .values_list(
+            "organisation_id",
+            "organisation__tier_id",
+            "organisation__unit__name",
+            "organisation__name",
+            "organisation__tier__name",
+            "process_score",
+            "quarter_scores",
+            "year_end_score",
+            "ledger_points",
+            "composite",
+            "grade",
+            "rank_in_tier",
+            "version",
+            "published_at",
+            "grade_note",
+        )
+    )
+    for org_id, tier_id, unit, name, tier, process, quarters, year_end, *rest in results.iterator(
+        chunk_size=FETCH
+    ):
+        ledger_points, composite, grade, rank, version, published_at, note = rest
+        quarters = quarters or {}
+        values = [
+            unit or "",
+            name,
+            tier,
+            process,
+            *[_decimal((quarters.get(str(q)) or {}).get("review")) for q in range(1, 5)],
+            year_end,
+            ledger_points,
+            composite,
+            grades.get(grade, grade),
+            rank,
+            version,
+            published_at,
+            note,
+        ]
+        summary.row(values)
+        if tier_id in tiers:
+            tiers[tier_id].row(values)
+        tally = tallies.get(org_id)
+        if tally:
+            counts = [tally.get(g, 0) for g in ("good", "fairly_good", "average", "poor")]
+            votes.row([unit or "", name, *counts, sum(counts), year_end])
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return Decimal(value) if value not in (None, "") else None
+
+
+def _write_items(
+    sheet: SheetWriter, year: Year, organisation_ids: list[int], progress: Progress | None
+) -> int:
+    """The item-level breakdown: per item, its process figures (scored exactly as the results
+    were, from its obligations) and its published quarterly scores.
+
+    Organisations go in chunks, by id, as they always have. Obligations and scores are each
+    one query, ordered by organisation, read alongside: a chunk's share is in memory at a time.
+    """
+    rules = rules_from(scheme_for(year))
+    # Items of a tier share their points and mostly how their obligations went: each such
+    # pattern is figured once (a province has a few thousand of them).
+    figures = functools.lru_cache(maxsize=FIGURES_CACHED)(
+        functools.partial(
+            _process_figures, late_share=rules.late_share, evidence_share=rules.evidence_share
+        )
+    )
+    as_of = default_as_of(year)
+    chunks = list(_chunks(sorted(organisation_ids), ORG_CHUNK))
+    outcomes = _by_chunk(_outcomes(year, organisation_ids, as_of), chunks)
+    scores = _by_chunk(_scores(year, organisation_ids), chunks)
+    written = 0
+    for done, chunk in enumerate(chunks, start=1):
+        codes_of: dict[int, list[str]] = defaultdict(list)
+        for _org, item_id, code in next(outcomes):
+            codes_of[item_id].append(code)
+        quarters_of: dict[int, list[Any]] = {}
+        for _org, item_id, quarter, score, reason in next(scores):
+            # Four scores, then four reasons.
+            quarters = quarters_of.setdefault(item_id, [None] * 8)
+            quarters[quarter - 1] = score
+            quarters[quarter + 3] = reason
+        for unit, name, item_id, ref, group, content, points in _items(year, chunk):
+            codes = codes_of.get(item_id)
+            quarters = quarters_of.get(item_id) or NO_SCORES
+            sheet.row(
+                [
+                    unit or "",
+                    name,
+                    ref,
+                    group,
+                    content,
+                    points,
+                    *figures(points, "".join(codes) if codes else ""),
+                    *quarters[:4],
+                    _reasons(quarters[4:]) if quarters is not NO_SCORES else None,
+                ]
+            )
+            written += 1
         if progress:
             progress(int(90 * done / len(chunks)))
     return written
 
 
-def _write_ledger(workbook: Workbook, year: Year, organisation_ids: list[int]) -> None:
-    sheet = SheetWriter(
-        workbook,
-        "加减分",
-        [
-            Column("单位", 20),
-            Column("组织", 26),
-            Column("类型", 8),
-            Column("分值", 8, SCORE),
-            Column("理由", 50),
-            Column("提出人", 10),
-            Column("审批人", 10),
-            Column("状态", 8),
-            Column("提出时间", 18, "yyyy-mm-dd hh:mm"),
-        ],
+FIGURES_CACHED = 4096
+NO_SCORES = [None] * 8
+# An obligation's outcome, as process scoring tells them apart (scoring.ItemProcess.count):
+# not counted (not due yet, or not applicable), missing, done on time / late, with evidence
+# or without. Letters rather than numbers: Django converts a numeric expression's value row by
+# row, text it hands over as it comes.
+UNCOUNTED, MISSING = "-", "m"
+DONE = {"o", "l", "e", "b"}
+LATE = {"l", "b"}
+WITH_EVIDENCE = {"o", "l"}
+
+
+def _reasons(reasons: list[str | None]) -> str:
+    return "；".join(f"Q{q}：{reason}" for q, reason in enumerate(reasons, start=1) if reason)
+
+
+def _process_figures(
+    points: Decimal, codes: str, *, late_share: Decimal, evidence_share: Decimal
+) -> tuple[int, int, int, int, Decimal, Decimal]:
+    """An item's due, on time, late, missing, earned and possible, from its obligations'
+    outcomes in order, added up by the rule the results use (scoring.ItemProcess.count)."""
+    row = scoring.ItemProcess(item_id=0)
+    if codes:
+        weight = points / len(codes)  # each obligation's share of the item's points
+        for code in codes:
+            if code != UNCOUNTED:
+                row.count(
+                    weight,
+                    done=code in DONE,
+                    is_late=code in LATE,
+                    has_evidence=code in WITH_EVIDENCE,
+                    late_share=late_share,
+                    evidence_share=evidence_share,
+                )
+    return (
+        row.due,
+        row.done - row.late,
+        row.late,
+        row.missing,
+        scoring.q2(row.earned),
+        scoring.q2(row.possible),
     )
+
+
+def _by_chunk(rows: Iterable[tuple], chunks: list[list[int]]) -> Iterator[list[tuple]]:
+    """Rows ordered by organisation id (their first value), cut at the chunks' boundaries."""
+    rows = iter(rows)
+    row = next(rows, None)
+    for chunk in chunks:
+        taken = []
+        while row is not None and row[0] <= chunk[-1]:
+            taken.append(row)
+            row = next(rows, None)
+        yield taken
+
+
+def _outcomes(year: Year, organisation_ids: list[int], as_of: datetime.date) -> Iterator[tuple]:
+    """(organisation, item, outcome) of every obligation, each item's in process_score's order
+    (due date, id): the Decimal sums round, so they match the results' only in that order."""
+    # Evidence as one hashed IN lookup: a correlated EXISTS is costed so high for a province
+    # that PostgreSQL JIT-compiles the query, which takes longer than running it. A few
+    # organisations look up their own evidenced obligations; many take the whole table's,
+    # which is cheaper than joining it to them.
+    evidenced = Obligation.evidence.through.objects.values("obligation_id")
+    if len(organisation_ids) <= ORG_CHUNK:
+        evidenced = evidenced.filter(
+            obligation__year=year, obligation__organisation_id__in=organisation_ids
+        )
+    evidence = Q(pk__in=evidenced)
+    late = Q(is_late=True)
+    outcome = Case(
+        When(
+            Q(due_date__gt=as_of) | Q(status=Obligation.Status.NOT_APPLICABLE),
+            then=Value(UNCOUNTED),
+        ),
+        When(~Q(status=Obligation.Status.DONE), then=Value(MISSING)),
+        When(evidence, then=Case(When(late, then=Value("l")), default=Value("o"))),
+        When(late, then=Value("b")),
+        default=Value("e"),
+        output_field=CharField(),
+    )
+    return (
+        Obligation.objects.filter(year=year, organisation_id__in=organisation_ids)
+        .annotate(outcome=outcome)
+        .order_by("organisation_id", "due_date", "pk")
+        .values_list("organisation_id", "item_id", "outcome")
+        .iterator(chunk_size=FETCH)
+    )
+
+
+def _scores(year: Year, organisation_ids: list[int]) -> Iterator[tuple]:
+    """(organisation, item, quarter, score, reason) of the year's published item scores."""
+    return (
+        ItemScore.objects.filter(
+            review__round__year=year,
+            review__status=OrganisationReview.Status.PUBLISHED,
+            review__organisation_id__in=organisation_ids,
+        )
+        .order_by("review__organisation_id")
+        .values_list(
+            "review__organisation_id", "item_id", "review__round__quarter", "score", "reason"
+        )
+        .iterator(chunk_size=FETCH)
+    )
+
+
+def _items(year: Year, organisation_ids: list[int]) -> QuerySet:
+    """The items of a chunk's checklists, by organisation path and item order (a chunk's few
+    thousand rows come quicker in one fetch than through a server-side cursor)."""
+    return (
+        ChecklistItem.objects.filter(
+            checklist__year=year, checklist__organisation_id__in=organisation_ids
+        )
+        .order_by("checklist__organisation__path", "sort_order", "ref")
+        .values_list(
+            "checklist__organisation__unit__name",
+            "checklist__organisation__name",
+            "pk",
+            "ref",
+            "group",
+            "content",
+            "points",
+        )
+    )
+
+
+LEDGER_COLUMNS = [
+    Column("单位", 20),
+    Column("组织", 26),
+    Column("类型", 8),
+    Column("分值", 8, SCORE),
+    Column("理由", 50),
+    Column("提出人", 10),
+    Column("审批人", 10),
+    Column("状态", 8),
+    Column("提出时间", 18, "yyyy-mm-dd hh:mm"),
+]
+VOTE_COLUMNS = [
+    Column("单位", 20),
+    Column("组织", 26),
+    Column("好", 6, "0"),
+    Column("较好", 6, "0"),
+    Column("一般", 6, "0"),
+    Column("差", 6, "0"),
+    Column("合计", 6, "0"),
+    Column("年底述职得分", 12, SCORE),
+]
+
+
+def _write_ledger(sheet: SheetWriter, year: Year, organisation_ids: list[int]) -> None:
     for entry in (
         LedgerEntry.objects.filter(year=year, organisation_id__in=organisation_ids)
         .select_related("organisation__unit", "proposed_by", "decided_by")
         .order_by("organisation__path", "proposed_at")
+        .iterator(chunk_size=FETCH)
     ):
         sheet.row(
             [
@@ -293,44 +503,6 @@ def _write_ledger(workbook: Workbook, year: Year, organisation_ids: list[int]) -
                 entry.decided_by.display_name if entry.decided_by else "",
                 entry.get_status_display(),
                 entry.proposed_at,
-            ]
-        )
-
-
-def _write_votes(
-    workbook: Workbook, year: Year, organisation_ids: list[int], results: list[AnnualResult]
-) -> None:
-    sheet = SheetWriter(
-        workbook,
-        "评议票",
-        [
-            Column("单位", 20),
-            Column("组织", 26),
-            Column("好", 6, "0"),
-            Column("较好", 6, "0"),
-            Column("一般", 6, "0"),
-            Column("差", 6, "0"),
-            Column("合计", 6, "0"),
-            Column("年底述职得分", 12, SCORE),
-        ],
-    )
-    tallies: dict[int, Counter[str]] = defaultdict(Counter)
-    for org_id, choice in Vote.objects.filter(
-        report__year=year, report__organisation_id__in=organisation_ids
-    ).values_list("report__organisation_id", "choice"):
-        tallies[org_id][choice] += 1
-    for result in results:
-        tally = tallies.get(result.organisation_id)
-        if not tally:
-            continue
-        counts = [tally.get(g, 0) for g in ("good", "fairly_good", "average", "poor")]
-        sheet.row(
-            [
-                result.organisation.unit.name if result.organisation.unit else "",
-                result.organisation.name,
-                *counts,
-                sum(counts),
-                result.year_end_score,
             ]
         )
 

@@ -51,6 +51,14 @@ class Rules:
     no_evidence_deduction_percent: Decimal
     vote_values: dict[str, Decimal]
 
+    @property
+    def late_share(self) -> Decimal:
+        return self.late_deduction_percent / HUNDRED
+
+    @property
+    def evidence_share(self) -> Decimal:
+        return self.no_evidence_deduction_percent / HUNDRED
+
     def grade_for(self, score: Decimal) -> str:
         if score >= self.good_min:
             return Grade.GOOD
@@ -73,6 +81,34 @@ class ItemProcess:
     late: int = 0
     missing: int = 0
     without_evidence: int = 0
+
+    def count(
+        self,
+        weight: Decimal,
+        *,
+        done: bool,
+        is_late: bool,
+        has_evidence: bool,
+        late_share: Decimal,
+        evidence_share: Decimal,
+    ) -> None:
+        """Count one applicable obligation that is due. The one place the rule is applied, so
+        the export's per-item figures add up exactly as `process_score` does, in the same order.
+        """
+        self.possible += weight
+        self.due += 1
+        if not done:
+            self.missing += 1
+            return
+        self.done += 1
+        earned = weight
+        if is_late:
+            self.late += 1
+            earned -= weight * late_share
+        if not has_evidence:
+            self.without_evidence += 1
+            earned -= weight * evidence_share
+        self.earned += max(earned, Decimal(0))
 
 
 @dataclass
@@ -99,8 +135,8 @@ def process_score(
     for fact in facts:
         per_item[fact.item_id] += 1
     items: dict[int, ItemProcess] = {}
-    late_share = rules.late_deduction_percent / HUNDRED
-    evidence_share = rules.no_evidence_deduction_percent / HUNDRED
+    late_share = rules.late_share
+    evidence_share = rules.evidence_share
     for fact in facts:
         if fact.due_date > as_of:
             continue
@@ -109,21 +145,14 @@ def process_score(
         row = items.setdefault(fact.item_id, ItemProcess(item_id=fact.item_id))
         if fact.status == "not_applicable":
             continue
-        weight = fact.item_points / per_item[fact.item_id]
-        row.possible += weight
-        row.due += 1
-        if fact.status != "done":
-            row.missing += 1
-            continue
-        row.done += 1
-        earned = weight
-        if fact.is_late:
-            row.late += 1
-            earned -= weight * late_share
-        if not fact.has_evidence:
-            row.without_evidence += 1
-            earned -= weight * evidence_share
-        row.earned += max(earned, Decimal(0))
+        row.count(
+            fact.item_points / per_item[fact.item_id],
+            done=fact.status == "done",
+            is_late=fact.is_late,
+            has_evidence=fact.has_evidence,
+            late_share=late_share,
+            evidence_share=evidence_share,
+        )
     possible = sum((row.possible for row in items.values()), Decimal(0))
     earned = sum((row.earned for row in items.values()), Decimal(0))
     score = HUNDRED if possible == 0 else q2(earned / possible * HUNDRED)

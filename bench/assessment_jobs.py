@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/zerenlian_bench"
@@ -65,19 +66,86 @@ def phase_export(path: str) -> dict[str, float]:
     return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "item_rows": rows}
 
 
-def phase_bare(path: str) -> dict[str, float]:
-    """Bare openpyxl write_only writing the very cells of the export (read first, untimed)."""
-    from openpyxl import Workbook, load_workbook
+STYLE_PARTS = (
+    ("font", "fontId"),
+    ("fill", "fillId"),
+    ("border", "borderId"),
+    ("alignment", "alignmentId"),
+    ("protection", "protectionId"),
+)
+# openpyxl gives a plain date or datetime value these formats by itself.
+OWN_FORMATS = {datetime.datetime: "yyyy-mm-dd h:mm:ss", datetime.date: "yyyy-mm-dd"}
+
+
+def _style_of(cell: Any) -> tuple[tuple[str, Any], ...]:
+    """The style attributes a writer must set to reproduce a read cell's style."""
+    plain = cell.parent.parent._cell_styles[0]
+    style = cell.style_array
+    attributes = tuple(
+        (name, getattr(cell, name))
+        for name, field in STYLE_PARTS
+        if getattr(style, field) != getattr(plain, field)
+    )
+    if style.quotePrefix:
+        attributes += (("quotePrefix", True),)
+    if cell.number_format not in ("General", OWN_FORMATS.get(type(cell.value))):
+        attributes += (("number_format", cell.number_format),)
+    return attributes
+
+
+def _read_cells(path: str) -> list[tuple[str, list[list[Any]]]]:
+    """Each sheet's rows: a plain value where one will do, else (value, as_text, style)."""
+    from openpyxl import load_workbook
 
     source = load_workbook(path, read_only=True)
-    sheets = [(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in source]
+    sheets = []
+    for worksheet in source:
+        styles: dict[int, tuple[tuple[str, Any], ...]] = {}
+        rows = []
+        for row in worksheet.iter_rows():
+            values = []
+            for cell in row:
+                value = cell.value
+                style: tuple[tuple[str, Any], ...] = ()
+                if value is not None and cell.has_style:
+                    if cell._style_id not in styles:
+                        styles[cell._style_id] = _style_of(cell)
+                    style = styles[cell._style_id]
+                # Text that would read as a formula must be marked as text, as the export does.
+                as_text = isinstance(value, str) and value.startswith("=")
+                values.append((value, as_text, style) if style or as_text else value)
+            rows.append(values)
+        sheets.append((worksheet.title, rows))
     source.close()
+    return sheets
+
+
+def phase_bare(path: str) -> dict[str, float]:
+    """Bare openpyxl write_only writing the very cells of the export (read first, untimed).
+
+    Same values, number formats, header styles and text-not-formula cells: a cell that needs
+    a style or must stay text is a WriteOnlyCell (openpyxl's way), any other a plain value.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    sheets = _read_cells(path)
     start = time.perf_counter()
     book = Workbook(write_only=True)
     for title, rows in sheets:
         sheet = book.create_sheet(title)
         for row in rows:
-            sheet.append(row)
+            cells = []
+            for value in row:
+                if type(value) is tuple:
+                    value, as_text, style = value
+                    value = WriteOnlyCell(sheet, value=value)
+                    if as_text:
+                        value.data_type = "s"
+                    for name, attribute in style:
+                        setattr(value, name, attribute)
+                cells.append(value)
+            sheet.append(cells)
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
         book.save(handle.name)
     return {
