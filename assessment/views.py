@@ -8,7 +8,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -519,12 +518,14 @@ def result_list(request: HttpRequest, year: int) -> HttpResponse:
             else:
                 return redirect("result_list", year=year)
     unit = _unit_param(request)
-    page = Paginator(
-        selectors.results_table(
-            request.user, year_obj, tier=int(tier) if tier.isdigit() else None, unit=unit
-        ),
-        RESULTS_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    page = selectors.results_page(
+        request.user,
+        year_obj,
+        tier=int(tier) if tier.isdigit() else None,
+        unit=unit,
+        number=request.GET.get("page"),
+        per_page=RESULTS_PAGE_SIZE,
+    )
     return render(
         request,
         "assessment/result_list.html",

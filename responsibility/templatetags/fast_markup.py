@@ -10,6 +10,7 @@ cost a few milliseconds. The markup is what the templates produced.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import timezone
@@ -21,6 +22,27 @@ from ..models import Obligation
 from ..selectors.checklists import ProgressRow
 
 register = template.Library()
+
+@register.filter
+def fixed(value: object, places: int | str = 2) -> str:
+    """`floatformat` for the tables of scores, at a fraction of its cost (~25 µs a call, six a
+    row of the results list): `fixed:2` → "89.50", `fixed:"-2"` → "89.5" or "2" (trailing
+    zeros dropped). Scores print with a point in every language the product speaks; blank
+    stays blank."""
+    if value is None or value == "":
+        return ""
+    text = str(places)
+    trim = text.startswith("-")
+    digits = int(text.lstrip("-"))
+    try:
+        number = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    except (ArithmeticError, ValueError):
+        return str(value)
+    formatted = f"{number:f}"
+    if trim and "." in formatted:
+        formatted = formatted.rstrip("0").rstrip(".")
+    return formatted
+
 
 CHECK = ' <i class="bi bi-check" aria-hidden="true"></i>'
 EXCLAMATION = ' <i class="bi bi-exclamation" aria-hidden="true"></i>'

@@ -1,0 +1,51 @@
+"""The results list's rows, built in Python: same cells as the template made, escaped."""
+
+from decimal import Decimal
+from types import SimpleNamespace
+
+from assessment.templatetags.result_markup import result_rows
+from responsibility.templatetags.fast_markup import fixed
+
+
+def result(**overrides):
+    organisation = SimpleNamespace(
+        name="<b>支部</b>",
+        unit=SimpleNamespace(name="省财政厅"),
+        tier=SimpleNamespace(name="党支部"),
+    )
+    values = {
+        "pk": 7,
+        "organisation": organisation,
+        "process_score": Decimal("91.5"),
+        "quarterly_score": None,
+        "year_end_score": Decimal("80"),
+        "ledger_points": Decimal("2.00"),
+        "composite": Decimal("88.456"),
+        "grade": "fairly_good",
+        "grade_note": '受"问责"影响',
+        "rank_in_tier": None,
+        "published_at": None,
+        "version": 2,
+    }
+    return SimpleNamespace(**(values | overrides))
+
+
+def test_a_row_shows_every_cell_escaped() -> None:
+    html = str(result_rows([result()]))
+    assert '<a href="/assessment/results/detail/7/">&lt;b&gt;支部&lt;/b&gt;</a>' in html
+    assert '<td class="text-end">91.50</td>' in html
+    assert '<td class="text-end">—</td>' in html  # no quarterly score yet, no rank
+    assert '<td class="text-end">2</td>' in html  # the ledger drops trailing zeros
+    assert '<td class="text-end fw-bold">88.46</td>' in html
+    assert 'class="badge grade-fairly_good">较好</span>' in html
+    assert 'title="受&quot;问责&quot;影响"' in html
+    assert "未发布 · v2" in html
+
+
+def test_fixed_mirrors_floatformat() -> None:
+    assert fixed(Decimal("89.5")) == "89.50"
+    assert fixed(Decimal("89.50"), "-2") == "89.5"
+    assert fixed(Decimal("2.00"), "-2") == "2"
+    assert fixed(None) == ""
+    assert fixed(Decimal("1.005")) == "1.01"  # half up, as floatformat rounds
+    assert fixed(Decimal("7")) == "7.00"
