@@ -48,32 +48,40 @@ def seed(context: DemoContext) -> None:
     users = context.users
     scorer, confirmer = users["reviewer"], users["reviewer2"]
     rng = random.Random(year.year + 7)  # noqa: S311 - demo data, not security
-    scheme = services.scheme_for(year)
-    scheme.report_deadline = datetime.date(year.year + 1, 1, 31)
-    scheme.save(update_fields=["report_deadline"])
-    today = timezone.localdate()
     organisations = list(
         Organisation.objects.filter(
             pk__in=Checklist.objects.filter(year=year).values("organisation_id")
         ).order_by("path")
     )
+    for round_ in _scheme_and_rounds(year, timezone.localdate()):
+        publish = round_.quarter < 4
+        _score_round(round_, organisations, scorer, confirmer, rng, publish=publish)
+    _ledger(year, organisations, scorer, confirmer)
+    _reports(year, organisations, users, rng)
+    results.results_compute(actor=None, year=year)
+    results.results_publish(actor=None, year=year)
+    context.counts["results"] = AnnualResult.objects.filter(year=year).count()
+
+
+def _scheme_and_rounds(year, today: datetime.date) -> list[ReviewRound]:
+    """The year's scheme with its report deadline, and its four rounds (opening on the 20th of
+    each quarter's last month); returns those already open by `today`."""
+    scheme = services.scheme_for(year)
+    scheme.report_deadline = datetime.date(year.year + 1, 1, 31)
+    scheme.save(update_fields=["report_deadline"])
+    opened = []
     for quarter in range(1, 5):
         opens = datetime.date(year.year, 3 * quarter, 20)
-        round_ = services.round_create(
+        review_round = services.round_create(
             actor=None,
             year=year,
             quarter=quarter,
             opens_on=opens,
             closes_on=opens + datetime.timedelta(days=30),
         )
-        if opens > today:
-            continue
-        _score_round(round_, organisations, scorer, confirmer, rng, publish=quarter < 4)
-    _ledger(year, organisations, scorer, confirmer)
-    _reports(year, organisations, users, rng)
-    results.results_compute(actor=None, year=year)
-    results.results_publish(actor=None, year=year)
-    context.counts["results"] = AnnualResult.objects.filter(year=year).count()
+        if opens <= today:
+            opened.append(review_round)
+    return opened
 
 
 def _score_round(
@@ -200,26 +208,12 @@ def seed_province(context: DemoContext, today: datetime.date | None = None) -> N
     scorer, confirmer = users["reviewer"], users["reviewer2"]
     now = timezone.now()
     with transaction.atomic():
-        scheme = services.scheme_for(year)
-        scheme.report_deadline = datetime.date(year.year + 1, 1, 31)
-        scheme.save(update_fields=["report_deadline"])
         organisation_ids = list(
             Checklist.objects.filter(year=year)
             .order_by("organisation__path")
             .values_list("organisation_id", flat=True)
         )
-        rounds = []
-        for quarter in range(1, 5):
-            opens = datetime.date(year.year, 3 * quarter, 20)
-            review_round = services.round_create(
-                actor=None,
-                year=year,
-                quarter=quarter,
-                opens_on=opens,
-                closes_on=opens + datetime.timedelta(days=30),
-            )
-            if opens <= today:
-                rounds.append(review_round)
+        rounds = _scheme_and_rounds(year, today)
         latest = rounds[-1] if rounds else None
         reviews = []
         for review_round in rounds:

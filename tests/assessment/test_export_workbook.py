@@ -15,19 +15,9 @@ from assessment.results import default_as_of, obligation_facts, rules_from
 from assessment.services import scheme_for
 from responsibility.models import ChecklistItem, Obligation
 from tests.assessment.conftest import started_review
+from tests.assessment.test_scoring import RULES
 from tests.factories import World, make_evidence
 
-RULES = scoring.Rules(
-    weight_process=D(30),
-    weight_quarterly=D(30),
-    weight_year_end=D(40),
-    good_min=D(90),
-    fairly_good_min=D(80),
-    average_min=D(60),
-    late_deduction_percent=D(50),
-    no_evidence_deduction_percent=D(20),
-    vote_values={"good": D(100), "fairly_good": D(80), "average": D(60), "poor": D(40)},
-)
 AS_OF = datetime.date(2026, 11, 30)
 
 
