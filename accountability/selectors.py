@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -115,7 +115,15 @@ def ledger_rows(
         rows = rows.filter(source_type=filters.source)
     if filters.year:
         rows = rows.filter(year__year=filters.year)
-    return rows.order_by("state", "deadline", "pk")
+    # Work still to do first (earliest deadline, so overdue ones lead), then what awaits
+    # verification, then what is closed: the ledger is read from the top.
+    stage = Case(
+        When(state=Rectification.State.CLOSED, then=Value(2)),
+        When(state=Rectification.State.SUBMITTED, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return rows.order_by(stage, "deadline", "pk")
 
 
 def ledger(

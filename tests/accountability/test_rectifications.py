@@ -298,6 +298,26 @@ class TestLedger:
         officer_b = as_user(world.officer_b).get(url)
         assert {r.pk for r in officer_b.context["ledger"].page.object_list} == {in_b.pk}
 
+    def test_it_lists_work_to_do_first_then_awaiting_verification_then_closed(
+        self, active_world: World, as_user
+    ) -> None:
+        world = active_world
+        closed = rectification_of(world, state="submitted", deadline=datetime.date(2026, 5, 1))
+        services.rectification_verify(
+            actor=world.unit_a_reviewer,
+            rectification=closed,
+            version=Rectification.objects.get(pk=closed.pk).version,
+            approve=True,
+            note="整改到位。",
+        )
+        waiting = rectification_of(world, state="submitted", deadline=datetime.date(2026, 5, 2))
+        later = rectification_of(world, deadline=datetime.date(2026, 9, 1))
+        overdue = rectification_of(world, deadline=datetime.date(2026, 6, 1))
+        working = rectification_of(world, state="in_progress", deadline=datetime.date(2026, 7, 1))
+        response = as_user(world.wc_reviewer).get(reverse("rectification_list"))
+        shown = [r.pk for r in response.context["ledger"].page.object_list]
+        assert shown == [overdue.pk, working.pk, later.pk, waiting.pk, closed.pk]
+
     def test_it_keeps_the_ledger_query_count_flat(self, active_world: World, as_user) -> None:
         world = active_world
         client = as_user(world.wc_reviewer)
