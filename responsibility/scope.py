@@ -105,32 +105,27 @@ class Scope:
             or self._under(self.review_paths, org, strict=False)
         )
 
-    def organisation_filter(self, action: Action = "view", *, prefix: str = "") -> Q:
-        """A Q matching the organisations this scope may `action`; with a prefix such as
-        "organisation__", the same condition on a related organisation."""
-
-        def on(lookup: str, value: Any) -> Q:
-            return Q(**{f"{prefix}{lookup}": value})
-
+    def organisation_filter(self, action: Action = "view") -> Q:
+        """A Q on Organisation matching the organisations this scope may `action`."""
         if self.is_admin:
             return Q()
-        visible = on("pk__in", self.officer_ids | self.member_ids)
+        visible = Q(pk__in=self.officer_ids | self.member_ids)
         for path in self.review_paths + self.liaison_paths:
-            visible |= on("path__startswith", path)
+            visible |= Q(path__startswith=path)
         if action in ("view", "view_results"):
             return visible
         if action == "fill":
-            return visible & on("pk__in", self.officer_ids)
+            return visible & Q(pk__in=self.officer_ids)
         if action in ("review", "export", "supervise"):
-            condition = on("pk__in", [])
+            condition = Q(pk__in=[])
             for path in self.review_paths:
-                condition |= on("path__startswith", path) & ~on("path", path)
-            reviewable = condition & ~on("pk__in", self.officer_ids)
+                condition |= Q(path__startswith=path) & ~Q(path=path)
+            reviewable = condition & ~Q(pk__in=self.officer_ids)
             if action == "supervise":
                 for path in self.liaison_paths:
-                    reviewable |= on("path__startswith", path)
+                    reviewable |= Q(path__startswith=path)
             return visible & reviewable
-        return on("pk__in", [])
+        return Q(pk__in=[])
 
 
 def current_posts(user: User | AnonymousUser) -> list[Post]:
