@@ -156,7 +156,10 @@ class Profile:
     part_time_since: datetime.date | None
 
 
-def profile(person: User) -> Profile:
+def profile(person: User, viewer: User) -> Profile:
+    """The person's cadre record as `viewer` may see it: their posts, training and rotations,
+    and the published results of their organisations that the viewer may read (all of them for
+    the person themself; `person_visible` decides whether the record opens at all)."""
     posts = list(
         Post.objects.filter(user=person)
         .select_related("organisation__tier", "organisation__unit")
@@ -171,12 +174,13 @@ def profile(person: User) -> Profile:
     for row in attendance:
         hours[row.training.held_on.year] += row.hours
     organisation_ids = {p.organisation_id for p in posts}
+    results = AnnualResult.objects.filter(
+        organisation_id__in=organisation_ids, is_current=True, published_at__isnull=False
+    )
+    if viewer.pk != person.pk:
+        results = results.filter(organisation__in=scope.organisations_for(viewer, "view_results"))
     results = list(
-        AnnualResult.objects.filter(
-            organisation_id__in=organisation_ids, is_current=True, published_at__isnull=False
-        )
-        .select_related("organisation", "year")
-        .order_by("-year__year", "organisation__path")
+        results.select_related("organisation", "year").order_by("-year__year", "organisation__path")
     )
 
     def since(kind: str) -> datetime.date | None:

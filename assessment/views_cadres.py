@@ -136,7 +136,7 @@ def person_record(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessment/person_record.html",
-        {"record": cadres.profile(person), "form": form},
+        {"record": cadres.profile(person, request.user), "form": form},
     )
 
 

@@ -120,3 +120,39 @@ def test_it_exports_the_cadres_records_with_training_hours(active_world: World, 
     assert rows["officer_a"][6:] == (1, 4)
     assert "officer_b" not in rows
     assert "青年干部学习" in book.sheetnames
+
+
+@pytest.mark.django_db
+def test_a_cadre_record_shows_only_the_results_the_viewer_may_read(
+    active_world: World, as_user
+) -> None:
+    """A person who once served in unit B: unit A's reviewer opens their record (they review
+    the current post) but must not read unit B's result through it; the person sees both."""
+    from decimal import Decimal
+
+    from assessment.models import AnnualResult
+    from tests.factories import post
+
+    world = active_world
+    former = post(world.officer_a, world.branch_b, "committee_member")
+    former.start_date, former.end_date = datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
+    former.save()
+    for organisation, composite in ((world.branch_a, "91.00"), (world.branch_b, "77.00")):
+        AnnualResult.objects.create(
+            organisation=organisation,
+            year=world.year,
+            process_score=Decimal(composite),
+            ledger_points=Decimal(0),
+            composite=Decimal(composite),
+            grade="good",
+            published_at=datetime.datetime(2026, 1, 10, tzinfo=datetime.UTC),
+        )
+    url = reverse("person_record", args=[world.officer_a.pk])
+    reviewer_view = as_user(world.unit_a_reviewer).get(url)
+    assert [r.organisation for r in reviewer_view.context["record"].results] == [world.branch_a]
+    assert "77.00" not in reviewer_view.content.decode()
+    own_view = as_user(world.officer_a).get(url)
+    assert {r.organisation for r in own_view.context["record"].results} == {
+        world.branch_a,
+        world.branch_b,
+    }
