@@ -93,7 +93,3 @@ JOBS: list[Job] = [
         rss_mb_limit=150,
     ),
 ]
-
-# The assessment and accountability jobs run from bench/assessment_jobs.py (bench/run.py calls
-# it): results computation, the annual export beside bare openpyxl, the reminder sweep.
-PENDING_JOBS: list[str] = []

@@ -117,5 +117,3 @@ PAGES: list[Page] = [
         lambda _: reverse("assessment_dashboard"),
     ),
 ]
-
-PENDING_PAGES: list[str] = []

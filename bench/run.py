@@ -36,8 +36,8 @@ from typing import Any
 
 import load
 import psycopg2
-from jobs import JOBS, PENDING_JOBS
-from pages import FLOOR, PENDING_PAGES
+from jobs import JOBS
+from pages import FLOOR
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -529,14 +529,12 @@ def table(results: dict[str, Any]) -> str:
             f"{page['steady']['achieved_rate']:>8.1f} {page['saturated']['rate']:>7.1f} "
             f"{page['ratio_to_floor']:>7.2f}"
         )
-    lines.extend(f"{'(pending)':<20} {title}" for title in results["pending_pages"])
     lines.append("")
     for job in results["jobs"]:
         lines.append(
             f"job {job['key']}: {job['seconds']:.1f} s, peak RSS {job['peak_rss_mb']:.0f} MB "
             f"(baseline {job['baseline_rss_mb']:.0f} MB) {job['detail']}"
         )
-    lines.extend(f"job (pending): {title}" for title in results["pending_jobs"])
     if assessment := results["assessment_jobs"]:
         compute, export = assessment["results_compute"], assessment["export"]
         bare, sweep = assessment["bare_openpyxl"], assessment["sweep"]
@@ -652,9 +650,7 @@ def main() -> int:
         "server": "gunicorn, 2 sync workers, DEBUG=false, WhiteNoise static",
         "seed": seeded,
         "pages": pages,
-        "pending_pages": PENDING_PAGES,
         "jobs": jobs,
-        "pending_jobs": PENDING_JOBS,
         "assessment_jobs": assessment,
         "targets": targets_for(pages, jobs, seeded["seconds"])
         | (assessment["targets"] if assessment else {}),

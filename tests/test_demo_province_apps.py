@@ -58,6 +58,7 @@ def test_deductions_carry_reasons_and_stay_in_range(province) -> None:
     assert deducted.exists()
     assert not deducted.filter(reason="")
     assert not ItemScore.objects.filter(score__lt=0)
+    assert not ItemScore.objects.filter(score__gt=F("max_points"))
     assert not ItemScore.objects.filter(score=F("max_points")).exclude(reason="")
 
 

@@ -72,10 +72,8 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "ledger": ledger,
-            "filters": filters,
             "query": filters.as_query,
             "can_assign": scope.organisations_for(request.user, "review").exists(),
-            "today": timezone.localdate(),
         },
     )
 
@@ -160,9 +158,7 @@ def _detail(request: HttpRequest, rectification: Rectification, **forms: Any) ->
         "organisation": rectification.organisation,
         "progress": selectors.rectification_progress(rectification),
         "history": selectors.history(rectification),
-        "can_work": working,
         "can_review": reviewing,
-        "today": timezone.localdate(),
     }
     if working and rectification.is_open:
         context["progress_form"] = forms.get("progress_form") or ProgressForm(

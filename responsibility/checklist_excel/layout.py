@@ -184,7 +184,6 @@ HEADER_NOTE_RE = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]$")
 GROUP_PREFIX_RE = re.compile(
     r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]|第[一二三四五六七八九十\d]+[部分类项]、?)"
 )
-ALL_SPACE_RE = re.compile(r"\s+")
 
 FREQUENCY_ALIASES = {
     "一次": Frequency.ONCE,

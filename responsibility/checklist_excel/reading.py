@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from ..excel import ALL_SPACE_RE, chinese_labels, lookup_key, whole_number
 from ..excel import cell_text as _text
-from ..excel import chinese_labels, lookup_key, whole_number
 from ..models import Post
 from ..models.checklists import Frequency, Group
 from .layout import (
     ALIAS_LOOKUP,
-    ALL_SPACE_RE,
     COLUMN_BY_KEY,
     COLUMNS,
     FREQUENCY_ALIASES,

@@ -57,6 +57,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": selectors.children(request.user, organisation),
             "can_fill": user_scope.can("fill", organisation),
             "can_review": user_scope.can("review", organisation),
+            "can_supervise": user_scope.can("supervise", organisation),
         },
     )
 

@@ -81,3 +81,22 @@ def test_it_lists_only_findings_in_scope(active_world: World, as_user) -> None:
     assert [f.pk for f in listed.object_list] == [in_b.pk]
     listed = as_user(active_world.wc_reviewer).get(reverse("finding_list")).context["page"]
     assert {f.pk for f in listed.object_list} == {in_a.pk, in_b.pk}
+
+
+@pytest.mark.django_db
+def test_the_organisation_page_offers_a_finding_only_where_the_person_may_record_one(
+    active_world: World, as_user
+) -> None:
+    """A liaison of unit A who is also a member of a unit B branch sees that branch's page,
+    but may not record findings there: the link follows `supervise`, not "is a liaison"."""
+    from tests.factories import post
+
+    world = active_world
+    post(world.liaison, world.branch_b, "member")
+    link = reverse("finding_create") + "?organisation="
+    client = as_user(world.liaison)
+    own = client.get(reverse("organisation_detail", args=[world.branch_a.pk])).content.decode()
+    assert f"{link}{world.branch_a.pk}" in own
+    other = client.get(reverse("organisation_detail", args=[world.branch_b.pk]))
+    assert other.status_code == 200
+    assert link not in other.content.decode()

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment import cadres, dashboards, results
 from assessment.models import AnnualResult
@@ -427,7 +428,9 @@ class TestDashboardCache:
             second = client.get(reverse("assessment_dashboard"))
         assert second.context["data"].result_count == 7  # until the cache expires
         assert not any("assessment_annualresult" in q["sql"] for q in captured.captured_queries)
-        assert "统计时间" in second.content.decode()
+        computed = first.context["data"].computed_at
+        assert second.context["data"].computed_at == computed
+        assert f"统计时间 {timezone.localtime(computed):%H:%M}" in second.content.decode()
 
     def test_scopes_do_not_share_an_entry(self, scored_world: World, as_user) -> None:
         world = scored_world

@@ -172,6 +172,8 @@ def test_each_quarters_scores_land_on_their_items_across_chunks(
     path = tmp_path / "r.xlsx"
     exports.write_workbook(path, world.year, [world.branch_b.pk, world.branch_a.pk])
     rows = item_rows(path)
+    assert scored
+    assert scored.keys() <= rows.keys()  # every scored item is in the sheet
     for key, row in rows.items():
         if key in scored:
             score, code = scored[key]

@@ -263,8 +263,9 @@ def test_it_shows_the_history_in_words(active_world: World, as_user) -> None:
         actor=active_world.unit_a_reviewer, obligation=obligation, reason="补录会议记录"
     )
     page = client.get(obligation.get_absolute_url()).content.decode()
-    assert "填报" in page
+    history = page.split('id="histHeading"', 1)[1]
+    assert "· 填报</div>" in history
     assert "状态：未开始 → 已完成" in page
-    assert "重新开放填报" in page
+    assert "· 重新开放填报</div>" in history
     assert "原因：— → 补录会议记录" in page
     assert "obligation.fill" not in page
