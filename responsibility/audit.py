@@ -1,7 +1,8 @@
 """Security events in the audit trail: sign-ins, failed sign-ins, sign-outs, refusals, exports.
 
-Services record the changes they make themselves (services.audit_record); this module records
-what no service sees. Entries use the same AuditEntry table so one page can show both:
+Services record the changes they make themselves (services.audit_record, or audit_record_many
+below for a batch, both built by audit_entry); the rest of this module records what no service
+sees. Entries use the same AuditEntry table so one page can show both:
 
 - "auth.login", "auth.login_failed", "auth.logout": from Django's auth signals (receivers are
   connected by ResponsibilityConfig.ready());
@@ -16,7 +17,7 @@ the username is kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -49,6 +50,37 @@ def _client(request: HttpRequest | None) -> dict[str, str]:
 def _actor(request: HttpRequest | None) -> User | None:
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
+
+
+# Changes made by services -----------------------------------------------------------------------
+
+
+def audit_entry(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    organisation: Organisation | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """The unsaved entry for a service's change to `obj`: the one place its fields are built."""
+    return AuditEntry(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        organisation=organisation,
+        changes=changes or {},
+    )
+
+
+def audit_record_many(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """Save entries from audit_entry in one INSERT, for services that change many rows at once."""
+    return AuditEntry.objects.bulk_create(list(entries))
+
+
+# Requests ---------------------------------------------------------------------------------------
 
 
 def record(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import periods
+from ..audit import audit_entry, audit_record_many
 from ..default_templates import DEFAULT_TEMPLATES
 from ..models import (
     Checklist,
@@ -727,6 +728,8 @@ def obligations_dispatch(
     if not year.start <= due_date <= year.end:
         raise ServiceError(_("截止日期须在本年度内。"))
     targets = list(organisations)
+    if not targets:
+        return []
     checklists = {
         c.organisation_id: c
         for c in Checklist.objects.filter(year=year, organisation__in=targets).select_related(
@@ -738,14 +741,23 @@ def obligations_dispatch(
         raise ServiceError(
             _("以下组织本年度没有责任清单，无法交办：%(names)s") % {"names": "、".join(missing)}
         )
-    created: list[Obligation] = []
-    for organisation in targets:
-        checklist = checklists[organisation.pk]
-        if ChecklistItem.objects.filter(checklist=checklist, ref=ref).exists():
+    # Query budget flat in the number of organisations (tests/responsibility/test_dispatch.py):
+    # one collision check, one INSERT of the items, one generation round (up to
+    # CHECKLIST_CHUNK checklists), one read of the obligations and one INSERT of the audit.
+    chosen = [checklists[o.pk] for o in targets]
+    taken = set(
+        ChecklistItem.objects.filter(checklist__in=chosen, ref=ref).values_list(
+            "checklist_id", flat=True
+        )
+    )
+    for organisation, checklist in zip(targets, chosen, strict=True):
+        if checklist.pk in taken:
             raise ServiceError(
                 _("%(org)s 的清单中已有编号 %(ref)s。") % {"org": organisation.name, "ref": ref}
             )
-        item = ChecklistItem.objects.create(
+        taken.add(checklist.pk)  # an organisation chosen twice would collide with itself
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(
             checklist=checklist,
             ref=ref,
             group=Group.DISPATCHED,
@@ -756,14 +768,27 @@ def obligations_dispatch(
             due_days=(due_date - year.start).days,
             sort_order=10_000,
         )
-        obligations_generate(year=year, checklist_ids=[checklist.pk])
-        obligation = item.obligations.get()
-        created.append(obligation)
-        audit_record(
+        for checklist in chosen
+    )
+    checklist_ids = [checklist.pk for checklist in chosen]
+    obligations_generate(year=year, checklist_ids=checklist_ids)
+    # Found through (checklist, ref), which is unique, rather than the new items' pks, so this
+    # does not depend on the backend returning pks from a bulk INSERT.
+    by_organisation = {
+        obligation.organisation_id: obligation
+        for obligation in Obligation.objects.filter(
+            year=year, item__checklist_id__in=checklist_ids, item__ref=ref
+        ).select_related("item")
+    }
+    created = [by_organisation[organisation.pk] for organisation in targets]
+    audit_record_many(
+        audit_entry(
             actor=actor,
             action="obligation.dispatch",
             obj=obligation,
             organisation=organisation,
             changes={"ref": ref, "content": content, "due_date": due_date.isoformat()},
         )
+        for organisation, obligation in zip(targets, created, strict=True)
+    )
     return created

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from ..audit import audit_entry
 from ..models import AuditEntry, Organisation, Post, Tier, User
 
 
@@ -22,15 +23,11 @@ def audit_record(
     organisation: Organisation | None = None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        organisation=organisation,
-        changes=changes or {},
+    entry = audit_entry(
+        actor=actor, action=action, obj=obj, organisation=organisation, changes=changes
     )
+    entry.save(force_insert=True)
+    return entry
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
