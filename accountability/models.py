@@ -481,9 +481,14 @@ class DigestItem(models.Model):
 
     @property
     def colour(self) -> str:
-        if self.stage in (self.Stage.OVERDUE, self.Stage.ESCALATED):
+        return self.stage_colour(self.stage)
+
+    @classmethod
+    def stage_colour(cls, stage: str) -> str:
+        """Three-colour status (domain.md §7), for saved items and the sweep's unsaved ones."""
+        if stage in (cls.Stage.OVERDUE, cls.Stage.ESCALATED):
             return "red"
-        if self.stage == self.Stage.DUE:
+        if stage == cls.Stage.DUE:
             return "yellow"
         return "green"
 

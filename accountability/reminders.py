@@ -34,7 +34,6 @@ from .selectors import officers_of, supervising_map
 
 Stage = DigestItem.Stage
 Kind = DigestItem.Kind
-OPEN_OBLIGATION = (Obligation.Status.NOT_STARTED, Obligation.Status.IN_PROGRESS)
 CHUNK = 500  # digests claimed and written per transaction
 
 
@@ -57,9 +56,7 @@ class Item:
 
     @property
     def colour(self) -> str:
-        if self.stage in (Stage.OVERDUE, Stage.ESCALATED):
-            return "red"
-        return "yellow" if self.stage == Stage.DUE else "green"
+        return DigestItem.stage_colour(self.stage)
 
 
 # --- settings and stages -----------------------------------------------------------------------
@@ -124,7 +121,7 @@ def collect_obligations(today: datetime.date, rules: Rules) -> list[Item]:
     for year in years:
         condition |= Q(year_id=year.pk, due_date__in=Rules.dates(rules.for_year(year.pk), today))
     rows = (
-        Obligation.objects.filter(condition, status__in=OPEN_OBLIGATION)
+        Obligation.objects.filter(condition, status__in=Obligation.OPEN_STATUSES)
         .select_related("item")
         .only(
             "pk",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -21,23 +20,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+import django_setup
+from job import rss_mb
+
+ROOT = django_setup.ROOT
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/zerenlian_bench"
 
 
 def setup() -> None:
-    sys.path.insert(0, str(ROOT))
+    # Defaults for running this file alone; under bench/run.py the environment has them.
     os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-000000000000")
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    django_setup.setup()
 
 
 def phase_compute() -> dict[str, float]:
@@ -47,7 +42,7 @@ def phase_compute() -> dict[str, float]:
     year = current_year()
     start = time.perf_counter()
     counts = results.results_compute(actor=None, year=year, reason="benchmark")
-    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), **counts}
+    return {"seconds": time.perf_counter() - start, "peak_mb": rss_mb(), **counts}
 
 
 def phase_export(path: str) -> dict[str, float]:
@@ -63,7 +58,7 @@ def phase_export(path: str) -> dict[str, float]:
     )
     start = time.perf_counter()
     rows = exports.write_workbook(Path(path), year, ids)
-    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "item_rows": rows}
+    return {"seconds": time.perf_counter() - start, "peak_mb": rss_mb(), "item_rows": rows}
 
 
 STYLE_PARTS = (
@@ -169,7 +164,7 @@ def phase_sweep() -> dict[str, float]:
 
     # The day five days before the next due date, so the sweep has a full load of reminders.
     next_due = (
-        Obligation.objects.filter(status__in=["not_started", "in_progress"], due_date__gte=today())
+        Obligation.objects.filter(status__in=Obligation.OPEN_STATUSES, due_date__gte=today())
         .order_by("due_date")
         .values_list("due_date", flat=True)
         .first()
@@ -181,7 +176,7 @@ def phase_sweep() -> dict[str, float]:
         transaction.set_rollback(True)  # leave the benchmark database as it was
     return {
         "seconds": time.perf_counter() - start,
-        "peak_mb": peak_mb(),
+        "peak_mb": rss_mb(),
         "queries": len(queries),
         "items": result.items,
         "digests": result.digests,

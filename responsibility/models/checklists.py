@@ -204,6 +204,9 @@ class Obligation(models.Model):
         DONE = "done", _("已完成")
         NOT_APPLICABLE = "not_applicable", _("不适用")
 
+    # My work, the overdue counts and the reminder sweep must agree on what is still to be done.
+    OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)
+
     class Light(models.TextChoices):
         GREEN = "green", _("正常")
         YELLOW = "yellow", _("即将到期")

@@ -129,16 +129,16 @@ class Post(models.Model):
         LIAISON = "liaison", _("联络员")
         MEMBER = "member", _("党员")
 
-    OFFICER_KINDS = frozenset(
-        {
-            Kind.SECRETARY,
-            Kind.DEPUTY_SECRETARY,
-            Kind.COMMITTEE_MEMBER,
-            Kind.DISCIPLINE_MEMBER,
-            Kind.CADRE_FULL_TIME,
-            Kind.CADRE_PART_TIME,
-        }
+    # In Kind's order because pages list them (the cadre records' filter); the set answers `in`.
+    OFFICER_KINDS_IN_ORDER = (
+        Kind.SECRETARY,
+        Kind.DEPUTY_SECRETARY,
+        Kind.COMMITTEE_MEMBER,
+        Kind.DISCIPLINE_MEMBER,
+        Kind.CADRE_FULL_TIME,
+        Kind.CADRE_PART_TIME,
     )
+    OFFICER_KINDS = frozenset(OFFICER_KINDS_IN_ORDER)
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="posts", verbose_name=_("人员")

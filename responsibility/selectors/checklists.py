@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..models.checklists import DUE_SOON_DAYS
 
-OPEN = (Obligation.Status.NOT_STARTED, Obligation.Status.IN_PROGRESS)
+OPEN = Obligation.OPEN_STATUSES
 CLOSED_OUT = (Obligation.Status.DONE, Obligation.Status.NOT_APPLICABLE)
 
 
