@@ -6,6 +6,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from responsibility import scope
+
 from . import selectors
 
 
@@ -15,5 +17,5 @@ def inbox(request: HttpRequest) -> dict[str, Any]:
         return {}
     return {
         "nav_unread": SimpleLazyObject(lambda: selectors.unread_count(user)),
-        "nav_case_register": selectors.case_scope(user).entitled,
+        "nav_case_register": scope.scope_for(user).may_any("register"),
     }

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from responsibility import scope
 from responsibility.models import AuditEntry, Organisation, Post, Tier, User
-from responsibility.selectors import current_post_filter
+from responsibility.selectors import current_post_filter, history_for
 
 from .models import (
     AccountabilityCase,
@@ -177,11 +177,7 @@ def rectification_progress(rectification: Rectification) -> list[RectificationPr
 
 
 def history(obj: Rectification | Finding | AccountabilityCase) -> list[AuditEntry]:
-    return list(
-        AuditEntry.objects.filter(
-            object_type=obj._meta.label_lower, object_id=str(obj.pk)
-        ).select_related("actor")
-    )
+    return list(history_for(obj._meta.label_lower, obj.pk))
 
 
 def responsible_candidates(organisations: Iterable[int] | QuerySet[Organisation]) -> QuerySet[User]:
@@ -257,65 +253,6 @@ def reviewers_of(organisation: Organisation) -> list[User]:
 # --- accountability register -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CaseScope:
-    """Who may see the register: admins, working-committee reviewers for the committee's subtree,
-    and 机关纪委 staff for their own unit. Everyone else does not know it exists (404)."""
-
-    is_admin: bool = False
-    committee_paths: tuple[str, ...] = ()
-    discipline_unit_ids: frozenset[int] = frozenset()
-
-    @property
-    def entitled(self) -> bool:
-        return self.is_admin or bool(self.committee_paths or self.discipline_unit_ids)
-
-    def organisation_filter(self, prefix: str = "") -> Q:
-        if self.is_admin:
-            return Q()
-        condition = Q(**{f"{prefix}pk__in": []})
-        for path in self.committee_paths:
-            condition |= Q(**{f"{prefix}path__startswith": path})
-        if self.discipline_unit_ids:
-            condition |= Q(**{f"{prefix}unit_id__in": self.discipline_unit_ids})
-        return condition
-
-    def covers(self, organisation: Organisation) -> bool:
-        if self.is_admin:
-            return True
-        return organisation.unit_id in self.discipline_unit_ids or any(
-            organisation.path.startswith(path) for path in self.committee_paths
-        )
-
-
-def case_scope(user: User) -> CaseScope:
-    """Built from the cached scope: no query of its own."""
-    user_scope = scope.scope_for(user)
-    officer_posts = [p for p in user_scope.posts if p.is_officer]
-    return CaseScope(
-        is_admin=user_scope.is_admin,
-        committee_paths=tuple(
-            p.organisation.path
-            for p in officer_posts
-            if p.organisation.tier.kind == Tier.Kind.COMMITTEE
-        ),
-        discipline_unit_ids=frozenset(
-            p.organisation.unit_id
-            for p in officer_posts
-            if p.organisation.tier.kind == Tier.Kind.DISCIPLINE_COMMITTEE
-            and p.organisation.unit_id is not None
-        ),
-    )
-
-
-def case_require(user: User) -> CaseScope:
-    """The register does not exist for people who are not entitled to it."""
-    entitled = case_scope(user)
-    if not entitled.entitled:
-        raise Http404
-    return entitled
-
-
 def case_queryset() -> QuerySet[AccountabilityCase]:
     return AccountabilityCase.objects.select_related(
         "organisation__tier", "organisation__unit", "person", "year", "created_by"
@@ -323,8 +260,10 @@ def case_queryset() -> QuerySet[AccountabilityCase]:
 
 
 def cases_for(user: User) -> QuerySet[AccountabilityCase]:
-    entitled = case_require(user)
-    return case_queryset().filter(entitled.organisation_filter("organisation__"))
+    """The cases in the person's part of the register (scope's "register" action); to people
+    without any part the register does not exist (404)."""
+    scope.require_any(user, "register")
+    return case_queryset().filter(scope.within(user, "register"))
 
 
 def case_get(user: User, pk: int) -> AccountabilityCase:
@@ -336,9 +275,8 @@ def case_get(user: User, pk: int) -> AccountabilityCase:
 
 
 def case_organisations(user: User) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(case_require(user).organisation_filter()).select_related(
-        "tier"
-    )
+    scope.require_any(user, "register")
+    return scope.organisations_for(user, "register").select_related("tier")
 
 
 def case_links(case: AccountabilityCase) -> tuple[list[Finding], list[Rectification]]:

@@ -153,8 +153,8 @@ def manual(user: User, source_id: int | None) -> Source:
         organisation = scope.get_for_user(
             user, organisation_queryset(), action="review", pk=source_id
         )
-    elif not scope.organisations_for(user, "review").exists():
-        scope.require_admin(user)
+    else:
+        scope.require_any(user, "review")
     return Source(
         type=Rectification.SourceType.MANUAL,
         id=None,

@@ -29,7 +29,7 @@ from responsibility.services import ServiceError, audit_record
 
 from .models import AnnualResult, Rotation, Training, TrainingAttendance
 
-CADRE_KINDS = tuple(Post.OFFICER_KINDS)
+CADRE_KINDS = Post.OFFICER_KINDS_IN_ORDER
 
 
 # --- writes ------------------------------------------------------------------------------------
@@ -222,14 +222,9 @@ def young_cadres(
         born_after = today.replace(year=today.year - limit)
     except ValueError:  # 29 February, and the earlier year has none
         born_after = today.replace(year=today.year - limit, day=28)
-    visible = (
-        scope.organisations_for(user, "review")
-        if not scope.scope_for(user).is_admin
-        else (Organisation.objects.all())
-    )
     posts = (
         Post.objects.filter(
-            organisation__in=visible,
+            organisation__in=scope.organisations_for(user, "review"),
             kind__in=CADRE_KINDS,
             user__birth_date__gt=born_after,
         )

@@ -46,7 +46,7 @@ BUCKETS: tuple[tuple[str, int], ...] = (
     ("90–100", 90),
 )
 RANKING_SIZE = 10
-CADRE_KINDS = tuple(kind for kind in Post.Kind if kind in Post.OFFICER_KINDS)
+CADRE_KINDS = Post.OFFICER_KINDS_IN_ORDER
 OPEN = (Obligation.Status.NOT_STARTED, Obligation.Status.IN_PROGRESS)
 TWO_PLACES = Decimal("0.01")
 
@@ -58,10 +58,7 @@ def _two_places(value: Decimal | float | None) -> Decimal | None:
 
 def scoped_results(user: User, year: Year) -> QuerySet[AnnualResult]:
     """Current results of the organisations the user reviews (all of them for an admin)."""
-    queryset = AnnualResult.objects.filter(year=year, is_current=True)
-    if scope.scope_for(user).is_admin:
-        return queryset
-    return queryset.filter(organisation__in=scope.organisations_for(user, "review"))
+    return AnnualResult.objects.filter(scope.within(user, "review"), year=year, is_current=True)
 
 
 # --- dashboard ---------------------------------------------------------------------------------
@@ -176,14 +173,7 @@ def dashboard_cached(user: User, year: Year) -> Dashboard:
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if seconds <= 0:
         return dashboard(user, year)
-    user_scope = scope.scope_for(user)
-    reviewed = (
-        "admin"
-        if user_scope.is_admin
-        else "|".join(sorted(user_scope.review_paths))
-        + "/"
-        + ",".join(str(pk) for pk in sorted(user_scope.officer_ids))
-    )
+    reviewed = scope.scope_for(user).cache_key("review")
     digest = hashlib.sha256(reviewed.encode()).hexdigest()[:32]
     key = f"dashboard:{year.pk}:{timezone.localdate().isoformat()}:{digest}"
     return cache.get_or_set(key, lambda: dashboard(user, year), seconds)
@@ -221,9 +211,7 @@ def completion_by_month(
     mark), and still open past their due date. Not-applicable and not-yet-due ones are left out.
     One query."""
     today = today or timezone.localdate()
-    obligations = Obligation.objects.filter(year=year)
-    if not scope.scope_for(user).is_admin:
-        obligations = obligations.filter(organisation__in=scope.organisations_for(user, "review"))
+    obligations = Obligation.objects.filter(scope.within(user, "review"), year=year)
     rows = (
         obligations.annotate(month=ExtractMonth("period_end"))
         .values("month")
@@ -297,10 +285,9 @@ def held_during(year: Year) -> Q:
 
 def cadre_posts(user: User, year: Year) -> QuerySet[Post]:
     """Party posts held during the year in organisations the user reviews."""
-    posts = Post.objects.filter(held_during(year), kind__in=CADRE_KINDS)
-    if scope.scope_for(user).is_admin:
-        return posts
-    return posts.filter(organisation__in=scope.organisations_for(user, "review"))
+    return Post.objects.filter(
+        held_during(year), scope.within(user, "review"), kind__in=CADRE_KINDS
+    )
 
 
 def cadres(
@@ -398,9 +385,7 @@ def cadre_records(user: User, year: Year, people: list[User]) -> list[CadreRecor
 
 def cadre_units(user: User) -> list[Organisation]:
     """Units to filter the cadres' records by: those of the organisations the user reviews."""
-    organisations = Organisation.objects.all()
-    if not scope.scope_for(user).is_admin:
-        organisations = scope.organisations_for(user, "review")
+    organisations = scope.organisations_for(user, "review")
     return list(
         Organisation.objects.filter(pk__in=organisations.values("unit_id")).order_by("path")
     )

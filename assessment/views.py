@@ -40,9 +40,7 @@ RESULTS_PAGE_SIZE = 50
 
 def _require_reviewer(user: User) -> None:
     """Pages that list what a person reviews: reviewers and admins; others get 403."""
-    user_scope = scope.scope_for(user)
-    if not (user_scope.is_admin or user_scope.is_reviewer):
-        scope.require_admin(user)
+    scope.require_any(user, "review")
 
 
 def _year(year: int | None = None) -> Year:
@@ -534,7 +532,7 @@ def result_list(request: HttpRequest, year: int) -> HttpResponse:
             "results": page.object_list,
             "page": page,
             "form": form if user_scope.is_admin else None,
-            "can_export": user_scope.is_admin or user_scope.is_reviewer,
+            "can_export": user_scope.may_any("export"),
             "tier": tier,
             "tiers": Tier.objects.filter(has_checklist=True),
         },
@@ -590,9 +588,7 @@ def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
 
 def _export_scope(user: User, year: Year) -> list[int]:
     """Admins export everything; reviewers the organisations they review (others: 403)."""
-    user_scope = scope.scope_for(user)
-    if not (user_scope.is_admin or user_scope.is_reviewer):
-        scope.require_admin(user)
+    scope.require_any(user, "export")
     return list(
         scope.organisations_for(user, "export")
         .filter(results__year=year, results__is_current=True)

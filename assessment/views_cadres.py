@@ -118,9 +118,7 @@ def person_record(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=pk)
     if not cadres.person_visible(request.user, person):
         raise Http404
-    can_record = request.user.pk != person.pk and (
-        scope.scope_for(request.user).is_admin or scope.scope_for(request.user).is_reviewer
-    )
+    can_record = request.user.pk != person.pk and scope.scope_for(request.user).may_any("review")
     form = RotationForm(request.POST or None) if can_record else None
     if request.method == "POST":
         if form is None:
@@ -142,15 +140,14 @@ def person_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def young_cadres(request: HttpRequest, year: int) -> HttpResponse:
-    user_scope = scope.scope_for(request.user)
-    if not (user_scope.is_admin or user_scope.is_reviewer):
-        scope.require_admin(request.user)
+    _require_reviewer(request.user)
+    year_obj = _year(year)
     return render(
         request,
         "assessment/young_cadres.html",
         {
-            "year": year,
-            "rows": cadres.young_cadres(request.user, year),
+            "year": year_obj.year,
+            "rows": cadres.young_cadres(request.user, year_obj.year),
             "age": settings.YOUNG_CADRE_MAX_AGE,
             "today": timezone.localdate(),
         },

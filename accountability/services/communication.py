@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from responsibility import scope
 from responsibility import services as core
-from responsibility.models import Organisation, Post, User, Year
-from responsibility.selectors import current_post_filter
+from responsibility.models import Organisation, User, Year
 from responsibility.services import ServiceError
 
+from .. import selectors
 from ..models import Dispatch, LiaisonMeeting, Notice, NoticeRecipient
 from .notifications import notify
 
@@ -35,15 +35,10 @@ def _require_review(actor: User, organisations: Sequence[Organisation]) -> None:
 
 
 def officers_of(organisation_ids: Iterable[int]) -> list[User]:
-    """The people holding a current officer post in these organisations (one query)."""
-    return list(
-        User.objects.filter(
-            current_post_filter("posts__"),
-            posts__organisation_id__in=list(organisation_ids),
-            posts__kind__in=Post.OFFICER_KINDS,
-            is_active=True,
-        ).distinct()
-    )
+    """The people holding a current officer post in these organisations, each once (one query,
+    `selectors.officers_of`)."""
+    by_organisation = selectors.officers_of(organisation_ids)
+    return list({u.pk: u for users in by_organisation.values() for u in users}.values())
 
 
 def attachment_owner(actor: User) -> Organisation:

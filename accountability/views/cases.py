@@ -1,6 +1,6 @@
-"""The accountability register (问责): for admins, working-committee reviewers and 机关纪委 staff
-only. Every page starts with `selectors.case_require`/`cases_for`: to anyone else the register
-does not exist (404)."""
+"""The accountability register (问责): for admins, working-committee officers and 机关纪委 staff
+only (scope's "register" action). Every page starts with `scope.require_any(..., "register")` or
+`selectors.cases_for`: to anyone else the register does not exist (404)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from responsibility import scope
 from responsibility.audit import record_export
 from responsibility.forms import show_conflict
 from responsibility.models import User
@@ -83,7 +84,7 @@ def _input(form: CaseForm) -> services.CaseInput:
 
 @login_required
 def case_create(request: HttpRequest) -> HttpResponse:
-    selectors.case_require(request.user)
+    scope.require_any(request.user, "register")
     form = _form(request)
     if request.method == "POST" and form.is_valid():
         try:

@@ -31,7 +31,7 @@ DEFAULT_UNREAD_DAYS = 3
 @login_required
 def notice_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.notices(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    can_publish = scope.organisations_for(request.user, "review").exists()
+    can_publish = scope.scope_for(request.user).may_any("review")
     return render(
         request,
         "accountability/notice_list.html",
@@ -119,7 +119,7 @@ def dispatch_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.dispatches(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    can_dispatch = scope.organisations_for(request.user, "review").exists()
+    can_dispatch = scope.scope_for(request.user).may_any("review")
     return render(
         request,
         "accountability/dispatch_list.html",
@@ -129,14 +129,13 @@ def dispatch_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dispatch_create(request: HttpRequest) -> HttpResponse:
+    scope.require_any(request.user, "review")
     year = current_year()
     organisations = (
         scope.organisations_for(request.user, "review")
         .filter(checklists__year=year)
         .select_related("unit")
     )
-    if not scope.organisations_for(request.user, "review").exists():
-        scope.require_admin(request.user)
     initial = {"title": request.GET.get("title", "")[:500]}
     form = DispatchForm(request.POST or None, organisations=organisations, initial=initial)
     if year is None:
@@ -178,7 +177,7 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.meetings(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    can_record = scope.organisations_for(request.user, "supervise").exists()
+    can_record = scope.scope_for(request.user).may_any("supervise")
     return render(
         request,
         "accountability/meeting_list.html",
@@ -188,9 +187,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_create(request: HttpRequest) -> HttpResponse:
+    scope.require_any(request.user, "supervise")
     organisations = scope.organisations_for(request.user, "supervise").select_related("unit")
-    if not organisations.exists():
-        scope.require_admin(request.user)
     form = MeetingForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,7 +204,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = scope.get_for_user(request.user, selectors.meeting_queryset(), action="view", pk=pk)
-    can_dispatch = scope.organisations_for(request.user, "review").exists()
+    can_dispatch = scope.scope_for(request.user).may_any("review")
     dispatch_url = reverse("dispatch_create")
     decisions = [
         (line, f"{dispatch_url}?{urlencode({'title': line})}") for line in meeting.decision_lines

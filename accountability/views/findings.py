@@ -20,7 +20,7 @@ from ..models import Rectification
 def finding_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.findings(request.user)
     page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    can_record = scope.organisations_for(request.user, "supervise").exists()
+    can_record = scope.scope_for(request.user).may_any("supervise")
     return render(
         request,
         "accountability/finding_list.html",
@@ -30,9 +30,8 @@ def finding_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def finding_create(request: HttpRequest) -> HttpResponse:
+    scope.require_any(request.user, "supervise")
     organisations = scope.organisations_for(request.user, "supervise").select_related("unit")
-    if not organisations.exists():
-        scope.require_admin(request.user)
     initial_org = request.GET.get("organisation")
     form = FindingForm(
         request.POST or None,

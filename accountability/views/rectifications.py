@@ -73,7 +73,7 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "ledger": ledger,
             "query": filters.as_query,
-            "can_assign": scope.organisations_for(request.user, "review").exists(),
+            "can_assign": scope.scope_for(request.user).may_any("review"),
         },
     )
 

@@ -85,6 +85,17 @@ class TestVisibility:
         choices = selectors.case_organisations(staff)
         assert set(choices.values_list("unit_id", flat=True)) == {active_world.unit_a.pk}
 
+    def test_it_links_the_register_for_exactly_the_people_of_scopes_register_action(
+        self, active_world: World, as_user
+    ) -> None:
+        staff = discipline_staff(active_world, active_world.unit_a)
+        for person in (staff, active_world.wc_reviewer, active_world.unit_a_reviewer):
+            page = as_user(person).get(reverse("rectification_list")).content.decode()
+            entitled = scope.scope_for(person).may_any("register")
+            assert (reverse("case_list") in page) == entitled, person.username
+        assert scope.scope_for(staff).may_any("register")
+        assert not scope.scope_for(active_world.unit_a_reviewer).may_any("register")
+
     def test_it_writes_audit_entries_that_name_no_organisation(self, active_world: World) -> None:
         case = case_of(active_world)
         entry = AuditEntry.objects.get(object_type="accountability.accountabilitycase")

@@ -156,3 +156,13 @@ def test_a_cadre_record_shows_only_the_results_the_viewer_may_read(
         world.branch_a,
         world.branch_b,
     }
+
+
+@pytest.mark.django_db
+def test_it_gives_404_for_young_cadres_of_an_unknown_year(active_world: World, as_user) -> None:
+    client = as_user(active_world.wc_reviewer)
+    assert client.get(reverse("young_cadres", args=[2026])).status_code == 200
+    assert client.get(reverse("young_cadres", args=[2031])).status_code == 404
+    # Who may not read it at all still learns nothing about which years exist.
+    officer = as_user(active_world.officer_a)
+    assert officer.get(reverse("young_cadres", args=[2031])).status_code == 403
