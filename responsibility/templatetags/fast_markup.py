@@ -9,6 +9,7 @@ cost a few milliseconds. The markup is what the templates produced.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import html
 from collections.abc import Iterable
@@ -80,11 +81,13 @@ URL_SENTINEL = 918273645
 
 
 @register.simple_tag
-def obligation_chips(obligations: Iterable[ChipRow | Obligation]) -> SafeString:
+def obligation_chips(
+    obligations: Iterable[ChipRow | Obligation], today: datetime.date | None = None
+) -> SafeString:
     """One chip per obligation: period, three-colour light, done tick, late mark."""
     if not obligations:
         return mark_safe("")
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     words = chip_words(translation.get_language(), get_script_prefix())
     chips = []
     for obligation in obligations:
@@ -131,6 +134,7 @@ def checklist_items(items: Iterable[ChecklistItem], can_adjust: bool) -> SafeStr
     the adjust link for the supervisor and the obligation chips (a branch has ~22 items; in
     the template they cost about as much as the rest of the page)."""
     words = item_words(translation.get_language(), get_script_prefix())
+    today = timezone.localdate()
     rows = []
     for item in items:
         facts = item.frequency_label
@@ -150,12 +154,10 @@ def checklist_items(items: Iterable[ChecklistItem], can_adjust: bool) -> SafeStr
             if can_adjust
             else ""
         )
-        chips = (
-            f'<div class="d-flex flex-wrap gap-1 mt-2">{obligation_chips(item.shown_obligations)}'
-            "</div>"
-            if item.shown_obligations
-            else ""
-        )
+        chips = ""
+        if item.shown_obligations:
+            chips = obligation_chips(item.shown_obligations, today)
+            chips = f'<div class="d-flex flex-wrap gap-1 mt-2">{chips}</div>'
         rows.append(
             '<li class="list-group-item"><div class="d-flex flex-wrap justify-content-between'
             ' gap-2"><div class="item-text">'
