@@ -284,21 +284,24 @@ class Obligation(models.Model):
         return self.status in (self.Status.DONE, self.Status.NOT_APPLICABLE)
 
     def light(self, today: datetime.date | None = None) -> str:
-        """Three-colour status (domain.md §7)."""
-        today = today or timezone.localdate()
-        if self.is_closed_out:
-            return self.Light.GREEN
-        if self.due_date < today:
-            return self.Light.RED
-        if (self.due_date - today).days <= DUE_SOON_DAYS:
-            return self.Light.YELLOW
-        return self.Light.GREEN
+        return obligation_light(self.status, self.due_date, today or timezone.localdate())
 
     def entry_open(self, grace_days: int, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         if self.reopened_until is not None and self.reopened_until >= today:
             return True
         return today <= self.due_date + datetime.timedelta(days=grace_days)
+
+
+def obligation_light(status: str, due_date: datetime.date, today: datetime.date) -> str:
+    """Three-colour status (domain.md §7), for model rows and the checklist page's plain rows."""
+    if status in (Obligation.Status.DONE, Obligation.Status.NOT_APPLICABLE):
+        return Obligation.Light.GREEN
+    if due_date < today:
+        return Obligation.Light.RED
+    if (due_date - today).days <= DUE_SOON_DAYS:
+        return Obligation.Light.YELLOW
+    return Obligation.Light.GREEN
 
 
 class MeetingRecord(models.Model):

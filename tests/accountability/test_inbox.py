@@ -34,9 +34,13 @@ def test_it_marks_a_message_read_when_opened_and_counts_unread_in_the_navigation
     opened = client.get(reverse("notification_open", args=[first.pk]))
     assert opened.status_code == 200
     assert "前往处理" in opened.content.decode()
-    assert client.get(reverse("my_work")).context["nav_unread"] == 1
+    page = client.get(reverse("my_work"))
+    assert page.context["nav_unread"] == 1
+    assert '1<span class="visually-hidden"> 条未读' in page.content.decode()
     client.post(reverse("notification_read_all"))
-    assert client.get(reverse("my_work")).context["nav_unread"] == 0
+    page = client.get(reverse("my_work"))
+    assert page.context["nav_unread"] == 0
+    assert "条未读" not in page.content.decode()
     assert not Notification.objects.filter(read_at__isnull=True).exists()
 
 

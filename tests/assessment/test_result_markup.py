@@ -3,6 +3,8 @@
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.template.defaultfilters import floatformat
+
 from assessment.templatetags.result_markup import result_rows
 from responsibility.templatetags.fast_markup import fixed
 
@@ -44,8 +46,16 @@ def test_a_row_shows_every_cell_escaped() -> None:
 
 def test_fixed_mirrors_floatformat() -> None:
     assert fixed(Decimal("89.5")) == "89.50"
-    assert fixed(Decimal("89.50"), "-2") == "89.5"
+    assert fixed(Decimal("89.50"), "-2") == "89.50"
+    assert fixed(Decimal("3.6"), "-2") == "3.60"
     assert fixed(Decimal("2.00"), "-2") == "2"
+    assert fixed(Decimal("2.001"), "-2") == "2.00"
     assert fixed(None) == ""
     assert fixed(Decimal("1.005")) == "1.01"  # half up, as floatformat rounds
     assert fixed(Decimal("7")) == "7.00"
+    for value in ("0", "2", "2.5", "3.6", "89.50", "2.001", "1.005", "-1.25", "100.00"):
+        for places in (2, "-2", 1, "-1"):
+            assert fixed(Decimal(value), places) == floatformat(Decimal(value), places), (
+                value,
+                places,
+            )

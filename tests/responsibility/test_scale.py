@@ -2,6 +2,7 @@
 the Python-built markup of their inner loops (bench/README.md has the figures)."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -11,7 +12,7 @@ from django.urls import reverse
 from responsibility import scope, selectors
 from responsibility.models import Obligation, Post
 from responsibility.selectors.checklists import MonthCell, ProgressRow
-from responsibility.templatetags.fast_markup import month_cells, obligation_chips
+from responsibility.templatetags.fast_markup import checklist_items, month_cells, obligation_chips
 from responsibility.views.floor import FLOOR_ROWS
 from tests.factories import UserFactory, World, make_world, org, post
 
@@ -116,3 +117,36 @@ def test_it_builds_obligation_chips_like_the_template_did(active_world: World) -
     )
     assert "6月&lt;b&gt;" in html
     assert "<b>" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_it_builds_checklist_items_like_the_template_did(active_world: World) -> None:
+    checklist = selectors.checklist_for(active_world.branch_a, active_world.year)
+    page = selectors.checklist_page(checklist, today=datetime.date(2026, 6, 15))
+    item = next(i for g in page.groups for i in g.items if i.ref == "ZB-3-02")
+    item.content, item.standard, item.evidence = "谈心<b>谈话", "标准&要求", "记录<i>"
+    item.points, item.required_count = Decimal("3.6"), 2
+
+    html = checklist_items([item], False)
+
+    assert html.startswith('<li class="list-group-item">')
+    assert "<strong>谈心&lt;b&gt;谈话</strong>" in html
+    assert f"{item.frequency_label} × 2 · 3.60 分 · 佐证：记录&lt;i&gt;" in html
+    assert '<div class="small mt-1">标准&amp;要求</div>' in html
+    assert "调整" not in html
+    assert html.count('class="obligation-chip') == len(item.shown_obligations) == 12
+    edit_url = reverse("checklist_item_edit", args=[item.pk])
+    assert f'href="{edit_url}">调整</a>' in checklist_items([item], True)
+
+
+@pytest.mark.django_db
+def test_the_checklist_rows_light_up_as_obligations_do(active_world: World) -> None:
+    checklist = selectors.checklist_for(active_world.branch_a, active_world.year)
+    rows = {
+        row.pk: row
+        for row in selectors.checklist_page(checklist).groups[0].items[0].shown_obligations
+    }
+    for today in (datetime.date(2026, 1, 1), datetime.date(2026, 6, 3), datetime.date(2027, 1, 1)):
+        for obligation in Obligation.objects.filter(pk__in=rows):
+            assert rows[obligation.pk].light(today) == obligation.light(today)

@@ -1,0 +1,80 @@
+"""The main navigation: what each role sees, the current section, the year and the unread
+badge. It is rendered once per distinct look (templatetags/navigation.py), so these also prove
+that nothing it shows goes stale."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accountability.models import Notification
+from responsibility.models import Year
+from responsibility.templatetags.navigation import navigation_markup
+from tests.accountability.support import notification_of
+from tests.factories import World
+
+pytestmark = pytest.mark.django_db
+
+
+def navigation(client, url: str) -> str:
+    html = client.get(url).content.decode()
+    return html[html.index('<ul class="navbar-nav') : html.index("</ul>\n      <div")]
+
+
+def link(name: str, *args) -> str:
+    return f'href="{reverse(name, args=args)}"'
+
+
+def current(nav: str) -> list[str]:
+    return re.findall(r'aria-current="page" href="([^"]+)"', nav)
+
+
+def test_it_shows_each_role_its_own_navigation(world: World, as_user) -> None:
+    officer = navigation(as_user(world.officer_a), reverse("organisation_tree"))
+    reviewer = navigation(as_user(world.wc_reviewer), reverse("organisation_tree"))
+    admin = navigation(as_user(world.admin), reverse("organisation_tree"))
+    assert link("my_work") in officer
+    assert link("progress_overview") not in officer
+    assert "考核评价" not in officer
+    assert "系统配置" not in officer
+    assert link("progress_overview") in reviewer
+    assert "考核评价" in reviewer
+    assert "系统配置" not in reviewer
+    assert "系统配置" in admin
+    assert link("year_list") in admin
+
+
+def test_it_marks_the_section_of_the_page(world: World, as_user) -> None:
+    client = as_user(world.officer_a)
+    assert current(navigation(client, reverse("my_work"))) == [reverse("my_work")]
+    organisation = reverse("organisation_detail", args=[world.branch_a.pk])
+    assert current(navigation(client, organisation)) == [reverse("organisation_tree")]
+    assert current(navigation(client, reverse("notification_list"))) == [
+        reverse("notification_list")
+    ]
+
+
+def test_it_follows_the_current_year_and_the_unread_count(active_world: World, as_user) -> None:
+    world = active_world
+    client = as_user(world.officer_a)
+    nav = navigation(client, reverse("my_work"))
+    assert link("result_list", world.year.year) in nav
+    assert "条未读" not in nav
+
+    Year.objects.filter(pk=world.year.pk).update(status=Year.Status.CLOSED)
+    Year.objects.create(year=world.year.year + 1, status=Year.Status.ACTIVE)
+    notification_of(world.officer_a)
+    nav = navigation(client, reverse("my_work"))
+    assert link("result_list", world.year.year + 1) in nav
+    assert '1<span class="visually-hidden"> 条未读' in nav
+
+    Notification.objects.update(read_at="2026-06-01T00:00:00Z")
+    assert "条未读" not in navigation(client, reverse("my_work"))
+
+
+def test_it_reuses_the_rendered_navigation_for_the_same_look(world: World, as_user) -> None:
+    client = as_user(world.officer_a)
+    navigation(client, reverse("organisation_detail", args=[world.branch_a.pk]))
+    hits = navigation_markup.cache_info().hits
+    navigation(client, reverse("organisation_detail", args=[world.branch_a2.pk]))
+    assert navigation_markup.cache_info().hits == hits + 1
