@@ -186,6 +186,7 @@ def liaison_progress(
             )
         }
     result = [UnitProgress(unit) for unit in units]
+    by_unit = {group.unit.pk: group for group in result}
     for organisation in organisations:
         numbers = counts.get(organisation.pk, {})
         row = ProgressRow(
@@ -194,8 +195,7 @@ def liaison_progress(
             done=numbers.get("done", 0),
             overdue=numbers.get("overdue", 0),
         )
-        for group in result:
-            if organisation.path.startswith(group.unit.path):
-                group.rows.append(row)
-                break
+        # Every organisation below a unit belongs to it (Organisation.unit is kept by the
+        # tree services), so grouping is one lookup rather than a path test per unit.
+        by_unit[organisation.unit_id].rows.append(row)
     return result

@@ -259,6 +259,16 @@ def test_it_shows_a_liaison_officer_their_units_progress(active_world: World, as
     assert branch.done == 1
     assert branch.total == Obligation.objects.filter(organisation=world.branch_a).count()
     assert as_user(world.officer_b).get(reverse("liaison_progress")).status_code == 403
+    every_unit = as_user(world.admin).get(reverse("liaison_progress")).context["units"]
+    grouped = {group.unit: {row.organisation for row in group.rows} for group in every_unit}
+    assert grouped[world.unit_a] == {
+        world.party_group_a,
+        world.organ_a,
+        world.branch_a,
+        world.branch_a2,
+    }
+    assert world.branch_b in grouped[world.unit_b]
+    assert not grouped[world.unit_b] & grouped[world.unit_a]
 
 
 def test_it_seeds_demo_notices_a_dispatch_and_a_meeting_once() -> None:
