@@ -17,35 +17,35 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from responsibility.excel import FORMULA_PREFIXES, XLSX_CONTENT_TYPE
 from responsibility.models import Year
 
 from .models import Rectification
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 COLUMNS = [
-    (_("编号"), 8),
-    (_("单位"), 18),
-    (_("责任组织"), 24),
-    (_("来源"), 12),
-    (_("来源说明"), 28),
-    (_("问题"), 48),
-    (_("整改措施"), 48),
-    (_("责任人"), 10),
-    (_("整改期限"), 12),
-    (_("状态"), 10),
-    (_("逾期提交"), 10),
-    (_("退回次数"), 10),
-    (_("交办时间"), 18),
-    (_("销号时间"), 18),
+    (gettext_lazy("编号"), 8),
+    (gettext_lazy("单位"), 18),
+    (gettext_lazy("责任组织"), 24),
+    (gettext_lazy("来源"), 12),
+    (gettext_lazy("来源说明"), 28),
+    (gettext_lazy("问题"), 48),
+    (gettext_lazy("整改措施"), 48),
+    (gettext_lazy("责任人"), 10),
+    (gettext_lazy("整改期限"), 12),
+    (gettext_lazy("状态"), 10),
+    (gettext_lazy("逾期提交"), 10),
+    (gettext_lazy("退回次数"), 10),
+    (gettext_lazy("交办时间"), 18),
+    (gettext_lazy("销号时间"), 18),
 ]
 
 
@@ -117,7 +117,7 @@ def ledger_response(rows: QuerySet[Rectification], *, today: datetime.date) -> F
         handle,
         as_attachment=True,
         filename=f"整改台账-{today:%Y%m%d}.xlsx",
-        content_type=CONTENT_TYPE,
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 

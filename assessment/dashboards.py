@@ -47,7 +47,7 @@ BUCKETS: tuple[tuple[str, int], ...] = (
 )
 RANKING_SIZE = 10
 CADRE_KINDS = Post.OFFICER_KINDS_IN_ORDER
-OPEN = (Obligation.Status.NOT_STARTED, Obligation.Status.IN_PROGRESS)
+OPEN = Obligation.OPEN_STATUSES
 TWO_PLACES = Decimal("0.01")
 
 

@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from responsibility.excel import FORMULA_PREFIXES
 from responsibility.models import ChecklistItem, Obligation, Tier, Year
 
 from . import scoring
@@ -34,7 +35,6 @@ from .services import scheme_for
 
 ORG_CHUNK = 200
 FETCH = 10_000  # rows a server-side cursor brings at a time (a few MB at most)
-FORMULA_START = ("=", "+", "-", "@")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="F2E6E6")
 HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -97,7 +97,7 @@ class SheetWriter:
                 if not value:
                     value = None  # a blank cell is left out, not written as empty text
                 # Text that looks like a formula stays text: an export must never execute.
-                elif value.startswith(FORMULA_START):
+                elif value.startswith(FORMULA_PREFIXES):
                     text.value = value
                     text.data_type = "s"
                     value = text

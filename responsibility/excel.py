@@ -26,6 +26,9 @@ EDGE_SPACE_RE = re.compile(r"^[\s\u200b\ufeff]+|[\s\u200b\ufeff]+$")
 ALL_SPACE_RE = re.compile(r"[\s\u200b\ufeff]+")
 HEADER_NOISE_RE = re.compile(r"[*＊]|[（(](必填|选填)[)）]")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Text starting with one of these could run as a formula when the file is opened (CSV/formula
+# injection, OWASP); every export writes such text as typed text, never as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TEMPLATE_ROWS = 2000  # rows a template's dropdowns cover
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")

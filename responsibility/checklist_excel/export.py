@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..excel import FORMULA_PREFIXES, HEADER_FILL, HEADER_FONT
 from ..models import Checklist, ChecklistItem, Obligation
 
 EXPORT_SHEET = "责任清单"
@@ -33,9 +33,6 @@ EXPORT_COLUMNS = (
     ("完成情况", 48),
     ("佐证材料数", 10),
 )
-_EXPORT_HEADER_FONT = Font(bold=True)
-_EXPORT_HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
-FORMULA_PREFIXES = ("=", "+", "-", "@")  # Excel starts a formula with any of these
 _UNSAFE_FILENAME_RE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -92,8 +89,8 @@ def write_export(
     header = []
     for title, _width in EXPORT_COLUMNS:
         cell = WriteOnlyCell(worksheet, value=title)
-        cell.font = _EXPORT_HEADER_FONT
-        cell.fill = _EXPORT_HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
         header.append(cell)
     worksheet.append(header)
     with translation.override("zh-hans"):

@@ -206,6 +206,7 @@ class Obligation(models.Model):
 
     # My work, the overdue counts and the reminder sweep must agree on what is still to be done.
     OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)
+    CLOSED_OUT_STATUSES = (Status.DONE, Status.NOT_APPLICABLE)  # counts as done
 
     class Light(models.TextChoices):
         GREEN = "green", _("正常")
@@ -281,7 +282,7 @@ class Obligation(models.Model):
 
     @property
     def is_closed_out(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.NOT_APPLICABLE)
+        return self.status in self.CLOSED_OUT_STATUSES
 
     def light(self, today: datetime.date | None = None) -> str:
         return obligation_light(self.status, self.due_date, today or timezone.localdate())
@@ -295,7 +296,7 @@ class Obligation(models.Model):
 
 def obligation_light(status: str, due_date: datetime.date, today: datetime.date) -> str:
     """Three-colour status (domain.md §7), for model rows and the checklist page's plain rows."""
-    if status in (Obligation.Status.DONE, Obligation.Status.NOT_APPLICABLE):
+    if status in Obligation.CLOSED_OUT_STATUSES:
         return Obligation.Light.GREEN
     if due_date < today:
         return Obligation.Light.RED

@@ -30,7 +30,7 @@ from ..models import (
 from ..models.checklists import DUE_SOON_DAYS, obligation_light
 
 OPEN = Obligation.OPEN_STATUSES
-CLOSED_OUT = (Obligation.Status.DONE, Obligation.Status.NOT_APPLICABLE)
+CLOSED_OUT = Obligation.CLOSED_OUT_STATUSES
 
 
 def years() -> QuerySet[Year]:

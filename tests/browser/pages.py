@@ -25,7 +25,7 @@ from responsibility import services
 from responsibility.models import ChecklistItem, Obligation, Opinion, Year
 from tests.factories import World, make_world
 
-OPEN = (Obligation.Status.NOT_STARTED, Obligation.Status.IN_PROGRESS)
+OPEN = Obligation.OPEN_STATUSES
 
 
 @dataclass
