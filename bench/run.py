@@ -514,8 +514,27 @@ def cell(value: float | None) -> str:
     return f"{value:>7.1f}" if value is not None else f"{'—':>7}"
 
 
+def yardstick_ms(steps: int = 2_000_000, runs: int = 5) -> float:
+    """How fast this machine runs plain Python: the best of a few timed loops. Page figures
+    are mostly Python time, so they scale with this across machines (one 2-core machine here
+    took 2.4× as long as another for the same code)."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        total = 0
+        for step in range(steps):
+            total += step
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 def table(results: dict[str, Any]) -> str:
-    lines = []
+    machine = results["machine"]
+    lines = [
+        f"machine: {machine['cpus']} CPUs; a {machine['yardstick_steps']:,}-step Python loop "
+        f"takes {machine['yardstick_ms']} ms (compare runs on different machines by it)",
+        "",
+    ]
     header = (
         f"{'page':<20} {'persona':<14} {'queries':>7} {'p50 ms':>7} {'p95 ms':>7} "
         f"{'errors':>6} {'steady/s':>8} {'max/s':>7} {'× floor':>7}"
@@ -601,6 +620,7 @@ def main() -> int:
     args = parser.parse_args()
 
     started = time.perf_counter()
+    yardstick = yardstick_ms()
     load_before = os.getloadavg()
     if load_before[0] > (os.cpu_count() or 1) / 2:
         log(f"warning: the machine is busy (load {load_before[0]:.1f}); figures will be noisy")
@@ -643,6 +663,8 @@ def main() -> int:
         "revision": git_revision(),
         "machine": {
             "cpus": os.cpu_count(),
+            "yardstick_steps": 2_000_000,
+            "yardstick_ms": yardstick,
             "load_average_before": [round(x, 2) for x in load_before],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
         },

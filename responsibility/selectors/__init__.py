@@ -25,6 +25,7 @@ from .organisations import (
     organisation_posts,
     organisation_queryset,
     organisation_tree,
+    organisation_with_tier_queryset,
     organisations,
 )
 
@@ -48,6 +49,7 @@ __all__ = [
     "organisation_posts",
     "organisation_queryset",
     "organisation_tree",
+    "organisation_with_tier_queryset",
     "organisations",
     "progress_overview",
     "reusable_evidence",

@@ -34,6 +34,12 @@ def organisation_queryset() -> QuerySet[Organisation]:
     return Organisation.objects.select_related("tier", "parent", "unit")
 
 
+def organisation_with_tier_queryset() -> QuerySet[Organisation]:
+    """For pages that show the organisation's parents as breadcrumbs (fetched anyway): each
+    joined organisation costs the ORM more than the query itself (bench/README.md)."""
+    return Organisation.objects.select_related("tier")
+
+
 def ancestors(organisation: Organisation) -> list[Organisation]:
     ids = organisation.ancestor_ids
     if not ids:

@@ -42,7 +42,7 @@ def _year_or_404(year: int) -> Year:
 @login_required
 def checklist_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     organisation = scope.get_for_user(
-        request.user, selectors.organisation_queryset(), action="view", pk=pk
+        request.user, selectors.organisation_with_tier_queryset(), action="view", pk=pk
     )
     year_obj = _year_or_404(year)
     checklist = selectors.checklist_for(organisation, year_obj)
