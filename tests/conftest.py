@@ -1,7 +1,22 @@
+import os
+
 import pytest
+from django.db import connection
 from django.test import Client
 
 from tests.factories import World, make_world
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked `postgres` skip on SQLite, unless REQUIRE_POSTGRES=1 (CI), where running on
+    anything else is a failure: a suite meant for PostgreSQL must not pass by skipping."""
+    marker = item.get_closest_marker("postgres")
+    if marker is None or connection.vendor == "postgresql":
+        return
+    reason = marker.kwargs.get("reason", "needs PostgreSQL")
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"REQUIRE_POSTGRES=1 but the database is {connection.vendor}: {reason}")
+    pytest.skip(f"{reason} (set DATABASE_URL=postgres://… to run it)")
 
 
 @pytest.fixture(autouse=True)

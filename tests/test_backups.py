@@ -192,14 +192,11 @@ def table_counts(database: str) -> dict[str, int]:
     return {name: int(count) for name, count in (row.split("|") for row in rows)}
 
 
-needs_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql"
-    or not (shutil.which("pg_dump") and shutil.which("pg_restore") and shutil.which("psql")),
-    reason="pg_dump/pg_restore drill runs on PostgreSQL with the client tools on PATH",
+@pytest.mark.postgres(reason="the pg_dump/pg_restore drill")
+@pytest.mark.skipif(
+    not (shutil.which("pg_dump") and shutil.which("pg_restore") and shutil.which("psql")),
+    reason="pg_dump/pg_restore drill needs the PostgreSQL client tools on PATH",
 )
-
-
-@needs_postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_restores_a_pg_dump_into_a_scratch_database(tmp_path: Path) -> None:
     seed()  # committed: pg_dump reads from another connection

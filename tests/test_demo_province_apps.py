@@ -5,7 +5,6 @@ and the export read must be there and consistent."""
 import datetime
 
 import pytest
-from django.db import connection
 from django.db.models import F
 
 from accountability import demo as accountability_demo
@@ -24,7 +23,7 @@ from responsibility.models import Checklist, ChecklistItem
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the province seed is PostgreSQL"),
+    pytest.mark.postgres(reason="the province seed is PostgreSQL"),
 ]
 
 SMALL = ProvinceSize(units=4, branches=40, people=300)

@@ -259,13 +259,9 @@ class BrokenBackend:
 
 
 # Serialized rollback restores the tiers the migrations seed, which a flush removes.
+@pytest.mark.postgres(reason="SQLite allows one writer at a time, so threads cannot race")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_sends_one_digest_per_person_from_concurrent_sweeps(active_world: World) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL: SQLite allows one writer at a time, so threads cannot race "
-            "(set DATABASE_URL=postgres://… to run it)"
-        )
     world = active_world
     quiet()
     due(world.branch_a, days(1), count=3)

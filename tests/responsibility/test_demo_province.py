@@ -6,7 +6,6 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.db.models import F
 
 from responsibility import periods
@@ -24,7 +23,7 @@ from responsibility.models import (
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the province seed is PostgreSQL"),
+    pytest.mark.postgres(reason="the province seed is PostgreSQL"),
 ]
 
 SMALL = ProvinceSize(units=4, branches=20, people=200)
