@@ -101,13 +101,18 @@ class SheetWriter:
                     text.value = value
                     text.data_type = "s"
                     value = text
-            elif (kind is float or kind is int) and number is not None:
+            elif number is not None and kind in NUMBER_TYPES:
                 if type(number) is str:
                     number = self._number_cell(index)
                 number.value = value
                 value = number
             cells.append(value)
         self.sheet.append(cells)
+
+
+# Written into the column's formatted cell: numbers, and dates and times (Excel keeps them as
+# numbers too), so a column declared "yyyy-mm-dd hh:mm" shows that rather than the default.
+NUMBER_TYPES = frozenset({float, int, datetime.datetime, datetime.date})
 
 
 def _usual(value: Any) -> tuple[Any, type]:

@@ -59,6 +59,9 @@ def test_the_exported_workbook_holds_the_published_numbers(assessed_world: World
     assert exported["过程监督"] == pytest.approx(float(result.process_score))
     assert exported["等次"] == result.get_grade_display()
     assert exported["二季度"] == pytest.approx(float(result.quarter_scores["2"]["review"]))
+    published_at = summary.cell(row=2, column=header.index("发布时间") + 1)
+    assert published_at.is_date
+    assert published_at.number_format == "yyyy-mm-dd hh:mm"  # the column's, not openpyxl's
     items = book["事项明细"]
     reason_cells = [r[-1] for r in items.iter_rows(min_row=2, values_only=True) if r[-1]]
     assert reason_cells == ['Q2：=HYPERLINK("x")']
