@@ -5,7 +5,8 @@ from types import SimpleNamespace
 
 from django.template.defaultfilters import floatformat
 
-from assessment.templatetags.result_markup import result_rows
+from assessment.dashboards import UnitAverage
+from assessment.templatetags.result_markup import result_rows, unit_average_rows
 from responsibility.templatetags.fast_markup import fixed
 
 
@@ -59,3 +60,18 @@ def test_fixed_mirrors_floatformat() -> None:
                 value,
                 places,
             )
+
+
+def test_the_unit_averages_table_is_escaped_and_formatted_like_the_template() -> None:
+    units = [
+        UnitAverage(7, "<i>甲厅</i>", Decimal("88.456"), 3, Decimal("80"), Decimal("95.5"), 0),
+        UnitAverage(None, "", Decimal("70"), 1, Decimal("70"), Decimal("70"), 0),
+    ]
+    html = unit_average_rows(units, "/assessment/results/2026/?x=1&y=2")
+    assert html.count("<tr>") == 2
+    assert (
+        '<a href="/assessment/results/2026/?x=1&amp;y=2?unit=7">&lt;i&gt;甲厅&lt;/i&gt;</a>' in html
+    )
+    assert '<td class="text-end fw-bold">88.46</td>' in html
+    assert '<td class="text-end">80.00</td><td class="text-end">95.50</td>' in html
+    assert '<th scope="row" class="fw-normal">未归属单位</th><td class="text-end">1</td>' in html
