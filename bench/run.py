@@ -620,6 +620,7 @@ def main() -> int:
     args = parser.parse_args()
 
     started = time.perf_counter()
+    revision = git_revision()  # before the run writes its own result files
     yardstick = yardstick_ms()
     load_before = os.getloadavg()
     if load_before[0] > (os.cpu_count() or 1) / 2:
@@ -660,7 +661,7 @@ def main() -> int:
         shutil.rmtree(static_root, ignore_errors=True)
     results: dict[str, Any] = {
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "revision": git_revision(),
+        "revision": revision,
         "machine": {
             "cpus": os.cpu_count(),
             "yardstick_steps": 2_000_000,
