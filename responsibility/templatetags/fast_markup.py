@@ -19,7 +19,6 @@ from typing import Any
 from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -53,25 +52,47 @@ EXCLAMATION = ' <i class="bi bi-exclamation" aria-hidden="true"></i>'
 
 
 @register.simple_tag
+def progress_rows(rows: Iterable[ProgressRow], year: int) -> SafeString:
+    """The progress overview's rows: organisation (linking to its checklist), one cell a
+    month, completion and overdue count."""
+    checklist_url = url_pattern("checklist_detail", year)
+    rows_html = []
+    for row in rows:
+        organisation = row.organisation
+        url = checklist_url.format(pk=organisation.pk)
+        overdue = ' status-red fw-bold"' if row.overdue else '"'
+        rows_html.append(
+            f'<tr><th scope="row" class="fw-normal"><a href="{html.escape(url)}">'
+            f"{html.escape(organisation.name)}</a>"
+            f'<div class="small text-secondary">{html.escape(row.unit_name)} · '
+            f"{html.escape(organisation.tier.name)}</div></th>"
+            f"{month_cells(row, url)}"
+            f'<td class="text-end">{row.percent}%</td>'
+            f'<td class="text-end{overdue}>{row.overdue}</td></tr>'
+        )
+    # Safe: names and URLs are escaped; the rest are numbers and fixed markup.
+    return mark_safe("\n".join(rows_html))  # noqa: S308
+
+
 def month_cells(row: ProgressRow, checklist_url: str) -> SafeString:
     """One `<td>` per month, linking to the checklist filtered to that month."""
     label = gettext("%(m)s月 已完成 %(d)s / %(t)s")
-    url = escape(checklist_url)
+    url = html.escape(checklist_url)
     cells = []
     for month, cell in enumerate(row.months, start=1):
         link = ""
         if cell.total:
-            text = escape(label % {"m": month, "d": cell.done, "t": cell.total})
+            text = html.escape(label % {"m": month, "d": cell.done, "t": cell.total})
             link = f'<a href="{url}?month={month}" aria-label="{text}">{cell.done}/{cell.total}</a>'
         cells.append(f'<td class="grid-cell light-{cell.light}">{link}</td>')
     # Safe: the URL and label are escaped, the rest are integers and a fixed colour name.
     return mark_safe("".join(cells))  # noqa: S308
 
 
-def url_pattern(name: str) -> str:
-    """`reverse(name, args=[pk])` as a format string with a `{pk}` field: one reverse for a
-    page's links instead of one each (~45 µs apiece; a branch's checklist has ~80)."""
-    url = reverse(name, args=[URL_SENTINEL])
+def url_pattern(name: str, *after: object) -> str:
+    """`reverse(name, args=[pk, *after])` as a format string with a `{pk}` field: one reverse
+    for a page's links instead of one each (~45 µs apiece; a branch's checklist has ~80)."""
+    url = reverse(name, args=[URL_SENTINEL, *after])
     if url.count(str(URL_SENTINEL)) != 1:
         raise ValueError(f"{name} does not take its pk as one path segment: {url}")
     return url.replace("{", "{{").replace("}", "}}").replace(str(URL_SENTINEL), "{pk}")

@@ -3,6 +3,7 @@ the Python-built markup of their inner loops (bench/README.md has the figures)."
 
 import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -12,7 +13,12 @@ from django.urls import reverse
 from responsibility import scope, selectors
 from responsibility.models import Obligation, Post
 from responsibility.selectors.checklists import MonthCell, ProgressRow
-from responsibility.templatetags.fast_markup import checklist_items, month_cells, obligation_chips
+from responsibility.templatetags.fast_markup import (
+    checklist_items,
+    month_cells,
+    obligation_chips,
+    progress_rows,
+)
 from responsibility.views.floor import FLOOR_ROWS
 from tests.factories import UserFactory, World, make_world, org, post
 
@@ -95,6 +101,27 @@ def test_it_escapes_what_the_month_cells_show() -> None:
     ) in html
     assert '<td class="grid-cell light-red">' in html
     assert '<td class="grid-cell light-"></td>' in html
+
+
+def test_it_builds_progress_rows_with_links_to_the_checklists() -> None:
+    organisation = SimpleNamespace(pk=7, name="<b>支部</b>", tier=SimpleNamespace(name="党支部"))
+    row = ProgressRow(
+        organisation=organisation,
+        months=[MonthCell(total=2, done=1, overdue=1)] * 12,
+        unit_name="甲&乙厅",
+        total=24,
+        done=12,
+        overdue=12,
+    )
+    html = progress_rows([row], 2026)
+    url = reverse("checklist_detail", args=[7, 2026])
+    assert html.startswith(f'<tr><th scope="row" class="fw-normal"><a href="{url}">')
+    assert "&lt;b&gt;支部&lt;/b&gt;</a>" in html
+    assert "甲&amp;乙厅 · 党支部" in html
+    assert html.count(f'href="{url}?month=') == 12
+    assert html.endswith(
+        '<td class="text-end">50%</td><td class="text-end status-red fw-bold">12</td></tr>'
+    )
 
 
 @pytest.mark.django_db
