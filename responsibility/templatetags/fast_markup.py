@@ -109,7 +109,7 @@ def obligation_chips(
     if not obligations:
         return mark_safe("")
     today = today or timezone.localdate()
-    words = chip_words(translation.get_language(), get_script_prefix())
+    words = checklist_words(translation.get_language(), get_script_prefix())
     chips = []
     for obligation in obligations:
         light = str(obligation.light(today))
@@ -136,9 +136,9 @@ def obligation_chips(
 
 
 @functools.lru_cache(maxsize=32)
-def chip_words(language: str | None, script_prefix: str) -> dict[str, Any]:
-    """The chips' fixed words and link pattern, once per language (and mount point) per
-    process rather than once per item: translating lazy labels is most of a chip's cost."""
+def checklist_words(language: str | None, script_prefix: str) -> dict[str, Any]:
+    """The checklist's fixed words and link patterns, once per language (and mount point) per
+    process rather than once per item: translating lazy labels was most of a chip's cost."""
     del language, script_prefix  # the cache key: gettext and reverse read them themselves
     return {
         "due": gettext("截止"),
@@ -146,6 +146,10 @@ def chip_words(language: str | None, script_prefix: str) -> dict[str, Any]:
         "late_mark": f'<span class="visually-hidden">{html.escape(gettext("逾期完成"))}</span>*',
         "statuses": {value: str(label) for value, label in Obligation.Status.choices},
         "url": html.escape(url_pattern("obligation_detail"), quote=True),
+        "points": gettext("分"),
+        "evidence": gettext("佐证"),
+        "adjust": html.escape(gettext("调整")),
+        "edit_url": html.escape(url_pattern("checklist_item_edit"), quote=True),
     }
 
 
@@ -154,7 +158,7 @@ def checklist_items(items: Iterable[ChecklistItem], can_adjust: bool) -> SafeStr
     """A checklist group's items: what to do, how often, points, evidence, who, the standard,
     the adjust link for the supervisor and the obligation chips (a branch has ~22 items; in
     the template they cost about as much as the rest of the page)."""
-    words = item_words(translation.get_language(), get_script_prefix())
+    words = checklist_words(translation.get_language(), get_script_prefix())
     today = timezone.localdate()
     rows = []
     for item in items:
@@ -189,15 +193,3 @@ def checklist_items(items: Iterable[ChecklistItem], can_adjust: bool) -> SafeStr
         )
     # Safe: every value from the database is escaped; the rest is fixed markup.
     return mark_safe("\n".join(rows))  # noqa: S308
-
-
-@functools.lru_cache(maxsize=32)
-def item_words(language: str | None, script_prefix: str) -> dict[str, str]:
-    """The item rows' fixed words and adjust link, once per language (and mount point)."""
-    del language, script_prefix  # the cache key: gettext and reverse read them themselves
-    return {
-        "points": gettext("分"),
-        "evidence": gettext("佐证"),
-        "adjust": html.escape(gettext("调整")),
-        "edit_url": html.escape(url_pattern("checklist_item_edit"), quote=True),
-    }
