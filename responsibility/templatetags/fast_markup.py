@@ -101,7 +101,6 @@ def url_pattern(name: str, *after: object) -> str:
 URL_SENTINEL = 918273645
 
 
-@register.simple_tag
 def obligation_chips(
     obligations: Iterable[ChipRow | Obligation], today: datetime.date | None = None
 ) -> SafeString:

@@ -283,9 +283,7 @@ def checklist_item_create(request: HttpRequest, pk: int, year: int) -> HttpRespo
 
 @login_required
 def progress_overview(request: HttpRequest) -> HttpResponse:
-    user_scope = scope.scope_for(request.user)
-    if not (user_scope.is_admin or user_scope.is_reviewer):
-        scope.require_admin(request.user)
+    scope.require_any(request.user, "review")
     year = selectors.current_year()
     try:
         unit = int(request.GET.get("unit", "")) if request.GET.get("unit") else None
@@ -354,9 +352,7 @@ def opinion_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @login_required
 def opinion_list(request: HttpRequest) -> HttpResponse:
-    user_scope = scope.scope_for(request.user)
-    if not (user_scope.is_admin or user_scope.is_reviewer):
-        scope.require_admin(request.user)
+    scope.require_any(request.user, "review")
     year = selectors.current_year()
     opinions = selectors.opinions_to_acknowledge(request.user, year) if year else []
     return render(
