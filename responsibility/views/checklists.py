@@ -45,7 +45,6 @@ def checklist_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         request.user, selectors.organisation_with_tier_queryset(), action="view", pk=pk
     )
     year_obj = _year_or_404(year)
-    checklist = selectors.checklist_for(organisation, year_obj)
     group = request.GET.get("group", "")
     status = request.GET.get("status", "")
     try:
@@ -54,11 +53,8 @@ def checklist_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         month = None
     if month is not None and not 1 <= month <= 12:
         month = None
-    page = (
-        selectors.checklist_page(checklist, group=group, status=status, month=month)
-        if checklist
-        else None
-    )
+    page = selectors.checklist_page(organisation, year_obj, group=group, status=status, month=month)
+    checklist = page.checklist if page else None
     user_scope = scope.scope_for(request.user)
     return render(
         request,

@@ -269,3 +269,35 @@ def test_it_shows_the_history_in_words(active_world: World, as_user) -> None:
     assert "· 重新开放填报</div>" in history
     assert "原因：— → 补录会议记录" in page
     assert "obligation.fill" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_it_tells_an_empty_checklist_from_no_checklist(active_world: World, as_user) -> None:
+    from responsibility import selectors
+    from responsibility.models import Checklist
+
+    branch, year = active_world.branch_a, active_world.year
+    checklist = Checklist.objects.get(organisation=branch, year=year)
+    with CaptureQueriesContext(connection) as captured:
+        page = selectors.checklist_page(branch, year)
+    assert len(captured) == 2  # the items carry their checklist
+    assert page.checklist == checklist
+    assert page.total > 0
+    assert page.groups
+
+    client = as_user(active_world.officer_a)
+    url = reverse("checklist_detail", args=[branch.pk, 2026])
+    Obligation.objects.filter(item__checklist=checklist).delete()
+    checklist.items.all().delete()
+    page = selectors.checklist_page(branch, year)
+    assert page.checklist == checklist
+    assert page.total == 0
+    assert page.groups == []
+    body = client.get(url).content.decode()
+    assert "没有符合筛选条件的事项" in body
+    assert "尚未生成责任清单" not in body
+
+    checklist.delete()
+    assert selectors.checklist_page(branch, year) is None
+    assert "该组织本年度尚未生成责任清单" in client.get(url).content.decode()

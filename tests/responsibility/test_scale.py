@@ -149,8 +149,9 @@ def test_it_builds_obligation_chips_like_the_template_did(active_world: World) -
 @pytest.mark.django_db
 @pytest.mark.usefixtures("in_june")
 def test_it_builds_checklist_items_like_the_template_did(active_world: World) -> None:
-    checklist = selectors.checklist_for(active_world.branch_a, active_world.year)
-    page = selectors.checklist_page(checklist, today=datetime.date(2026, 6, 15))
+    page = selectors.checklist_page(
+        active_world.branch_a, active_world.year, today=datetime.date(2026, 6, 15)
+    )
     item = next(i for g in page.groups for i in g.items if i.ref == "ZB-3-02")
     item.content, item.standard, item.evidence = "谈心<b>谈话", "标准&要求", "记录<i>"
     item.points, item.required_count = Decimal("3.6"), 2
@@ -169,11 +170,8 @@ def test_it_builds_checklist_items_like_the_template_did(active_world: World) ->
 
 @pytest.mark.django_db
 def test_the_checklist_rows_light_up_as_obligations_do(active_world: World) -> None:
-    checklist = selectors.checklist_for(active_world.branch_a, active_world.year)
-    rows = {
-        row.pk: row
-        for row in selectors.checklist_page(checklist).groups[0].items[0].shown_obligations
-    }
+    page = selectors.checklist_page(active_world.branch_a, active_world.year)
+    rows = {row.pk: row for row in page.groups[0].items[0].shown_obligations}
     for today in (datetime.date(2026, 1, 1), datetime.date(2026, 6, 3), datetime.date(2027, 1, 1)):
         for obligation in Obligation.objects.filter(pk__in=rows):
             assert rows[obligation.pk].light(today) == obligation.light(today)
