@@ -19,6 +19,7 @@ import http.client
 import json
 import math
 import os
+import platform
 import re
 import resource
 import secrets
@@ -160,8 +161,11 @@ def seed(env: dict[str, str]) -> float:
     return manage(env, "seed_demo", "--scale", "province", timeout=600)
 
 
-def prepare_database(server: Server, env: dict[str, str], fresh: bool) -> dict[str, Any]:
-    """Make sure the benchmark database holds a province; time a seed either way."""
+def prepare_database(
+    server: Server, env: dict[str, str], fresh: bool, *, time_seed: bool = True
+) -> dict[str, Any]:
+    """Make sure the benchmark database holds a province; time a seed either way, unless only
+    the pages are measured (the seed is a job target, and timing it again costs ~1.5 minutes)."""
     name = server.name
     if fresh and server.exists(name):
         log(f"--fresh: dropping {name}")
@@ -178,6 +182,8 @@ def prepare_database(server: Server, env: dict[str, str], fresh: bool) -> dict[s
             f"{name} has {size} organisations, not a province. Point DATABASE_URL at another "
             "database, or pass --fresh if the benchmark created this one."
         )
+    if not time_seed:
+        return {"seconds": None, "how": f"{name} reused; seed not timed (pages only)"}
     # The province is there: time a seed into a scratch database so the figure is current.
     scratch = f"{name}_seedtime"
     if server.exists(scratch):
@@ -482,7 +488,7 @@ def target(value: float | None, limit: float, *, at_least: bool = False) -> dict
 
 
 def targets_for(
-    pages: list[dict[str, Any]], jobs: list[dict[str, Any]], seed_seconds: float
+    pages: list[dict[str, Any]], jobs: list[dict[str, Any]], seed_seconds: float | None
 ) -> dict[str, dict[str, Any]]:
     targets: dict[str, dict[str, Any]] = {}
     for page in pages:
@@ -503,7 +509,8 @@ def targets_for(
             targets[f"{job['key']}.seconds"] = target(job["seconds"], job["seconds_limit"])
         if job["rss_mb_limit"] is not None:
             targets[f"{job['key']}.peak_rss_mb"] = target(job["peak_rss_mb"], job["rss_mb_limit"])
-    targets["seed.seconds"] = target(seed_seconds, MAX_SEED_SECONDS)
+    if seed_seconds is not None:
+        targets["seed.seconds"] = target(seed_seconds, MAX_SEED_SECONDS)
     return targets
 
 
@@ -528,11 +535,19 @@ def yardstick_ms(steps: int = 2_000_000, runs: int = 5) -> float:
     return round(best * 1000, 1)
 
 
+def python_build() -> str:
+    """The interpreter serving the pages: builds of one Python version differ in speed (see
+    bench/README.md), so a run says which one it used."""
+    base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    return f"{platform.python_version()}, {base}"
+
+
 def table(results: dict[str, Any]) -> str:
     machine = results["machine"]
     lines = [
         f"machine: {machine['cpus']} CPUs; a {machine['yardstick_steps']:,}-step Python loop "
         f"takes {machine['yardstick_ms']} ms (compare runs on different machines by it)",
+        f"python: {machine.get('python', 'not recorded')}",
         "",
     ]
     header = (
@@ -566,7 +581,9 @@ def table(results: dict[str, Any]) -> str:
             f"(ratio {export['seconds'] / bare['seconds']:.2f})"
         )
         lines.append(f"job sweep: {sweep['seconds']:.1f} s, {sweep['queries']} queries")
-    lines.append(f"seed: {results['seed']['seconds']:.1f} s ({results['seed']['how']})")
+    seeded = results["seed"]
+    timed = f"{seeded['seconds']:.1f} s " if seeded["seconds"] is not None else ""
+    lines.append(f"seed: {timed}({seeded['how']})")
     lines.append("")
     for name, entry in results["targets"].items():
         mark = "ok  " if entry["met"] else "MISS"
@@ -613,11 +630,18 @@ def main() -> int:
         help="before each page, wait up to this long for other processes to go quiet",
     )
     parser.add_argument(
+        "--pages",
+        metavar="KEY,…",
+        help="measure only these pages of bench/pages.py (the floor always); implies --pages-only",
+    )
+    parser.add_argument(
         "--pages-only",
         action="store_true",
         help="measure the pages, skip the jobs (their targets are left out of results.json)",
     )
     args = parser.parse_args()
+    if args.pages:
+        args.pages_only = True
 
     started = time.perf_counter()
     revision = git_revision()  # before the run writes its own result files
@@ -644,11 +668,14 @@ def main() -> int:
         "PYTHONUNBUFFERED": "1",
     }
     try:
-        seeded = prepare_database(server, env, args.fresh)
+        seeded = prepare_database(server, env, args.fresh, time_seed=not args.pages_only)
         log(f"seed: {seeded['seconds']} s ({seeded['how']})")
         manage(env, "collectstatic", "--noinput", "-v0")
         log("counting queries in-process")
         probe = run_json(env, "bench/probe.py")
+        if args.pages:
+            chosen = {FLOOR.key, *args.pages.split(",")}
+            probe = [entry for entry in probe if entry["key"] in chosen]
         for entry in probe:
             if entry["status"] != 200:
                 raise SystemExit(f"{entry['key']}: {entry['path']} answered {entry['status']}")
@@ -666,6 +693,7 @@ def main() -> int:
             "cpus": os.cpu_count(),
             "yardstick_steps": 2_000_000,
             "yardstick_ms": yardstick,
+            "python": python_build(),
             "load_average_before": [round(x, 2) for x in load_before],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
         },
