@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -12,7 +13,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from django.http import Http404
 from django.utils import timezone
 
-from responsibility import scope
+from responsibility import frame_sql, scope
 from responsibility.models import AuditEntry, Organisation, Post, Tier, User
 from responsibility.selectors import current_post_filter, history_for
 
@@ -295,7 +296,19 @@ def inbox(user: User) -> QuerySet[Notification]:
 
 
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+    """The navigation's badge, on every page: fixed SQL (responsibility.frame_sql) for what
+    `inbox(user).filter(read_at__isnull=True).count()` spent most of its time compiling."""
+    return frame_sql.rows(_unread_count_sql(), [user.pk])[0][0]
+
+
+@functools.cache
+def _unread_count_sql() -> str:
+    recipient = frame_sql.column(Notification, "recipient")
+    read_at = frame_sql.column(Notification, "read_at")
+    return (
+        f"SELECT COUNT(*) FROM {frame_sql.table(Notification)}"  # noqa: S608
+        f" WHERE {recipient} = %s AND {read_at} IS NULL"
+    )
 
 
 def inbox_page(user: User, page: int | str = 1) -> Page:

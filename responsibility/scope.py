@@ -16,6 +16,7 @@ Roles come from current posts (see domain.md §2):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -26,6 +27,8 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from . import frame_sql
+from .frame_sql import field_names
 from .models import Organisation, Post, Tier, User
 
 Action = Literal[
@@ -208,14 +211,42 @@ class Scope:
 
 
 def current_posts(user: User | AnonymousUser) -> list[Post]:
+    """The person's current posts, each with its organisation and tier, in tree order.
+
+    Read on every page, as fixed SQL (frame_sql): the same read through the ORM,
+    `Post.objects.filter(user=user, start_date__lte=today).filter(Q(end_date__isnull=True) |
+    Q(end_date__gte=today)).select_related("organisation__tier").order_by("organisation__path",
+    "kind")`, spent ten times as long compiling as PostgreSQL spent answering."""
     if not user.is_authenticated:
         return []
-    today = timezone.localdate()
-    return list(
-        Post.objects.filter(user=user, start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .select_related("organisation__tier")
-        .order_by("organisation__path", "kind")
+    today = frame_sql.date_param(timezone.localdate())
+    posts = []
+    post_end = len(field_names(Post))
+    organisation_end = post_end + len(field_names(Organisation))
+    for row in frame_sql.rows(_current_posts_sql(), [user.pk, today, today]):
+        post = frame_sql.instance(Post, row[:post_end])
+        organisation = frame_sql.instance(Organisation, row[post_end:organisation_end])
+        organisation.tier = frame_sql.instance(Tier, row[organisation_end:])
+        post.organisation = organisation
+        posts.append(post)
+    return posts
+
+
+@functools.cache
+def _current_posts_sql() -> str:
+    select, column, table = frame_sql.select_list, frame_sql.column, frame_sql.table
+    # Identifiers only, quoted, from the models' metadata; the values are parameters.
+    return (
+        f"SELECT {select(Post, 'p')}, {select(Organisation, 'o')}, {select(Tier, 't')}"  # noqa: S608
+        f" FROM {table(Post, 'p')}"
+        f" JOIN {table(Organisation, 'o')} ON {column(Organisation, 'id', 'o')}"
+        f" = {column(Post, 'organisation', 'p')}"
+        f" JOIN {table(Tier, 't')} ON {column(Tier, 'id', 't')}"
+        f" = {column(Organisation, 'tier', 'o')}"
+        f" WHERE {column(Post, 'user', 'p')} = %s AND {column(Post, 'start_date', 'p')} <= %s"
+        f" AND ({column(Post, 'end_date', 'p')} IS NULL OR {column(Post, 'end_date', 'p')} >= %s)"
+        f" ORDER BY {column(Organisation, 'path', 'o')}, {column(Post, 'kind', 'p')},"
+        f" {column(Post, 'id', 'p')}"
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from .. import scope
+from .. import frame_sql, scope
 from ..models import (
     AuditEntry,
     Checklist,
@@ -38,10 +39,19 @@ def years() -> QuerySet[Year]:
 
 
 def current_year() -> Year | None:
-    """The active year, else the newest one."""
+    """The active year, else the newest one. Every page's navigation reads it, so it is one
+    fixed SQL query (frame_sql) rather than two compiled ones (`Year.objects.filter(
+    status=ACTIVE).order_by("-year").first() or Year.objects.order_by("-year").first()`)."""
+    found = frame_sql.rows(_current_year_sql(), [Year.Status.ACTIVE])
+    return frame_sql.instance(Year, found[0]) if found else None
+
+
+@functools.cache
+def _current_year_sql() -> str:
+    status, year = frame_sql.column(Year, "status"), frame_sql.column(Year, "year")
     return (
-        Year.objects.filter(status=Year.Status.ACTIVE).order_by("-year").first()
-        or Year.objects.order_by("-year").first()
+        f"SELECT {frame_sql.select_list(Year, frame_sql.table(Year))} FROM {frame_sql.table(Year)}"  # noqa: S608
+        f" ORDER BY CASE WHEN {status} = %s THEN 0 ELSE 1 END, {year} DESC LIMIT 1"
     )
 
 
