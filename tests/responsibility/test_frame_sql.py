@@ -85,3 +85,49 @@ def test_unread_count_counts_only_the_persons_unread_messages() -> None:
     Notification.objects.create(recipient=other, title="别人的")
     assert unread_count(reader) == 3
     assert unread_count(reader) == reader.notifications.filter(read_at__isnull=True).count()
+
+
+@pytest.mark.django_db
+def test_sessions_load_what_was_saved_and_nothing_once_expired() -> None:
+    from django.contrib.sessions.models import Session
+
+    from responsibility.sessions import SessionStore
+
+    store = SessionStore()
+    store["organisation"] = 7
+    store.create()
+    loaded = SessionStore(store.session_key)
+    assert loaded.load() == {"organisation": 7}
+    row = loaded._get_session_from_db()
+    assert as_values(row) == as_values(Session.objects.get(session_key=store.session_key))
+
+    Session.objects.filter(session_key=store.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    expired = SessionStore(store.session_key)
+    assert expired.load() == {}
+    assert expired.session_key is None
+    assert SessionStore("x" * 32).load() == {}
+
+
+@pytest.mark.django_db
+def test_the_backend_loads_the_person_as_the_orm_does(client) -> None:
+    from responsibility.backends import ModelBackend
+    from responsibility.models import User
+
+    person = UserFactory(first_name="张", last_name="三")
+    person.last_login = timezone.now()
+    person.save()
+    backend = ModelBackend()
+    loaded = backend.get_user(person.pk)
+    assert as_values(loaded) == as_values(User.objects.get(pk=person.pk))
+    assert loaded.get_session_auth_hash() == person.get_session_auth_hash()
+    assert backend.get_user(person.pk + 1000) is None
+    User.objects.filter(pk=person.pk).update(is_active=False)
+    assert backend.get_user(person.pk) is None
+
+    # Through a real sign-in: the session names this backend and the next request finds him.
+    User.objects.filter(pk=person.pk).update(is_active=True)
+    client.force_login(User.objects.get(pk=person.pk))
+    response = client.get("/")
+    assert response.wsgi_request.user.pk == person.pk
