@@ -675,6 +675,9 @@ def main() -> int:
         probe = run_json(env, "bench/probe.py")
         if args.pages:
             chosen = {FLOOR.key, *args.pages.split(",")}
+            unknown = chosen - {entry["key"] for entry in probe}
+            if unknown:
+                raise SystemExit(f"--pages: no such page {', '.join(sorted(unknown))}")
             probe = [entry for entry in probe if entry["key"] in chosen]
         for entry in probe:
             if entry["status"] != 200:

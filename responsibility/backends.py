@@ -22,8 +22,4 @@ class ModelBackend(DjangoModelBackend):
 
 @functools.cache
 def _user_sql() -> str:
-    table = frame_sql.table(User)
-    return (
-        f"SELECT {frame_sql.select_list(User, table)} FROM {table}"  # noqa: S608
-        f" WHERE {frame_sql.column(User, 'id')} = %s"
-    )
+    return f"{frame_sql.select_from(User)} WHERE {frame_sql.column(User, 'id')} = %s"

@@ -37,14 +37,21 @@ def table(model: type[Model], alias: str = "") -> str:
     return f"{name} {alias}" if alias else name
 
 
+@functools.cache
 def field_names(model: type[Model]) -> tuple[str, ...]:
     return tuple(f.attname for f in model._meta.concrete_fields)
 
 
 @functools.cache
-def select_list(model: type[Model], alias: str) -> str:
+def select_list(model: type[Model], alias: str = "") -> str:
     """Every concrete column of the model, in `from_db` order."""
-    return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f"{prefix}{quote(f.column)}" for f in model._meta.concrete_fields)
+
+
+def select_from(model: type[Model]) -> str:
+    """`SELECT <every column> FROM <table>`, for reads of one model; add the WHERE."""
+    return f"SELECT {select_list(model)} FROM {table(model)}"  # noqa: S608 (identifiers only)
 
 
 def instance(model: type[M], values: tuple[Any, ...]) -> M:

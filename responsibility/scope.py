@@ -28,7 +28,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from . import frame_sql
-from .frame_sql import field_names
 from .models import Organisation, Post, Tier, User
 
 Action = Literal[
@@ -221,8 +220,8 @@ def current_posts(user: User | AnonymousUser) -> list[Post]:
         return []
     today = frame_sql.date_param(timezone.localdate())
     posts = []
-    post_end = len(field_names(Post))
-    organisation_end = post_end + len(field_names(Organisation))
+    post_end = len(frame_sql.field_names(Post))
+    organisation_end = post_end + len(frame_sql.field_names(Organisation))
     for row in frame_sql.rows(_current_posts_sql(), [user.pk, today, today]):
         post = frame_sql.instance(Post, row[:post_end])
         organisation = frame_sql.instance(Organisation, row[post_end:organisation_end])

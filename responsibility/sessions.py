@@ -29,8 +29,4 @@ class SessionStore(db.SessionStore):
 def _session_sql() -> str:
     key = frame_sql.column(Session, "session_key")
     expires = frame_sql.column(Session, "expire_date")
-    table = frame_sql.table(Session)
-    return (
-        f"SELECT {frame_sql.select_list(Session, table)} FROM {table}"  # noqa: S608
-        f" WHERE {key} = %s AND {expires} > %s"
-    )
+    return f"{frame_sql.select_from(Session)} WHERE {key} = %s AND {expires} > %s"

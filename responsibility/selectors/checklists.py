@@ -50,7 +50,7 @@ def current_year() -> Year | None:
 def _current_year_sql() -> str:
     status, year = frame_sql.column(Year, "status"), frame_sql.column(Year, "year")
     return (
-        f"SELECT {frame_sql.select_list(Year, frame_sql.table(Year))} FROM {frame_sql.table(Year)}"  # noqa: S608
+        f"{frame_sql.select_from(Year)}"
         f" ORDER BY CASE WHEN {status} = %s THEN 0 ELSE 1 END, {year} DESC LIMIT 1"
     )
 
