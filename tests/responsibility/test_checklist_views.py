@@ -301,3 +301,44 @@ def test_it_tells_an_empty_checklist_from_no_checklist(active_world: World, as_u
     checklist.delete()
     assert selectors.checklist_page(branch, year) is None
     assert "该组织本年度尚未生成责任清单" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_my_work_sorts_open_obligations_into_red_yellow_and_this_period(
+    active_world: World, as_user
+) -> None:
+    """15 June: May's committee meeting (due 5 June) is overdue; a duty due on the 18th is due
+    soon; June's meeting (due 5 July) belongs to this period; done work is not listed."""
+    branch = active_world.branch_a
+    may = Obligation.objects.get(organisation=branch, item__ref="ZB-3-02", period_label="5月")
+    june = committee_meeting(active_world)
+    soon = (
+        Obligation.objects.filter(organisation=branch, due_date__gt=datetime.date(2026, 7, 5))
+        .exclude(item__ref="ZB-3-02")
+        .first()
+    )
+    Obligation.objects.filter(pk=soon.pk).update(due_date=datetime.date(2026, 6, 18))
+    Obligation.objects.filter(pk=june.pk).update(status="in_progress")
+    april = Obligation.objects.get(organisation=branch, item__ref="ZB-3-02", period_label="4月")
+    Obligation.objects.filter(pk=april.pk).update(
+        status="done", completed_on=datetime.date(2026, 5, 10), is_late=True
+    )
+
+    body = as_user(active_world.officer_a).get(reverse("my_work")).content.decode()
+
+    overdue, rest = body.split('id="overdueHeading"', 1)[1].split('id="soonHeading"', 1)
+    due_soon, this_period = rest.split('id="periodHeading"', 1)
+
+    def row(section: str, obligation: Obligation) -> str:
+        return section.split(f'href="{obligation.get_absolute_url()}"', 1)[1].split("</tr>")[0]
+
+    assert "text-bg-danger" in row(overdue, may)
+    assert "已逾期" in row(overdue, may)
+    assert "即将到期" in row(due_soon, soon)
+    assert "2026-06-18" in row(due_soon, soon)
+    assert '<i class="bi bi-circle" aria-hidden="true"></i> 进行中' in row(this_period, june)
+    assert "2026-07-05" in row(this_period, june)
+    assert april.get_absolute_url() not in body
+    for listed in (may, soon, june):
+        assert body.count(f'href="{listed.get_absolute_url()}"') == 1

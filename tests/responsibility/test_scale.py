@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -16,7 +17,9 @@ from responsibility.selectors.checklists import MonthCell, ProgressRow
 from responsibility.templatetags.fast_markup import (
     checklist_items,
     month_cells,
+    obligation_badge,
     obligation_chips,
+    obligation_rows,
     progress_rows,
 )
 from responsibility.views.floor import FLOOR_ROWS
@@ -175,3 +178,59 @@ def test_the_checklist_rows_light_up_as_obligations_do(active_world: World) -> N
     for today in (datetime.date(2026, 1, 1), datetime.date(2026, 6, 3), datetime.date(2027, 1, 1)):
         for obligation in Obligation.objects.filter(pk__in=rows):
             assert rows[obligation.pk].light(today) == obligation.light(today)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_it_builds_status_badges_like_the_template_did(active_world: World) -> None:
+    june = datetime.date(2026, 6, 15)
+    obligation = Obligation.objects.filter(organisation=active_world.branch_a).first()
+
+    def badge(status: str, due: datetime.date, *, late: bool = False) -> str:
+        obligation.status, obligation.due_date, obligation.is_late = status, due, late
+        return obligation_badge(obligation, june)
+
+    assert badge("done", datetime.date(2026, 6, 1)) == (
+        '<span class="badge text-bg-success"><i class="bi bi-check-circle" aria-hidden="true">'
+        "</i> 已完成</span>"
+    )
+    assert badge("done", datetime.date(2026, 6, 1), late=True).endswith(
+        ' <span class="badge text-bg-light border border-danger text-danger"'
+        ' title="逾期完成标记永久保留">逾期完成</span>'
+    )
+    assert badge("not_applicable", datetime.date(2026, 5, 1)) == (
+        '<span class="badge text-bg-secondary">不适用</span>'
+    )
+    assert "text-bg-danger" in badge("in_progress", datetime.date(2026, 6, 14))
+    assert "已逾期" in badge("in_progress", datetime.date(2026, 6, 14))
+    assert "即将到期" in badge("not_started", datetime.date(2026, 6, 20))
+    assert badge("in_progress", datetime.date(2026, 6, 21)) == (
+        '<span class="badge badge-on-track"><i class="bi bi-circle" aria-hidden="true"></i>'
+        " 进行中</span>"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_it_builds_my_work_rows_like_the_template_did(active_world: World) -> None:
+    obligation = (
+        Obligation.objects.select_related("item", "organisation")
+        .filter(organisation=active_world.branch_a, item__ref="ZB-3-02", period_label="5月")
+        .get()
+    )
+    obligation.item.content = "<b>" + "谈" * 60
+    obligation.organisation.name = "甲&乙支部"
+
+    html = obligation_rows([obligation])
+
+    url = reverse("obligation_detail", args=[obligation.pk])
+    shortened = Template("{{ c|truncatechars:48 }}").render(Context({"c": obligation.item.content}))
+    assert "谈" * 50 not in shortened
+    assert html.startswith(f'<tr>\n    <td><a href="{url}">{shortened}</a>')
+    assert "ZB-3-02 · " in html
+    assert '<span class="d-sm-none"> · 截止 2026-06-05</span>' in html
+    assert html.count("甲&amp;乙支部") == 2
+    assert '<td class="text-nowrap">5月</td>' in html
+    assert '<td class="text-nowrap d-none d-sm-table-cell">2026-06-05</td>' in html
+    assert "已逾期</span></td>\n  </tr>" in html
+    assert "<b>" not in html
