@@ -62,7 +62,6 @@ def checklist_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         {
             "organisation": organisation,
             "year": year_obj,
-            "years": selectors.years(),
             "page": page,
             "breadcrumbs": [
                 (a, user_scope.can("view", a)) for a in selectors.ancestors(organisation)
@@ -71,7 +70,7 @@ def checklist_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "filters": {"group": group, "status": status, "month": month},
             "groups": Group.choices,
             "statuses": [*Obligation.Status.choices, ("overdue", _("已逾期"))],
-            "months": range(1, 13),
+            "months": [(month, f"{month}{_('月')}") for month in range(1, 13)],
             "can_adjust": checklist is not None
             and user_scope.can("review", organisation)
             and not checklist.is_locked,
@@ -298,7 +297,7 @@ def progress_overview(request: HttpRequest) -> HttpResponse:
             "rows": overview.rows if overview else [],
             "unit": unit,
             "year": year,
-            "months": range(1, 13),
+            "months": [(month, f"{month}{_('月')}") for month in range(1, 13)],
             "today": timezone.localdate(),
         },
     )

@@ -21,6 +21,7 @@ from responsibility.templatetags.fast_markup import (
     obligation_chips,
     obligation_rows,
     progress_rows,
+    select_options,
 )
 from responsibility.views.floor import FLOOR_ROWS
 from tests.factories import UserFactory, World, make_world, org, post
@@ -234,3 +235,17 @@ def test_it_builds_my_work_rows_like_the_template_did(active_world: World) -> No
     assert '<td class="text-nowrap d-none d-sm-table-cell">2026-06-05</td>' in html
     assert "已逾期</span></td>\n  </tr>" in html
     assert "<b>" not in html
+
+
+def test_it_builds_select_options_with_the_current_one_selected() -> None:
+    assert select_options([("a&b", "甲<乙>"), ("c", "丙")], "a&b") == (
+        '<option value="a&amp;b" selected>甲&lt;乙&gt;</option><option value="c">丙</option>'
+    )
+    months = [(month, f"{month}月") for month in (1, 12)]
+    assert select_options(months, 12).endswith('<option value="12" selected>12月</option>')
+    assert "selected" not in select_options(months, None)
+    assert "selected" not in select_options(months, "")
+    organisations = [SimpleNamespace(pk=1234, name="支部")]
+    assert select_options(organisations, "1234", value="pk", label="name") == (
+        '<option value="1234" selected>支部</option>'
+    )

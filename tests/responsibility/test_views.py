@@ -89,6 +89,13 @@ def test_it_switches_only_to_an_organisation_of_ones_own(world: World, as_user) 
     assert client.session["current_organisation_id"] == world.branch_a2.pk
     client.post(reverse("organisation_switch"), {"organisation": world.branch_b.pk})
     assert client.session["current_organisation_id"] == world.branch_a2.pk
+    switcher = client.get(reverse("home"), follow=True).content.decode()
+    switcher = switcher.split('id="orgSwitch"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{world.branch_a2.pk}" selected>{world.branch_a2.name}</option>' in (
+        switcher
+    )
+    assert f'<option value="{world.branch_a.pk}">{world.branch_a.name}</option>' in switcher
+    assert str(world.branch_b.pk) + '"' not in switcher
 
 
 @pytest.mark.django_db
