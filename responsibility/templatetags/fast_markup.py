@@ -25,7 +25,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from ..models import ChecklistItem, Obligation
-from ..selectors.checklists import ChipRow, ProgressRow
+from ..selectors.checklists import ChipRow, GroupProgress, ProgressRow
 
 register = template.Library()
 
@@ -190,6 +190,38 @@ def fixed_words(language: str | None, script_prefix: str) -> dict[str, Any]:
 
 
 @register.simple_tag
+def checklist_groups(groups: Iterable[GroupProgress], can_adjust: bool) -> SafeString:
+    """The checklist's group sections: name and points, progress bar, done/total and overdue
+    count, then the group's items."""
+    sections = []
+    for number, group in enumerate(groups, start=1):
+        points = html.escape(gettext("%(p)s 分") % {"p": fixed(group.points, "-2")})
+        progress = html.escape(gettext("%(g)s完成进度") % {"g": group.name})
+        overdue = ""
+        if group.overdue:
+            overdue = html.escape(gettext("逾期 %(n)s") % {"n": group.overdue})
+            overdue = f' · <span class="status-red">{overdue}</span>'
+        sections.append(
+            f'<section class="card shadow-sm mb-3" aria-labelledby="g{number}">\n'
+            '  <div class="card-header d-flex flex-wrap justify-content-between'
+            ' align-items-center gap-2">\n'
+            f'    <h2 class="h6 mb-0" id="g{number}">{html.escape(group.name)}'
+            f' <span class="text-secondary small">{points}</span></h2>\n'
+            '    <div class="d-flex align-items-center gap-2 small group-progress">\n'
+            f'      <div class="progress flex-grow-1" role="progressbar" aria-label="{progress}"'
+            f' aria-valuenow="{group.percent}" aria-valuemin="0" aria-valuemax="100">'
+            f'<div class="progress-bar bg-success" style="width: {group.percent}%"></div></div>\n'
+            f'      <span class="text-nowrap">{group.done}/{group.total}{overdue}</span>\n'
+            "    </div>\n  </div>\n"
+            '  <ul class="list-group list-group-flush">\n'
+            f"  {checklist_items(group.items, can_adjust)}\n"
+            "  </ul>\n</section>"
+        )
+    # Safe: names and labels are escaped, items are built by checklist_items, the rest are
+    # integers and fixed markup.
+    return mark_safe("\n".join(sections))  # noqa: S308
+
+
 def checklist_items(items: Iterable[ChecklistItem], can_adjust: bool) -> SafeString:
     """A checklist group's items: what to do, how often, points, evidence, who, the standard,
     the adjust link for the supervisor and the obligation chips (a branch has ~22 items; in

@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from responsibility import scope, selectors
 from responsibility.models import Obligation, Post
-from responsibility.selectors.checklists import MonthCell, ProgressRow
+from responsibility.selectors.checklists import GroupProgress, MonthCell, ProgressRow
 from responsibility.templatetags.fast_markup import (
+    checklist_groups,
     checklist_items,
     month_cells,
     obligation_badge,
@@ -249,3 +250,19 @@ def test_it_builds_select_options_with_the_current_one_selected() -> None:
     assert select_options(organisations, "1234", value="pk", label="name") == (
         '<option value="1234" selected>支部</option>'
     )
+
+
+def test_it_builds_checklist_group_sections_like_the_template_did() -> None:
+    group = GroupProgress(name="组织<建设>", points=Decimal("12.50"), total=8, done=3, overdue=2)
+
+    html = checklist_groups([GroupProgress(name="政治建设", points=Decimal(10)), group], False)
+
+    first, second = html.split("</section>")[:2]
+    assert first.startswith('<section class="card shadow-sm mb-3" aria-labelledby="g1">')
+    assert '<span class="text-secondary small">10 分</span>' in first
+    assert "逾期" not in first
+    assert 'id="g2">组织&lt;建设&gt; <span class="text-secondary small">12.50 分</span>' in second
+    assert 'aria-label="组织&lt;建设&gt;完成进度" aria-valuenow="38"' in second
+    assert 'style="width: 38%"' in second
+    assert '3/8 · <span class="status-red">逾期 2</span>' in second
+    assert '<ul class="list-group list-group-flush">' in second
