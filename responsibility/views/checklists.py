@@ -28,11 +28,10 @@ from ..models.checklists import Group
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
     work = selectors.my_work(request.user)
-    return render(
-        request,
-        "responsibility/my_work.html",
-        {"work": work, "today": timezone.localdate(), "year": selectors.current_year()},
-    )
+    year = selectors.current_year()
+    # The navigation shows the same year: handed over, it is not read a second time.
+    context = {"work": work, "today": timezone.localdate(), "year": year, "nav_year": year}
+    return render(request, "responsibility/my_work.html", context)
 
 
 def _year_or_404(year: int) -> Year:

@@ -342,3 +342,15 @@ def test_my_work_sorts_open_obligations_into_red_yellow_and_this_period(
     assert april.get_absolute_url() not in body
     for listed in (may, soon, june):
         assert body.count(f'href="{listed.get_absolute_url()}"') == 1
+
+
+@pytest.mark.django_db
+def test_my_work_reads_the_current_year_once_for_the_page_and_its_navigation(
+    active_world: World, as_user
+) -> None:
+    client = as_user(active_world.officer_a)
+    client.get(reverse("my_work"))
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(reverse("my_work")).content.decode()
+    assert sum('FROM "responsibility_year"' in q["sql"] for q in captured) == 1
+    assert reverse("result_list", args=[active_world.year.year]) in body
