@@ -57,7 +57,7 @@ def select_options(
     objects whose `value` and `label` attributes name them. Values compare as text, so a
     number from the URL matches its option; they print unlocalised (no thousands separator in
     a primary key). In a template loop each option cost ~0.1 ms."""
-    current = "" if selected is None else str(selected)
+    current = None if selected is None else str(selected)
     options = []
     for choice in choices:
         key, text = (getattr(choice, value), getattr(choice, label)) if value else choice

@@ -296,7 +296,7 @@ def progress_overview(request: HttpRequest) -> HttpResponse:
             "rows": overview.rows if overview else [],
             "unit": unit,
             "year": year,
-            "months": [(month, f"{month}{_('月')}") for month in range(1, 13)],
+            "months": range(1, 13),
             "today": timezone.localdate(),
         },
     )

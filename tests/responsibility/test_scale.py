@@ -89,6 +89,11 @@ def test_it_narrows_the_progress_overview_to_a_unit(active_world: World, client)
     assert [row.organisation.code for row in overview.rows] == ["B-DZ", "B-JGDW", "B-ZB1"]
     assert [name for _, name in overview.units] == ["甲厅", "乙厅"]
     assert all(row.unit_name == "乙厅" for row in overview.rows)
+    body = response.content.decode()
+    assert f'<option value="{world.unit_b.pk}" selected>乙厅</option>' in body
+    assert f'<option value="{world.unit_a.pk}">甲厅</option>' in body
+    months = [f'<th scope="col" class="grid-cell">{month}月</th>' for month in range(1, 13)]
+    assert "".join(months) in body
     # A unit reviewer reviews inside one unit: no filter to offer.
     client.force_login(world.unit_a_reviewer)
     assert client.get(reverse("progress_overview")).context["overview"].units == []
@@ -246,6 +251,9 @@ def test_it_builds_select_options_with_the_current_one_selected() -> None:
     assert select_options(months, 12).endswith('<option value="12" selected>12月</option>')
     assert "selected" not in select_options(months, None)
     assert "selected" not in select_options(months, "")
+    blank = [("", "---------"), ("open", "整改中")]
+    assert "selected" not in select_options(blank, None)
+    assert select_options(blank, "").startswith('<option value="" selected>')
     organisations = [SimpleNamespace(pk=1234, name="支部")]
     assert select_options(organisations, "1234", value="pk", label="name") == (
         '<option value="1234" selected>支部</option>'
