@@ -296,6 +296,7 @@ def progress_overview(request: HttpRequest) -> HttpResponse:
             "rows": overview.rows if overview else [],
             "unit": unit,
             "year": year,
+            "nav_year": year,  # the navigation's year: handed over, not read a second time
             "months": range(1, 13),
             "today": timezone.localdate(),
         },
