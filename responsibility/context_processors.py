@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from . import scope
-from .selectors import current_year
+from .selectors import current_year_for
 
 SESSION_KEY = "current_organisation_id"
 
@@ -27,7 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for post in user_scope.posts:
         organisations.setdefault(post.organisation_id, post.organisation)
     return {
-        "nav_year": SimpleLazyObject(current_year),
+        "nav_year": SimpleLazyObject(lambda: current_year_for(request)),
         "nav_scope": user_scope,
         "nav_organisations": list(organisations.values()),
         "nav_current_organisation_id": current_organisation_id(request),

@@ -16,7 +16,7 @@ from responsibility import scope
 from responsibility.audit import record_export
 from responsibility.forms import show_conflict
 from responsibility.models import User
-from responsibility.selectors import current_year
+from responsibility.selectors import current_year_for
 
 from .. import selectors, services
 from ..forms import CaseForm
@@ -33,7 +33,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def _form(request: HttpRequest, case: AccountabilityCase | None = None) -> CaseForm:
     organisations = selectors.case_organisations(request.user).select_related("unit")
     initial = {
-        "year": current_year(),
+        "year": current_year_for(request),
         "target_type": AccountabilityCase.TargetType.ORGANISATION,
         "decided_on": timezone.localdate(),
     }

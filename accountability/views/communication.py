@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from responsibility import scope
 from responsibility.models import Tier
-from responsibility.selectors import current_year
+from responsibility.selectors import current_year_for
 
 from .. import communication_selectors as selectors
 from .. import services
@@ -130,7 +130,7 @@ def dispatch_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def dispatch_create(request: HttpRequest) -> HttpResponse:
     scope.require_any(request.user, "review")
-    year = current_year()
+    year = current_year_for(request)
     organisations = (
         scope.organisations_for(request.user, "review")
         .filter(checklists__year=year)
@@ -227,7 +227,7 @@ def liaison_progress(request: HttpRequest) -> HttpResponse:
     user_scope = scope.scope_for(request.user)
     if not (user_scope.is_liaison or user_scope.is_admin):
         raise PermissionDenied
-    year = current_year()
+    year = current_year_for(request)
     return render(
         request,
         "accountability/liaison_progress.html",

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .. import frame_sql, scope
@@ -44,6 +45,14 @@ def current_year() -> Year | None:
     status=ACTIVE).order_by("-year").first() or Year.objects.order_by("-year").first()`)."""
     found = frame_sql.rows(_current_year_sql(), [Year.Status.ACTIVE])
     return frame_sql.instance(Year, found[0]) if found else None
+
+
+def current_year_for(request: HttpRequest) -> Year | None:
+    """`current_year()`, read once per request: the navigation shows it on every page, and a
+    page that also needs it shares the same row instead of reading it a second time."""
+    if not hasattr(request, "_current_year"):
+        request._current_year = current_year()  # type: ignore[attr-defined]
+    return request._current_year  # type: ignore[attr-defined]
 
 
 @functools.cache

@@ -274,16 +274,17 @@ def obligation_badge(obligation: Obligation, today: datetime.date | None = None)
 def badge(obligation: Obligation, today: datetime.date, words: dict[str, Any]) -> str:
     badges = words["badges"]
     status = obligation.status
+    light = str(obligation.light(today))
     if status in (Obligation.Status.DONE, Obligation.Status.NOT_APPLICABLE):
         markup = badges[status]
+    elif light in (Obligation.Light.RED, Obligation.Light.YELLOW):
+        markup = badges[light]
     else:
-        markup = badges.get(str(obligation.light(today)))
-        if markup is None:
-            label = html.escape(words["statuses"].get(status, status))
-            markup = (
-                '<span class="badge badge-on-track"><i class="bi bi-circle" aria-hidden="true">'
-                f"</i> {label}</span>"
-            )
+        label = html.escape(words["statuses"].get(status, status))
+        markup = (
+            '<span class="badge badge-on-track"><i class="bi bi-circle" aria-hidden="true">'
+            f"</i> {label}</span>"
+        )
     if obligation.is_late:
         markup += " " + badges["late"]
     return markup

@@ -28,10 +28,15 @@ from ..models.checklists import Group
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
     work = selectors.my_work(request.user)
-    year = selectors.current_year()
-    # The navigation shows the same year: handed over, it is not read a second time.
-    context = {"work": work, "today": timezone.localdate(), "year": year, "nav_year": year}
-    return render(request, "responsibility/my_work.html", context)
+    return render(
+        request,
+        "responsibility/my_work.html",
+        {
+            "work": work,
+            "today": timezone.localdate(),
+            "year": selectors.current_year_for(request),
+        },
+    )
 
 
 def _year_or_404(year: int) -> Year:
@@ -278,7 +283,7 @@ def checklist_item_create(request: HttpRequest, pk: int, year: int) -> HttpRespo
 @login_required
 def progress_overview(request: HttpRequest) -> HttpResponse:
     scope.require_any(request.user, "review")
-    year = selectors.current_year()
+    year = selectors.current_year_for(request)
     try:
         unit = int(request.GET.get("unit", "")) if request.GET.get("unit") else None
     except ValueError:
@@ -296,7 +301,6 @@ def progress_overview(request: HttpRequest) -> HttpResponse:
             "rows": overview.rows if overview else [],
             "unit": unit,
             "year": year,
-            "nav_year": year,  # the navigation's year: handed over, not read a second time
             "months": range(1, 13),
             "today": timezone.localdate(),
         },
@@ -348,7 +352,7 @@ def opinion_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 @login_required
 def opinion_list(request: HttpRequest) -> HttpResponse:
     scope.require_any(request.user, "review")
-    year = selectors.current_year()
+    year = selectors.current_year_for(request)
     opinions = selectors.opinions_to_acknowledge(request.user, year) if year else []
     return render(
         request,
