@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -196,11 +197,11 @@ class LedgerFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
 
     def __init__(
-        self, *args: Any, units: list[Organisation], years: QuerySet[Year], **kwargs: Any
+        self, *args: Any, units: list[tuple[int, str]], years: Iterable[int], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("全部单位"))] + [(u.pk, u.name) for u in units]
-        self.fields["year"].choices = [("", _("全部年度"))] + [(y.year, f"{y.year}") for y in years]
+        self.fields["unit"].choices = [("", _("全部单位")), *units]
+        self.fields["year"].choices = [("", _("全部年度"))] + [(y, f"{y}") for y in years]
 
 
 class CaseForm(forms.Form):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from responsibility import scope
 from responsibility.models import Checklist, ChecklistItem, Organisation, User, Year
+from responsibility.pagination import page_of
 
 from .models import (
     AnnualResult,
@@ -170,15 +171,17 @@ def results_page(
 ) -> Page:
     """One page of `results_table`. The ordering spans the tier and the tree, so the database
     sorts every row in scope; it sorts only their ids, then fetches the page's 50 rows whole
-    (province: 7.6 ms for the wide sorted page, 3.3 ms for the ids)."""
-    ordered = results_table(user, year, tier=tier, unit=unit).values_list("pk", flat=True)
-    page = Paginator(ordered, per_page).get_page(number)
+    (province: 7.6 ms for the wide sorted page, 3.3 ms for the ids). The ids come with the
+    list's total (`page_of`), so there is no separate COUNT."""
+    ordered = results_table(user, year, tier=tier, unit=unit).select_related(None).only("pk")
+    page = page_of(ordered, number, per_page)
     rows = (
         AnnualResult.objects.select_related("organisation__tier", "organisation__unit")
         .only(*RESULT_ROW_FIELDS)
-        .in_bulk(list(page.object_list))
+        .order_by()
+        .in_bulk([result.pk for result in page.object_list])
     )
-    page.object_list = [rows[pk] for pk in page.object_list]
+    page.object_list = [rows[result.pk] for result in page.object_list]
     return page
 
 

@@ -1,4 +1,4 @@
-"""A rectification's state badge, built in Python: the ledger shows twenty a page, and as an
+"""A rectification's state badge, built in Python: the ledger shows fifty a page, and as an
 included template each cost more than the rest of its row."""
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ def _filters(request: HttpRequest) -> tuple[LedgerFilterForm, selectors.LedgerFi
     form = LedgerFilterForm(
         request.GET or None,
         units=selectors.ledger_units(request.user),
-        years=Year.objects.order_by("-year"),
+        years=Year.objects.order_by("-year").values_list("year", flat=True),
     )
     if not form.is_valid():
         return form, selectors.LedgerFilters()

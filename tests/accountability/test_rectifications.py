@@ -298,6 +298,36 @@ class TestLedger:
         officer_b = as_user(world.officer_b).get(url)
         assert {r.pk for r in officer_b.context["ledger"].page.object_list} == {in_b.pk}
 
+    def test_its_page_count_matches_the_list_under_every_filter(self, active_world: World) -> None:
+        """The list's length is read off the per-unit counts instead of a COUNT query: it must
+        be what the filtered list holds, for every unit and state filter."""
+        from accountability import selectors
+
+        world = active_world
+        rectification_of(world, deadline=datetime.date(2026, 6, 1))
+        rectification_of(world, state="in_progress", deadline=datetime.date(2026, 6, 2))
+        rectification_of(world, state="in_progress", organisation=world.branch_a2)
+        rectification_of(world, state="submitted")
+        closed = rectification_of(world, state="submitted", organisation=world.branch_a2)
+        services.rectification_verify(
+            actor=world.unit_a_reviewer,
+            rectification=closed,
+            version=Rectification.objects.get(pk=closed.pk).version,
+            approve=True,
+            note="整改到位。",
+        )
+        rectification_of(world, organisation=world.branch_b)
+        rectification_of(world, organisation=world.branch_b, deadline=datetime.date(2026, 6, 3))
+        states = ["", *Rectification.State.values, Rectification.OVERDUE]
+        seen = set()
+        for unit in (None, world.unit_a.pk, world.unit_b.pk):
+            for state in states:
+                filters = selectors.LedgerFilters(unit=unit, state=state)
+                listed = selectors.ledger(world.wc_reviewer, filters).page.paginator.count
+                assert listed == selectors.ledger_rows(world.wc_reviewer, filters).count()
+                seen.add(listed)
+        assert {0, 1, 2, 5, 7} <= seen
+
     def test_it_lists_work_to_do_first_then_awaiting_verification_then_closed(
         self, active_world: World, as_user
     ) -> None:

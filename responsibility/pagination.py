@@ -1,0 +1,59 @@
+"""Pages of long lists without Paginator's separate COUNT query.
+
+Paginator asks the database twice a page: how many rows the list holds, then the page's rows.
+On the province's longest lists (3,000 annual results, 3,000 organisations under review) the
+COUNT repeats the list's whole join and filter, ~2 ms of PostgreSQL and ~1 ms of query
+building. `page_of` asks once, reading the total from a window count (`COUNT(*) OVER ()`)
+beside the page's rows; a page past the end falls back to counting, as Paginator does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
+
+TOTAL = "list_total"
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are, so it never counts them itself."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
+def page_of(queryset: QuerySet, number: int | str | None, per_page: int) -> Page:
+    """`Paginator(queryset, per_page).get_page(number)`, the same page, in one query when the
+    page exists (two or three when it does not). The rows are model instances of an ordered
+    queryset; each carries the list's total as `list_total`."""
+    wanted = _page_number(number)
+    rows = _rows(queryset, wanted, per_page) if wanted >= 1 else []
+    if rows:
+        count = getattr(rows[0], TOTAL)
+    else:
+        # Past the end (or before the start): Paginator shows the last page instead.
+        count = queryset.count()
+        last = CountedPaginator(queryset, per_page, count=count).num_pages
+        if last != wanted:
+            wanted = last
+            rows = _rows(queryset, wanted, per_page) if count else []
+    return Page(rows, wanted, CountedPaginator(queryset, per_page, count=count))
+
+
+def _rows(queryset: QuerySet, number: int, per_page: int) -> list[Any]:
+    bottom = (number - 1) * per_page
+    counted = queryset.annotate(**{TOTAL: Window(Count("pk"))})
+    return list(counted[bottom : bottom + per_page])
+
+
+def _page_number(number: int | str | None) -> int:
+    """Paginator's reading of a page number: not an integer → the first page."""
+    try:
+        if isinstance(number, float) and not number.is_integer():
+            raise ValueError
+        return int(number)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 1
