@@ -5,6 +5,12 @@ On the province's longest lists (3,000 annual results, 3,000 organisations under
 COUNT repeats the list's whole join and filter, ~2 ms of PostgreSQL and ~1 ms of query
 building. `page_of` asks once, reading the total from a window count (`COUNT(*) OVER ()`)
 beside the page's rows; a page past the end falls back to counting, as Paginator does.
+
+It pays only where the page query reads the whole list anyway, as a sort over joined columns
+does (annual results: COUNT 2.1 ms + ids 3.7 ms became 4.5 ms). Where an index hands over the
+first rows in order (the progress overview's `ORDER BY path`), the window makes PostgreSQL
+read every row of the list: 1.4 ms for COUNT and page became 3.3 ms, so that list keeps
+Paginator.
 """
 
 from __future__ import annotations
