@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from responsibility import scope
 from responsibility.models import Checklist, ChecklistItem, Organisation, User, Year
-from responsibility.pagination import page_of
+from responsibility.pagination import pk_page
 
 from .models import (
     AnnualResult,
@@ -125,14 +125,11 @@ def results_table(
         pass
     elif user_scope.is_reviewer:
         queryset = queryset.filter(
-            Q(organisation__in=scope.organisations_for(user, "review"))
+            scope.joined(user, "review")
             | Q(organisation_id__in=user_scope.post_org_ids, published_at__isnull=False)
         )
     else:
-        queryset = queryset.filter(
-            organisation__in=scope.organisations_for(user, "view_results"),
-            published_at__isnull=False,
-        )
+        queryset = queryset.filter(scope.joined(user, "view_results"), published_at__isnull=False)
     if tier:
         queryset = queryset.filter(organisation__tier_id=tier)
     if unit:
@@ -172,16 +169,15 @@ def results_page(
     """One page of `results_table`. The ordering spans the tier and the tree, so the database
     sorts every row in scope; it sorts only their ids, then fetches the page's 50 rows whole
     (province: 7.6 ms for the wide sorted page, 3.3 ms for the ids). The ids come with the
-    list's total (`page_of`), so there is no separate COUNT."""
-    ordered = results_table(user, year, tier=tier, unit=unit).select_related(None).only("pk")
-    page = page_of(ordered, number, per_page)
+    list's total (`pk_page`), so there is no separate COUNT."""
+    page = pk_page(results_table(user, year, tier=tier, unit=unit), number, per_page)
     rows = (
         AnnualResult.objects.select_related("organisation__tier", "organisation__unit")
         .only(*RESULT_ROW_FIELDS)
         .order_by()
-        .in_bulk([result.pk for result in page.object_list])
+        .in_bulk(page.object_list)
     )
-    page.object_list = [rows[result.pk] for result in page.object_list]
+    page.object_list = [rows[pk] for pk in page.object_list]
     return page
 
 

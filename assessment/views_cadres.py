@@ -141,7 +141,7 @@ def person_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def young_cadres(request: HttpRequest, year: int) -> HttpResponse:
     _require_reviewer(request.user)
-    year_obj = _year(year)
+    year_obj = _year(request, year)
     return render(
         request,
         "assessment/young_cadres.html",
@@ -172,7 +172,7 @@ def cadre_export(request: HttpRequest, year: int) -> FileResponse:
     """The cadres' records of the year (the page's filters apply), one row per person, plus
     the young cadres' hours per unit; streamed from a write-only workbook."""
     _require_reviewer(request.user)
-    year_obj = _year(year)
+    year_obj = _year(request, year)
     unit = _unit_param(request)
     kind = request.GET.get("kind", "")
     people = list(dashboards.cadres(request.user, year_obj, unit=unit, kind=kind or None))

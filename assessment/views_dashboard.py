@@ -30,7 +30,7 @@ def _year_param(request: HttpRequest) -> int | None:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Charts drawn by static/js/dashboard.js from a JSON island, each with a table fallback."""
     _require_reviewer(request.user)
-    year = _year(_year_param(request))
+    year = _year(request, _year_param(request))
     data = dashboards.dashboard_cached(request.user, year)
     size = {"n": dashboards.RANKING_SIZE}
     # Reversed once: the tables and charts link every unit and month (~120 links a page).
@@ -133,7 +133,7 @@ def cadre_records(request: HttpRequest, year: int) -> HttpResponse:
     """Per person, per year: party posts held, their organisations' results and (later) training;
     for the appointment and rotation decisions that use party-work performance (domain.md §5)."""
     _require_reviewer(request.user)
-    year_obj = _year(year)
+    year_obj = _year(request, year)
     unit = _unit_param(request)
     kind = request.GET.get("kind", "")
     kind = kind if kind in dashboards.CADRE_KINDS else ""

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from responsibility.models import Year
-from responsibility.pagination import page_of
+from responsibility.pagination import pk_page
 from responsibility.templatetags.paging import page_numbers
 
 
@@ -39,36 +39,37 @@ def test_a_single_page_has_no_pagination() -> None:
 @pytest.mark.parametrize(
     "number", [1, 2, "5", 5, None, "abc", "2.0", 2.0, 2.5, 6, "99", 0, -1, "last"]
 )
-def test_page_of_gives_the_page_paginator_gives(number) -> None:
+def test_pk_page_gives_the_page_paginator_gives(number) -> None:
     Year.objects.bulk_create(Year(year=year) for year in range(2000, 2023))
     years = Year.objects.order_by("-year")
-    expected = Paginator(years, 5).get_page(number)
-    page = page_of(years, number, 5)
+    expected = Paginator(years.values_list("pk", flat=True), 5).get_page(number)
+    page = pk_page(years, number, 5)
     assert page.number == expected.number
-    assert [y.year for y in page.object_list] == [y.year for y in expected.object_list]
+    assert page.object_list == list(expected.object_list)
     assert page.paginator.count == 23
     assert page.paginator.num_pages == 5
     assert page.has_next() == expected.has_next()
 
 
 @pytest.mark.django_db
-def test_page_of_asks_once_for_a_page_that_exists() -> None:
+def test_pk_page_asks_once_for_a_page_that_exists() -> None:
     Year.objects.bulk_create(Year(year=year) for year in range(2000, 2023))
     years = Year.objects.order_by("year")
+    pk = dict(years.values_list("year", "pk"))
     with CaptureQueriesContext(connection) as inside:
-        page = page_of(years, 3, 5)
+        page = pk_page(years, 3, 5)
     assert len(inside) == 1
-    assert [y.year for y in page.object_list] == [2010, 2011, 2012, 2013, 2014]
+    assert page.object_list == [pk[year] for year in range(2010, 2015)]
     with CaptureQueriesContext(connection) as past:
-        page = page_of(years, 9, 5)
+        page = pk_page(years, 9, 5)
     assert len(past) == 3  # the empty page, the count, the last page
-    assert [y.year for y in page.object_list] == [2020, 2021, 2022]
+    assert page.object_list == [pk[2020], pk[2021], pk[2022]]
 
 
 @pytest.mark.django_db
-def test_page_of_an_empty_list_is_one_empty_page() -> None:
-    page = page_of(Year.objects.order_by("year"), 4, 5)
+def test_pk_page_of_an_empty_list_is_one_empty_page() -> None:
+    page = pk_page(Year.objects.order_by("year"), 4, 5)
     assert page.number == 1
-    assert list(page.object_list) == []
+    assert page.object_list == []
     assert page.paginator.count == 0
     assert not page.has_other_pages()

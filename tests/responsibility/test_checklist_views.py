@@ -346,14 +346,20 @@ def test_my_work_sorts_open_obligations_into_red_yellow_and_this_period(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("persona", "url_name"), [("officer_a", "my_work"), ("wc_reviewer", "progress_overview")]
+    ("persona", "url_name", "args"),
+    [
+        ("officer_a", "my_work", []),
+        ("wc_reviewer", "progress_overview", []),
+        ("wc_reviewer", "result_list", [2026]),
+    ],
 )
 def test_it_reads_the_current_year_once_for_the_page_and_its_navigation(
-    active_world: World, as_user, persona: str, url_name: str
+    active_world: World, as_user, persona: str, url_name: str, args: list[int]
 ) -> None:
     client = as_user(getattr(active_world, persona))
-    client.get(reverse(url_name))
+    url = reverse(url_name, args=args)
+    client.get(url)
     with CaptureQueriesContext(connection) as captured:
-        body = client.get(reverse(url_name)).content.decode()
+        body = client.get(url).content.decode()
     assert sum('FROM "responsibility_year"' in q["sql"] for q in captured) == 1
     assert reverse("result_list", args=[active_world.year.year]) in body
