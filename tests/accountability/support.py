@@ -64,8 +64,9 @@ def rectification_of(
 ) -> Rectification:
     """A manual rectification of branch A (by default), walked to `state`."""
     organisation = organisation or world.branch_a
+    reviewer = world.unit_a_reviewer if organisation.unit_id == world.unit_a.pk else world.admin
     rectification = services.rectification_create(
-        actor=world.unit_a_reviewer if organisation.unit_id == world.unit_a.pk else world.admin,
+        actor=reviewer,
         source=manual_source(world, organisation),
         organisation=organisation,
         problem="支部委员会会议记录缺失",
@@ -89,6 +90,15 @@ def rectification_of(
         rectification=rectification,
         version=rectification.version,
         today=today or datetime.date(2026, 1, 6),
+    )
+    if state == Rectification.State.SUBMITTED:
+        return rectification
+    services.rectification_verify(
+        actor=reviewer,
+        rectification=rectification,
+        version=Rectification.objects.get(pk=rectification.pk).version,
+        approve=True,
+        note="整改到位。",
     )
     return rectification
 

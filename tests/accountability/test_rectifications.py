@@ -308,14 +308,7 @@ class TestLedger:
         rectification_of(world, state="in_progress", deadline=datetime.date(2026, 6, 2))
         rectification_of(world, state="in_progress", organisation=world.branch_a2)
         rectification_of(world, state="submitted")
-        closed = rectification_of(world, state="submitted", organisation=world.branch_a2)
-        services.rectification_verify(
-            actor=world.unit_a_reviewer,
-            rectification=closed,
-            version=Rectification.objects.get(pk=closed.pk).version,
-            approve=True,
-            note="整改到位。",
-        )
+        rectification_of(world, state="closed", organisation=world.branch_a2)
         rectification_of(world, organisation=world.branch_b)
         rectification_of(world, organisation=world.branch_b, deadline=datetime.date(2026, 6, 3))
         states = ["", *Rectification.State.values, Rectification.OVERDUE]
@@ -332,14 +325,7 @@ class TestLedger:
         self, active_world: World, as_user
     ) -> None:
         world = active_world
-        closed = rectification_of(world, state="submitted", deadline=datetime.date(2026, 5, 1))
-        services.rectification_verify(
-            actor=world.unit_a_reviewer,
-            rectification=closed,
-            version=Rectification.objects.get(pk=closed.pk).version,
-            approve=True,
-            note="整改到位。",
-        )
+        closed = rectification_of(world, state="closed", deadline=datetime.date(2026, 5, 1))
         waiting = rectification_of(world, state="submitted", deadline=datetime.date(2026, 5, 2))
         later = rectification_of(world, deadline=datetime.date(2026, 9, 1))
         overdue = rectification_of(world, deadline=datetime.date(2026, 6, 1))
