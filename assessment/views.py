@@ -43,19 +43,6 @@ def _require_reviewer(user: User) -> None:
     scope.require_any(user, "review")
 
 
-def _year(request: HttpRequest, year: int | None = None) -> Year:
-    """The year a page is about: the one its URL names, else the current one. The current
-    year is the navigation's own row (`current_year_for`), so a page about it, which most
-    are, reads no year of its own."""
-    current = core.current_year_for(request)
-    found = current
-    if year and (current is None or current.year != year):
-        found = Year.objects.filter(year=year).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def _optional_url(name: str) -> str | None:
     """Link to a page of a higher app when it is installed, without importing it."""
     try:
@@ -75,7 +62,7 @@ def _unit_param(request: HttpRequest) -> int | None:
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
     _require_reviewer(request.user)
-    year = _year(
+    year = core.year_for(
         request, int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
     )
     is_admin = scope.scope_for(request.user).is_admin
@@ -216,7 +203,7 @@ def organisation_scores(request: HttpRequest, pk: int, year: int) -> HttpRespons
     organisation = scope.get_for_user(
         request.user, core.organisation_queryset(), action="view_results", pk=pk
     )
-    year_obj = _year(request, year)
+    year_obj = core.year_for(request, year)
     return render(
         request,
         "assessment/organisation_scores.html",
@@ -241,7 +228,7 @@ def organisation_scores(request: HttpRequest, pk: int, year: int) -> HttpRespons
 @login_required
 def ledger_list(request: HttpRequest) -> HttpResponse:
     _require_reviewer(request.user)
-    year = _year(request)
+    year = core.year_for(request)
     return render(
         request,
         "assessment/ledger_list.html",
@@ -254,7 +241,7 @@ def ledger_propose(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = scope.get_for_user(
         request.user, core.organisation_queryset(), action="review", pk=pk
     )
-    year = _year(request)
+    year = core.year_for(request)
     form = LedgerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         files = form.cleaned_data["files"]
@@ -313,7 +300,7 @@ def report_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     organisation = scope.get_for_user(
         request.user, core.organisation_queryset(), action="view", pk=pk
     )
-    year_obj = _year(request, year)
+    year_obj = core.year_for(request, year)
     report = DutyReport.objects.filter(organisation=organisation, year=year_obj).first()
     can_fill = scope.can(request.user, "fill", organisation) and not (
         report and report.submitted_at
@@ -373,7 +360,7 @@ def report_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     _require_reviewer(request.user)
-    year = _year(request)
+    year = core.year_for(request)
     return render(
         request,
         "assessment/report_list.html",
@@ -499,7 +486,7 @@ def report_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def result_list(request: HttpRequest, year: int) -> HttpResponse:
-    year_obj = _year(request, year)
+    year_obj = core.year_for(request, year)
     user_scope = scope.scope_for(request.user)
     tier = request.GET.get("tier", "")
     form = RecomputeForm(request.POST or None)
@@ -569,7 +556,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
     scope.require_admin(request.user)
-    year_obj = _year(request, year)
+    year_obj = core.year_for(request, year)
     scheme = services.scheme_for(year_obj)
     form = SchemeForm(request.POST or None, instance=scheme)
     if request.method == "POST" and form.is_valid():
@@ -607,7 +594,7 @@ def _export_scope(user: User, year: Year) -> list[int]:
 @login_required
 def results_export(request: HttpRequest, year: int) -> HttpResponse:
     """Small scopes download at once; large ones are built by a background task."""
-    year_obj = _year(request, year)
+    year_obj = core.year_for(request, year)
     organisation_ids = _export_scope(request.user, year_obj)
     if len(organisation_ids) > settings.EXPORT_SYNC_LIMIT:
         job = services.export_job_start(

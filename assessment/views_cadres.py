@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from responsibility import scope
+from responsibility import selectors as core
 from responsibility.audit import record_export
 from responsibility.models import User
 from responsibility.onboarding_forms import OnboardingUploadForm
@@ -25,7 +26,7 @@ from . import cadres, dashboards
 from .exports import Column, SheetWriter
 from .forms import AttendanceForm, RotationForm, TrainingForm
 from .models import Training
-from .views import _require_reviewer, _unit_param, _year
+from .views import _require_reviewer, _unit_param
 
 
 @login_required
@@ -141,7 +142,7 @@ def person_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def young_cadres(request: HttpRequest, year: int) -> HttpResponse:
     _require_reviewer(request.user)
-    year_obj = _year(request, year)
+    year_obj = core.year_for(request, year)
     return render(
         request,
         "assessment/young_cadres.html",
@@ -172,7 +173,7 @@ def cadre_export(request: HttpRequest, year: int) -> FileResponse:
     """The cadres' records of the year (the page's filters apply), one row per person, plus
     the young cadres' hours per unit; streamed from a write-only workbook."""
     _require_reviewer(request.user)
-    year_obj = _year(request, year)
+    year_obj = core.year_for(request, year)
     unit = _unit_param(request)
     kind = request.GET.get("kind", "")
     people = list(dashboards.cadres(request.user, year_obj, unit=unit, kind=kind or None))

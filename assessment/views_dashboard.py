@@ -11,11 +11,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from responsibility import selectors as core
 from responsibility.models import Post, Year
 
 from . import dashboards
 from .models import Grade
-from .views import _require_reviewer, _unit_param, _year
+from .views import _require_reviewer, _unit_param
 
 CADRES_PER_PAGE = 50
 UNITS_VISIBLE = 20  # bars the units chart shows at once; a slider scrolls through the rest
@@ -30,7 +31,7 @@ def _year_param(request: HttpRequest) -> int | None:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Charts drawn by static/js/dashboard.js from a JSON island, each with a table fallback."""
     _require_reviewer(request.user)
-    year = _year(request, _year_param(request))
+    year = core.year_for(request, _year_param(request))
     data = dashboards.dashboard_cached(request.user, year)
     size = {"n": dashboards.RANKING_SIZE}
     # Reversed once: the tables and charts link every unit and month (~120 links a page).
@@ -133,7 +134,7 @@ def cadre_records(request: HttpRequest, year: int) -> HttpResponse:
     """Per person, per year: party posts held, their organisations' results and (later) training;
     for the appointment and rotation decisions that use party-work performance (domain.md §5)."""
     _require_reviewer(request.user)
-    year_obj = _year(request, year)
+    year_obj = core.year_for(request, year)
     unit = _unit_param(request)
     kind = request.GET.get("kind", "")
     kind = kind if kind in dashboards.CADRE_KINDS else ""

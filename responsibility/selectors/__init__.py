@@ -16,6 +16,7 @@ from .checklists import (
     opinions_to_acknowledge,
     progress_overview,
     reusable_evidence,
+    year_for,
     years,
 )
 from .organisations import (
@@ -55,5 +56,6 @@ __all__ = [
     "organisations",
     "progress_overview",
     "reusable_evidence",
+    "year_for",
     "years",
 ]

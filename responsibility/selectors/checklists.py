@@ -12,7 +12,7 @@ from typing import NamedTuple
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from .. import frame_sql, scope
@@ -53,6 +53,18 @@ def current_year_for(request: HttpRequest) -> Year | None:
     if not hasattr(request, "_current_year"):
         request._current_year = current_year()  # type: ignore[attr-defined]
     return request._current_year  # type: ignore[attr-defined]
+
+
+def year_for(request: HttpRequest, number: int | None = None) -> Year:
+    """The year a page is about: the one its URL names, else the current one; 404 when there
+    is none. The current year is the navigation's own row (`current_year_for`), so a page
+    about it, which most are, reads no year of its own."""
+    found = current_year_for(request)
+    if number and (found is None or found.year != number):
+        found = Year.objects.filter(year=number).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 @functools.cache

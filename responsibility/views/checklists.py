@@ -39,16 +39,12 @@ def my_work(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _year_or_404(year: int) -> Year:
-    return get_object_or_404(Year, year=year)
-
-
 @login_required
 def checklist_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     organisation = scope.get_for_user(
         request.user, selectors.organisation_with_tier_queryset(), action="view", pk=pk
     )
-    year_obj = _year_or_404(year)
+    year_obj = selectors.year_for(request, year)
     group = request.GET.get("group", "")
     status = request.GET.get("status", "")
     try:
@@ -315,7 +311,7 @@ def opinion_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     organisation = scope.get_for_user(
         request.user, selectors.organisation_queryset(), action="view", pk=pk
     )
-    year_obj = _year_or_404(year)
+    year_obj = selectors.year_for(request, year)
     opinion = selectors.opinion_for(organisation, year_obj)
     can_fill = scope.can(request.user, "fill", organisation)
     if request.method == "POST":
@@ -410,7 +406,7 @@ def year_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def year_action(request: HttpRequest, year: int, action: str) -> HttpResponse:
     scope.require_admin(request.user)
-    year_obj = _year_or_404(year)
+    year_obj = get_object_or_404(Year, year=year)
     actions = {
         "checklists": (services.checklists_create, _("已生成各组织的年度责任清单（%(n)s 个）。")),
         "activate": (services.year_activate, _("年度已启动，生成任务 %(n)s 项。")),

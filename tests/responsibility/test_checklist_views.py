@@ -348,16 +348,17 @@ def test_my_work_sorts_open_obligations_into_red_yellow_and_this_period(
 @pytest.mark.parametrize(
     ("persona", "url_name", "args"),
     [
-        ("officer_a", "my_work", []),
-        ("wc_reviewer", "progress_overview", []),
-        ("wc_reviewer", "result_list", [2026]),
+        ("officer_a", "my_work", lambda w: []),
+        ("officer_a", "checklist_detail", lambda w: [w.branch_a.pk, w.year.year]),
+        ("wc_reviewer", "progress_overview", lambda w: []),
+        ("wc_reviewer", "result_list", lambda w: [w.year.year]),
     ],
 )
 def test_it_reads_the_current_year_once_for_the_page_and_its_navigation(
-    active_world: World, as_user, persona: str, url_name: str, args: list[int]
+    active_world: World, as_user, persona: str, url_name: str, args
 ) -> None:
     client = as_user(getattr(active_world, persona))
-    url = reverse(url_name, args=args)
+    url = reverse(url_name, args=args(active_world))
     client.get(url)
     with CaptureQueriesContext(connection) as captured:
         body = client.get(url).content.decode()
