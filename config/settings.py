@@ -108,10 +108,13 @@ TEMPLATES = [
 ]
 
 # The embedded default is a SQLite file in the project folder; CI and production use PostgreSQL.
+# Health checks: a connection the server closed (failover, restart, pg_terminate_backend) is
+# replaced at the start of the next request instead of failing it.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -141,8 +144,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
 
-# Database sessions (Django's), read with fixed SQL: see responsibility/sessions.py.
-SESSION_ENGINE = "responsibility.sessions"
+# Sessions: Django's database engine; with a shared cache (Redis) Django's cached_db, so every web
+# server reads the same sessions and a sign-out anywhere ends the session everywhere.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 
@@ -169,6 +172,33 @@ STORAGES = {
         )
     },
 }
+# Evidence, decision documents, imports and exports: the local disk (MEDIA_ROOT) by default; an
+# S3-compatible object store when MEDIA_STORAGE=s3, so that several web servers share them. The
+# bucket stays private: downloads go through the permission-checked views, which stream.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("MEDIA_S3_BUCKET"),
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT") or None,
+            "region_name": env_str("MEDIA_S3_REGION", "us-east-1"),
+            "access_key": env_str("MEDIA_S3_ACCESS_KEY"),
+            "secret_key": env_str("MEDIA_S3_SECRET_KEY"),
+            "location": env_str("MEDIA_S3_PREFIX"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
+    if not STORAGES["default"]["OPTIONS"]["bucket_name"]:  # type: ignore[index]
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET.")
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, got {MEDIA_STORAGE!r}")
+# Uploads larger than Django's 2.5 MB memory limit are spooled here, under the app's own folder,
+# so a killed worker's leftovers are found and removed by `manage.py media_audit`.
+FILE_UPLOAD_TEMP_DIR = Path(env_str("FILE_UPLOAD_TEMP_DIR", str(MEDIA_ROOT.parent / "upload-tmp")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 10) * 1024 * 1024
 # Results exports covering more organisations than this run as a background task.
@@ -200,6 +230,29 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: without REDIS_URL tasks run in-process (the embedded default).
 REDIS_URL = env_str("REDIS_URL")
+# Django's cache: Redis when configured (CACHE_URL, by default REDIS_URL), shared by every web
+# server; otherwise each process keeps its own. A refused or hung Redis costs a cache miss after
+# CACHE_TIMEOUT_MS, never an error: sessions fall back to the database.
+CACHE_URL = env_str("CACHE_URL", REDIS_URL)
+CACHE_TIMEOUT = env_int("CACHE_TIMEOUT_MS", 250) / 1000
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "zerenlian",
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": CACHE_TIMEOUT,
+                "SOCKET_TIMEOUT": CACHE_TIMEOUT,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -226,7 +279,7 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1.0
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300)
 REMINDER_HOUR = env_int("REMINDER_HOUR", 8)
 REMINDER_MINUTE = env_int("REMINDER_MINUTE", 30)
-# Accountability (accountability/queue.py, reminders.py):
+# Background work (responsibility/queue.py, accountability/reminders.py):
 # - REMINDER_EVERY_SECONDS: fire the sweep every N seconds instead of daily (integration tests,
 #   demos); the sweep is idempotent per person and day, so extra runs send nothing twice.
 # - OUTBOX_FLUSH_SECONDS: how often queued emails whose enqueue failed are retried.
@@ -259,6 +312,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 
 # Security: secure by default; SECURE_SSL_REDIRECT=false behind a TLS-terminating proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers and monitors ask the web servers directly, over plain HTTP on the private side.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)

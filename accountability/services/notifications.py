@@ -15,10 +15,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from responsibility import queue
 from responsibility.models import User
 from responsibility.services import ServiceError
 
-from .. import queue
 from ..models import (
     Notification,
     OutboxMessage,

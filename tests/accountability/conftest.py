@@ -1,7 +1,7 @@
 import pytest
 
-from accountability import queue
 from config.celery import app as celery_app
+from responsibility import queue
 
 
 @pytest.fixture(autouse=True)

@@ -24,9 +24,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from accountability import queue, services
+from accountability import services
 from accountability.models import Digest, Rectification
 from config.celery import app as celery_app
+from responsibility import queue
 from responsibility.models import Year
 from tests.accountability.support import manual_source
 from tests.factories import World

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 import pytest
 from django.urls import reverse
 
-from accountability import queue, reminders
+from accountability import reminders
 from accountability.models import OutboxMessage, Rectification
 from config.celery import app as celery_app
+from responsibility import queue
 from tests.accountability.support import rectification_of
 from tests.factories import World
 
@@ -67,7 +68,7 @@ def closed_port() -> int:
 @pytest.fixture
 def broker_at(settings) -> Iterator:
     """Point Django's settings and the Celery app at a broker URL for one test. Enqueueing opens
-    its own connection from `broker_url` (accountability.queue), so kombu's shared connection
+    its own connection from `broker_url` (responsibility.queue), so kombu's shared connection
     pools are left alone: closing them would break later tests that use the real broker."""
     saved = {
         key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")
@@ -134,7 +135,7 @@ def test_it_answers_quickly_and_keeps_the_work_when_redis_hangs(
     django_capture_on_commit_callbacks,
     caplog,
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="accountability.queue")
+    caplog.set_level(logging.WARNING, logger="responsibility.queue")
     elapsed, response, rectification = submit(
         active_world, as_user, django_capture_on_commit_callbacks
     )

@@ -88,29 +88,6 @@ def test_unread_count_counts_only_the_persons_unread_messages() -> None:
 
 
 @pytest.mark.django_db
-def test_sessions_load_what_was_saved_and_nothing_once_expired() -> None:
-    from django.contrib.sessions.models import Session
-
-    from responsibility.sessions import SessionStore
-
-    store = SessionStore()
-    store["organisation"] = 7
-    store.create()
-    loaded = SessionStore(store.session_key)
-    assert loaded.load() == {"organisation": 7}
-    row = loaded._get_session_from_db()
-    assert as_values(row) == as_values(Session.objects.get(session_key=store.session_key))
-
-    Session.objects.filter(session_key=store.session_key).update(
-        expire_date=timezone.now() - datetime.timedelta(seconds=1)
-    )
-    expired = SessionStore(store.session_key)
-    assert expired.load() == {}
-    assert expired.session_key is None
-    assert SessionStore("x" * 32).load() == {}
-
-
-@pytest.mark.django_db
 def test_the_backend_loads_the_person_as_the_orm_does(client) -> None:
     from responsibility.backends import ModelBackend
     from responsibility.models import User
