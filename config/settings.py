@@ -290,6 +290,8 @@ REMINDER_MINUTE = env_int("REMINDER_MINUTE", 30)
 # - EMAIL_TIMEOUT: seconds an SMTP connection may block a sender (a hung mail server must not
 #   hold a worker, or a page when tasks run in-process).
 REMINDER_EVERY_SECONDS = env_int("REMINDER_EVERY_SECONDS", 0)
+# Beat's heartbeat through the worker; /healthz/full fails after three missed beats.
+HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 60)
 OUTBOX_FLUSH_SECONDS = env_int("OUTBOX_FLUSH_SECONDS", 300)
 BROKER_PUBLISH_TIMEOUT = env_int("BROKER_PUBLISH_TIMEOUT_MS", 500) / 1000
 BROKER_COOLDOWN_SECONDS = env_int("BROKER_COOLDOWN_SECONDS", 30)
@@ -307,6 +309,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "flush-outbox": {
         "task": "accountability.tasks.flush_outbox",
         "schedule": timedelta(seconds=OUTBOX_FLUSH_SECONDS),
+    },
+    # Exports whose enqueue failed (broker down) wait as PENDING and are sent again from here.
+    "resume-exports": {
+        "task": "assessment.tasks.resume_exports",
+        "schedule": timedelta(seconds=OUTBOX_FLUSH_SECONDS),
+    },
+    "heartbeat": {
+        "task": "responsibility.tasks.heartbeat",
+        "schedule": timedelta(seconds=HEARTBEAT_SECONDS),
+    },
+    # Files without rows (a worker killed mid-upload), stale upload temp files: Sunday 03:15.
+    "media-audit": {
+        "task": "responsibility.tasks.media_audit",
+        "schedule": crontab(hour=3, minute=15, day_of_week=0),
     },
 }
 

@@ -1,0 +1,17 @@
+"""Thin Celery tasks of the core app."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+# Where the worker records beat's last heartbeat; /healthz/full reads it (responsibility.health).
+HEARTBEAT_KEY = "celery:heartbeat"
+
+
+@shared_task(ignore_result=True)
+def heartbeat() -> None:
+    """Beat sends this every HEARTBEAT_SECONDS; a worker running it proves beat → broker → worker.
+    Kept in the shared cache (Redis) for a day: a stale value means that path is broken."""
+    cache.set(HEARTBEAT_KEY, timezone.now().timestamp(), 24 * 60 * 60)
