@@ -144,8 +144,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
 
-# Sessions: Django's database engine; with a shared cache (Redis) Django's cached_db, so every web
-# server reads the same sessions and a sign-out anywhere ends the session everywhere.
+# Sessions: Django's database engine, shared by every web server, so a sign-out anywhere ends the
+# session everywhere. Not cached_db over Redis: with a cache that fails soft, a sign-out during a
+# Redis outage would leave the session in the cache, alive again once Redis is back; and each page
+# would pay the cache's timeout while Redis hangs. The database read is one primary-key lookup.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 
@@ -232,7 +235,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REDIS_URL = env_str("REDIS_URL")
 # Django's cache: Redis when configured (CACHE_URL, by default REDIS_URL), shared by every web
 # server; otherwise each process keeps its own. A refused or hung Redis costs a cache miss after
-# CACHE_TIMEOUT_MS, never an error: sessions fall back to the database.
+# CACHE_TIMEOUT_MS, never an error.
 CACHE_URL = env_str("CACHE_URL", REDIS_URL)
 CACHE_TIMEOUT = env_int("CACHE_TIMEOUT_MS", 250) / 1000
 if CACHE_URL:
@@ -249,10 +252,8 @@ if CACHE_URL:
         }
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
