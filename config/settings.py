@@ -141,7 +141,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# Reverse proxies in front (nginx: 1); the client's address is read as responsibility.client_ip
+# says, for throttling and the audit trail.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "responsibility.client_ip.client_ip"
 AXES_VERBOSE = False
 
 # Sessions: Django's database engine, shared by every web server, so a sign-out anywhere ends the

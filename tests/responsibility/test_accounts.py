@@ -74,3 +74,45 @@ def test_it_refuses_a_login_post_without_csrf_token(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("login"), {"username": "officer_a", "password": PASSWORD})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.8"),  # no proxy: the header is the client's own claim
+        (1, "203.0.113.9", "203.0.113.9"),  # nginx replaced the header with what it saw
+        (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # a forged entry on the left
+        (2, "198.51.100.1, 203.0.113.9, 10.1.1.1", "203.0.113.9"),
+        (1, "", "10.0.0.8"),  # not through the proxy
+        (1, "not-an-address", "10.0.0.8"),
+    ],
+)
+def test_it_reads_the_client_address_the_outermost_proxy_saw(
+    settings, rf, proxies: int, forwarded: str, expected: str
+) -> None:
+    from responsibility.client_ip import client_ip
+
+    settings.PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.8", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+@pytest.mark.django_db
+def test_it_locks_the_address_behind_the_proxy_not_the_proxy(
+    world: World, client, settings
+) -> None:
+    settings.PROXY_COUNT = 1
+
+    def through_nginx(address: str, password: str):
+        return client.post(
+            reverse("login"),
+            {"username": "officer_a", "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=address,
+        )
+
+    for _ in range(5):
+        through_nginx("203.0.113.9", "wrong")
+    assert through_nginx("203.0.113.9", PASSWORD).status_code == 429
+    # The same person from another address, through the same nginx, is not locked out.
+    assert through_nginx("198.51.100.20", PASSWORD).status_code == 302
