@@ -15,3 +15,20 @@ class AccountabilityConfig(AppConfig):
 
         if annual_results_sheet not in EXTRA_SHEETS:
             EXTRA_SHEETS.append(annual_results_sheet)
+
+        # /healthz/full fails when emails have been due for three flush periods: nothing is
+        # flushing the outbox (responsibility.health cannot import this app's models).
+        from django.conf import settings
+
+        from responsibility import health
+
+        from .models import OutboxMessage
+
+        health.register(
+            "outbox",
+            health.backlog_check(
+                lambda: OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING),
+                "next_attempt_at",
+                lambda: 3 * settings.OUTBOX_FLUSH_SECONDS,
+            ),
+        )

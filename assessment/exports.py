@@ -513,15 +513,23 @@ def _write_ledger(sheet: SheetWriter, year: Year, organisation_ids: list[int]) -
 
 
 def export_job_run(job_id: int) -> None:
-    """Build a job's workbook (called by the Celery task, or inline without a broker)."""
+    """Build a job's workbook (called by the Celery task, or inline without a broker).
+
+    The file and the DONE row are one transaction (responsibility.files): a failure deletes
+    the file; a killed worker's file is an orphan for `manage.py media_audit`."""
     from django.core.files import File
+
+    from responsibility import files
 
     from .models import ExportJob
 
+    # Claim the job: a job sent twice (resumed, redelivered) is built once, by whoever claims it.
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
+        status=ExportJob.Status.RUNNING, progress=1, enqueue_failed_at=None
+    )
+    if claimed != 1:
+        return
     job = ExportJob.objects.select_related("year").get(pk=job_id)
-    if job.status == ExportJob.Status.DONE:
-        return  # a redelivered task (acks_late) must not build twice
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, progress=1)
 
     def progress(percent: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(progress=min(percent, 99))
@@ -532,17 +540,18 @@ def export_job_run(job_id: int) -> None:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "results.xlsx"
             rows = write_workbook(path, job.year, job.organisation_ids, progress=progress)
-            with path.open("rb") as handle:
-                job.file.save(f"{job.year.year}-results-{job.pk}.xlsx", File(handle), save=False)
+            with path.open("rb") as handle, files.atomic():
+                name = f"{job.year.year}-results-{job.pk}.xlsx"
+                files.save(job.file, name, File(handle))
+                ExportJob.objects.filter(pk=job.pk).update(
+                    status=ExportJob.Status.DONE,
+                    progress=100,
+                    rows=rows,
+                    file=job.file.name,
+                    finished_at=timezone.now(),
+                )
     except Exception as exc:
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.FAILED, error=str(exc)[:300], finished_at=timezone.now()
         )
         raise
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.DONE,
-        progress=100,
-        rows=rows,
-        file=job.file.name,
-        finished_at=timezone.now(),
-    )

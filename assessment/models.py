@@ -522,6 +522,9 @@ class ExportJob(models.Model):
     file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
     rows = models.PositiveIntegerField(_("明细行数"), default=0)
     error = models.CharField(_("错误"), max_length=300, blank=True)
+    # Set when the task could not be sent (broker down): the job waits as PENDING and
+    # assessment.tasks.resume_exports sends it again; cleared when a worker claims it.
+    enqueue_failed_at = models.DateTimeField(_("入队失败时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import datetime
-import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility import scope
+from responsibility import files, queue, scope
 from responsibility.models import ChecklistItem, Evidence, Organisation, User, Year
-from responsibility.services import ConcurrentEditError, ServiceError, audit_record, diff
+from responsibility.services import (
+    ConcurrentEditError,
+    ServiceError,
+    audit_record,
+    diff,
+    evidence_check,
+    evidence_upload,
+)
 
 from .models import (
     DutyReport,
@@ -317,7 +324,7 @@ def review_transition(
 # --- bonus/deduction ledger --------------------------------------------------------------------
 
 
-@transaction.atomic
+@files.atomic()
 def ledger_propose(
     *,
     actor: User,
@@ -327,12 +334,16 @@ def ledger_propose(
     points: Decimal,
     reason: str,
     evidence: Evidence | None = None,
+    upload: UploadedFile | None = None,
 ) -> LedgerEntry:
+    """`upload`, if given, becomes the entry's evidence in the same transaction."""
     _check_not_own(actor, organisation)
     if not reason.strip():
         raise AssessmentError(_("加减分必须说明理由。"))
     if not Decimal(0) < points <= 20:
         raise AssessmentError(_("加减分分值须大于 0 且不超过 20。"))
+    if upload is not None:
+        evidence = evidence_upload(actor=actor, organisation=organisation, upload=upload)
     entry = LedgerEntry.objects.create(
         organisation=organisation,
         year=year,
@@ -376,7 +387,7 @@ def ledger_decide(*, actor: User, entry: LedgerEntry, approve: bool) -> LedgerEn
 # --- year-end duty report and review meeting ---------------------------------------------------
 
 
-@transaction.atomic
+@files.atomic()
 def report_save(
     *,
     actor: User,
@@ -385,9 +396,12 @@ def report_save(
     text: str,
     version: int | None,
     attachments: Iterable[Evidence] = (),
+    uploads: Sequence[UploadedFile] = (),
     submit: bool = False,
     today: datetime.date | None = None,
 ) -> DutyReport:
+    """Save (or submit) the report; `uploads` are stored as attachments only once the checks
+    and the compare-and-swap have passed, in the same transaction."""
     report, _created = DutyReport.objects.get_or_create(organisation=organisation, year=year)
     if report.submitted_at is not None:
         raise AssessmentError(_("述职报告已提交，不能再修改。"))
@@ -400,6 +414,8 @@ def report_save(
             )
         if not text.strip():
             raise AssessmentError(_("提交前请填写述职报告内容。"))
+    for upload in uploads:
+        evidence_check(upload)
     expected = report.version if version is None else version
     values: dict[str, Any] = {"text": text}
     if submit:
@@ -410,15 +426,18 @@ def report_save(
     if updated != 1:
         raise ConcurrentEditError
     report.refresh_from_db()
-    files = list(attachments)
-    if files:
-        report.attachments.add(*files)
+    added = [
+        evidence_upload(actor=actor, organisation=organisation, upload=upload) for upload in uploads
+    ]
+    added += attachments
+    if added:
+        report.attachments.add(*added)
     audit_record(
         actor=actor,
         action="report.submit" if submit else "report.save",
         obj=report,
         organisation=organisation,
-        changes={"length": len(text), "attachments": [f.original_name for f in files]},
+        changes={"length": len(text), "attachments": [f.original_name for f in added]},
     )
     return report
 
@@ -489,12 +508,10 @@ def comment_add(*, actor: User, report: DutyReport, text: str) -> ReviewComment:
 # --- exports -----------------------------------------------------------------------------------
 
 
-logger = logging.getLogger(__name__)
-
-
 @transaction.atomic
 def export_job_start(*, actor: User, year: Year, organisation_ids: list[int]) -> ExportJob:
-    """Queue a results workbook; the task is sent after commit and a broker outage fails soft."""
+    """Queue a results workbook; the task is sent after commit and a broker outage fails soft:
+    the job stays PENDING and export_jobs_resume sends it again."""
     job = ExportJob.objects.create(
         requested_by=actor, year=year, organisation_ids=sorted(organisation_ids)
     )
@@ -512,14 +529,33 @@ def export_job_start(*, actor: User, year: Year, organisation_ids: list[int]) ->
     return job
 
 
-def _enqueue_export(job_id: int) -> None:
+EXPORT_RESUME_AFTER = datetime.timedelta(minutes=1)
+EXPORT_RESUME_BATCH = 100
+
+
+def _enqueue_export(job_id: int) -> bool:
+    """Send the build task through the fail-soft enqueue; if the broker is down or cooling
+    down, note it on the job (its page says so) and leave it PENDING for the resume."""
     from .tasks import build_export
 
-    try:
-        build_export.delay(job_id)
-    except Exception:
-        # Redis down or hung: keep the page answering and say so on the job page.
-        logger.exception("could not queue export job %s", job_id)
-        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
-            status=ExportJob.Status.FAILED, error=_("任务队列暂不可用，请稍后重试。")
-        )
+    if queue.enqueue(build_export, job_id):
+        return True
+    ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
+        enqueue_failed_at=timezone.now()
+    )
+    return False
+
+
+def export_jobs_resume(*, now: datetime.datetime | None = None) -> int:
+    """Send again the jobs still PENDING a minute after they were requested: their enqueue
+    failed, or the message was lost with the broker. A job sent twice is built once (the
+    claim in exports.export_job_run). Stops at the first failed enqueue: the broker is down."""
+    cutoff = (now or timezone.now()) - EXPORT_RESUME_AFTER
+    pending = ExportJob.objects.filter(status=ExportJob.Status.PENDING, created_at__lt=cutoff)
+    oldest_first = pending.order_by("created_at").values_list("pk", flat=True)
+    sent = 0
+    for job_id in list(oldest_first[:EXPORT_RESUME_BATCH]):
+        if not _enqueue_export(job_id):
+            break
+        sent += 1
+    return sent

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from responsibility import scope
+from responsibility import params, scope
 from responsibility import selectors as core
 from responsibility import services as core_services
 from responsibility.forms import show_conflict
@@ -52,8 +52,7 @@ def _optional_url(name: str) -> str | None:
 
 
 def _unit_param(request: HttpRequest) -> int | None:
-    value = request.GET.get("unit", "")
-    return int(value) if value.isdigit() else None
+    return params.query_number(request, "unit")
 
 
 # --- quarterly review rounds -------------------------------------------------------------------
@@ -62,9 +61,7 @@ def _unit_param(request: HttpRequest) -> int | None:
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
     _require_reviewer(request.user)
-    year = core.year_for(
-        request, int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
-    )
+    year = core.year_for(request, params.query_number(request, "year"))
     is_admin = scope.scope_for(request.user).is_admin
     form = RoundForm(request.POST or None) if is_admin else None
     if request.method == "POST":
@@ -245,13 +242,6 @@ def ledger_propose(request: HttpRequest, pk: int) -> HttpResponse:
     form = LedgerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         files = form.cleaned_data["files"]
-        evidence = (
-            core_services.evidence_upload(
-                actor=request.user, organisation=organisation, upload=files[0]
-            )
-            if files
-            else None
-        )
         try:
             services.ledger_propose(
                 actor=request.user,
@@ -260,7 +250,7 @@ def ledger_propose(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 points=form.cleaned_data["points"],
                 reason=form.cleaned_data["reason"],
-                evidence=evidence,
+                upload=files[0] if files else None,
             )
         except services.AssessmentError as exc:
             form.add_error(None, str(exc))
@@ -317,19 +307,13 @@ def report_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            uploads = [
-                core_services.evidence_upload(
-                    actor=request.user, organisation=organisation, upload=f
-                )
-                for f in form.cleaned_data["files"]
-            ]
             services.report_save(
                 actor=request.user,
                 organisation=organisation,
                 year=year_obj,
                 text=form.cleaned_data["text"],
                 version=form.cleaned_data.get("version"),
-                attachments=uploads,
+                uploads=form.cleaned_data["files"],
                 submit="submit" in request.POST,
             )
         except core_services.ConcurrentEditError:
@@ -514,7 +498,7 @@ def result_list(request: HttpRequest, year: int) -> HttpResponse:
     page = selectors.results_page(
         request.user,
         year_obj,
-        tier=int(tier) if tier.isdigit() else None,
+        tier=params.number(tier),
         unit=unit,
         number=request.GET.get("page"),
         per_page=RESULTS_PAGE_SIZE,

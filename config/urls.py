@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from responsibility.forms import LoginForm
-from responsibility.health import healthz
+from responsibility.health import healthz, healthz_full
 
 admin.site.site_header = _("责任链 管理后台")
 admin.site.site_title = _("责任链")
@@ -12,6 +12,7 @@ admin.site.index_title = _("数据管理")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("healthz/full", healthz_full, name="healthz_full"),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 # Where the worker records beat's last heartbeat; /healthz/full reads it (responsibility.health).
 HEARTBEAT_KEY = "celery:heartbeat"
@@ -15,3 +19,12 @@ def heartbeat() -> None:
     """Beat sends this every HEARTBEAT_SECONDS; a worker running it proves beat → broker → worker.
     Kept in the shared cache (Redis) for a day: a stale value means that path is broken."""
     cache.set(HEARTBEAT_KEY, timezone.now().timestamp(), 24 * 60 * 60)
+
+
+@shared_task(ignore_result=True)
+def media_audit() -> None:
+    """Weekly (beat): remove orphan files and stale upload temp files; log what was found."""
+    from . import media_audit as audit
+
+    report = audit.audit(delete=True)
+    logger.info("media audit: %s", report.summary())

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.accountability import permission_rows as accountability_rows
@@ -29,6 +30,9 @@ from tests.permissions_support import (
     opinion_of,
     statuses,
 )
+
+# /healthz/full without a broker (tasks in-process) passes; with one, no worker answers here.
+FULL_HEALTH = 200 if settings.CELERY_TASK_ALWAYS_EAGER else 503
 
 ROWS: list[Row] = [
     Row("home", statuses(302)),
@@ -66,6 +70,8 @@ ROWS: list[Row] = [
     Row("onboarding_import", ADMIN_ONLY),
     Row("onboarding_template", ADMIN_ONLY),
     Row("healthz", statuses(200, anonymous=200)),
+    # Public for everyone; with a broker configured and no worker running it fails (503).
+    Row("healthz_full", statuses(FULL_HEALTH, anonymous=FULL_HEALTH)),
     Row("login", statuses(200, anonymous=200)),
     Row("logout", statuses(302, anonymous=302), method="post"),
     Row("password_change", ALL_IN),

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.models import Scheme
 from assessment.services import grade_cap_add, grade_cap_remove
+from responsibility import files
 from responsibility.models import Organisation, User, Year
 from responsibility.services import (
     ConcurrentEditError,
@@ -75,7 +75,7 @@ def _attach_document(case: AccountabilityCase, upload: UploadedFile) -> None:
     case.document_type = evidence_check(upload)
     case.document_name = (upload.name or "document")[-255:]
     extension = case.document_name.rsplit(".", 1)[-1].lower() if "." in case.document_name else ""
-    case.document.save(f"{uuid.uuid4().hex}.{extension}".rstrip("."), upload, save=False)
+    files.save(case.document, f"{uuid.uuid4().hex}.{extension}".rstrip("."), upload)
 
 
 def _case_snapshot(case: AccountabilityCase) -> dict[str, Any]:
@@ -91,7 +91,7 @@ def _case_snapshot(case: AccountabilityCase) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@files.atomic()
 def case_create(
     *, actor: User, data: CaseInput, upload: UploadedFile | None = None
 ) -> AccountabilityCase:
@@ -123,7 +123,7 @@ def case_create(
     return case
 
 
-@transaction.atomic
+@files.atomic()
 def case_update(
     *,
     actor: User,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility import scope
+from responsibility import files, scope
 from responsibility import services as core
 from responsibility.models import Organisation, User, Year
 from responsibility.services import ServiceError
@@ -52,7 +52,7 @@ def attachment_owner(actor: User) -> Organisation:
     return root
 
 
-@transaction.atomic
+@files.atomic()
 def notice_publish(
     *,
     actor: User,

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from responsibility import files
 from responsibility.models import Evidence, Organisation, User
 from responsibility.services import (
     ConcurrentEditError,
@@ -31,7 +32,7 @@ from ..sources import Source
 from .notifications import notify
 
 
-@transaction.atomic
+@files.atomic()
 def finding_create(
     *,
     actor: User,
@@ -213,7 +214,7 @@ def rectification_update(
     return rectification
 
 
-@transaction.atomic
+@files.atomic()
 def rectification_progress_add(
     *,
     actor: User,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
@@ -19,7 +19,7 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import periods
+from .. import files, periods
 from ..audit import audit_entry, audit_record_many
 from ..default_templates import DEFAULT_TEMPLATES
 from ..models import (
@@ -462,7 +462,7 @@ def _obligation_snapshot(obligation: Obligation) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@files.atomic()
 def obligation_fill(
     *,
     actor: User,
@@ -474,12 +474,16 @@ def obligation_fill(
     na_reason: str = "",
     meeting: MeetingInput | None = None,
     evidence: Iterable[Evidence] = (),
+    uploads: Sequence[UploadedFile] = (),
     today: datetime.date | None = None,
 ) -> Obligation:
     """Record what was done. Refuses a stale version, a closed entry, or a meeting without quorum.
 
     A completion dated, or recorded, after the due date sets the permanent late mark
     (domain.md §5): supervision sees the record, so a back-dated entry is still late.
+    `uploads` are stored as new evidence in the same transaction, once every refusal check has
+    passed: a refused, conflicting or failed fill-in leaves no file and no evidence row behind
+    (responsibility.files).
     """
     today = today or timezone.localdate()
     year = obligation.year
@@ -501,6 +505,12 @@ def obligation_fill(
         and not (meeting.attended_count * 2 > meeting.expected_count)
     ):
         raise ServiceError(_("实到人数未超过应到人数的一半，会议不符合法定人数要求。"))
+    # Stored before the compare-and-swap, so the obligation's row is not locked while files are
+    # written (to a bucket, this takes a while); a conflict rolls back and deletes them.
+    attached = [
+        evidence_upload(actor=actor, organisation=obligation.organisation, upload=upload)
+        for upload in uploads
+    ]
 
     before = _obligation_snapshot(obligation)
     if status != Obligation.Status.DONE:
@@ -539,7 +549,7 @@ def obligation_fill(
             None if created else "…",
             f"{record.held_on} {record.topic} {record.attended_count}/{record.expected_count}",
         ]
-    attached = [e for e in evidence if e.organisation_id == obligation.organisation_id]
+    attached += [e for e in evidence if e.organisation_id == obligation.organisation_id]
     if attached:
         obligation.evidence.add(*attached)
         changes["evidence"] = [None, [e.original_name for e in attached]]
@@ -624,8 +634,10 @@ def evidence_check(upload: UploadedFile) -> str:
     return kind.mime
 
 
-@transaction.atomic
+@files.atomic()
 def evidence_upload(*, actor: User, organisation: Organisation, upload: UploadedFile) -> Evidence:
+    """Store one file as evidence. Called inside the service that attaches it, so that a
+    rollback there deletes the file too (responsibility.files)."""
     content_type = evidence_check(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -642,7 +654,7 @@ def evidence_upload(*, actor: User, organisation: Organisation, upload: Uploaded
     )
     # Stored under a neutral name; the original name is kept in the row and used on download.
     extension = PurePath(name).suffix.lower()
-    evidence.file.save(f"{digest.hexdigest()[:16]}{extension}", upload, save=False)
+    files.save(evidence.file, f"{digest.hexdigest()[:16]}{extension}", upload)
     evidence.save()
     audit_record(
         actor=actor,

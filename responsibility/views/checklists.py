@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import scope, selectors, services
+from .. import params, scope, selectors, services
 from ..forms import (
     AcknowledgeForm,
     ChecklistItemForm,
@@ -47,12 +47,7 @@ def checklist_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     year_obj = selectors.year_for(request, year)
     group = request.GET.get("group", "")
     status = request.GET.get("status", "")
-    try:
-        month = int(request.GET.get("month", "")) if request.GET.get("month") else None
-    except ValueError:
-        month = None
-    if month is not None and not 1 <= month <= 12:
-        month = None
+    month = params.query_number(request, "month", maximum=12)
     page = selectors.checklist_page(organisation, year_obj, group=group, status=status, month=month)
     checklist = page.checklist if page else None
     user_scope = scope.scope_for(request.user)
@@ -101,12 +96,6 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            uploaded = [
-                services.evidence_upload(
-                    actor=request.user, organisation=obligation.organisation, upload=upload
-                )
-                for upload in form.cleaned_data["files"]
-            ]
             services.obligation_fill(
                 actor=request.user,
                 obligation=obligation,
@@ -116,7 +105,8 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 description=form.cleaned_data.get("description", ""),
                 na_reason=form.cleaned_data.get("na_reason", ""),
                 meeting=form.meeting_input(),
-                evidence=[*uploaded, *form.cleaned_data.get("reuse", [])],
+                evidence=form.cleaned_data.get("reuse", []),
+                uploads=form.cleaned_data["files"],
             )
         except services.ConcurrentEditError:
             show_conflict(form, obligation)
@@ -280,10 +270,7 @@ def checklist_item_create(request: HttpRequest, pk: int, year: int) -> HttpRespo
 def progress_overview(request: HttpRequest) -> HttpResponse:
     scope.require_any(request.user, "review")
     year = selectors.current_year_for(request)
-    try:
-        unit = int(request.GET.get("unit", "")) if request.GET.get("unit") else None
-    except ValueError:
-        unit = None
+    unit = params.query_number(request, "unit")
     overview = (
         selectors.progress_overview(request.user, year, unit=unit, page=request.GET.get("page"))
         if year

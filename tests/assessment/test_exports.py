@@ -1,14 +1,20 @@
 """The annual results workbook: what it holds, that it never carries formulas, how it is served."""
 
+import datetime
 import io
+import time
+from collections.abc import Iterator
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from assessment import results, services
+from assessment import exports, results, services, tasks
 from assessment.models import AnnualResult, ExportJob
 from config.celery import app as celery_app
+from responsibility import queue
+from tests.accountability.test_resilience import HungRedis
 from tests.assessment.conftest import started_review
 from tests.factories import World
 
@@ -116,3 +122,105 @@ def test_the_command_writes_the_workbook(assessed_world: World, tmp_path) -> Non
         len(list(book["汇总"].iter_rows(min_row=2)))
         == AnnualResult.objects.filter(is_current=True).count()
     )
+
+
+# --- one enqueue path: a broker outage delays an export, never fails it ------------------------
+
+
+@pytest.fixture
+def hung_broker(settings) -> Iterator[HungRedis]:
+    """A Redis that accepts connections and never answers, as the broker of this test."""
+    server = HungRedis()
+    url = f"redis://127.0.0.1:{server.port}/0"
+    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = url
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_app.conf.broker_url = url
+    celery_app.conf.task_always_eager = False
+    queue.reset()
+    yield server
+    for key, value in saved.items():
+        celery_app.conf[key] = value
+    queue.reset()
+    server.close()
+
+
+@pytest.mark.django_db
+def test_an_export_waits_out_a_hung_broker_and_is_resumed(
+    assessed_world: World, as_user, settings, django_capture_on_commit_callbacks, hung_broker
+) -> None:
+    settings.EXPORT_SYNC_LIMIT = 1
+    world = assessed_world
+    published(world)
+    client = as_user(world.admin)
+
+    def request_export():
+        start = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.get(reverse("results_export", args=[2026]))
+        return time.monotonic() - start, response
+
+    elapsed, response = request_export()
+    assert response.status_code == 302
+    assert elapsed < 1.5, f"the export request took {elapsed:.2f}s with a hung broker"
+    assert hung_broker.connections, "the request did try the broker"
+    job = ExportJob.objects.get()
+    assert (job.status, job.error) == (ExportJob.Status.PENDING, "")
+    assert job.enqueue_failed_at is not None
+    assert (
+        "任务队列暂不可用，已排队，稍后自动重试"
+        in client.get(job.get_absolute_url()).content.decode()
+    )
+    # The next request skips the broker (cool-down) and waits likewise.
+    again, second = request_export()
+    assert second.status_code == 302
+    assert again < 0.5
+    assert ExportJob.objects.filter(status=ExportJob.Status.PENDING).count() == 2
+
+    # Within the minute nothing is resent; later the periodic task sends both (Redis is back:
+    # tasks run in-process here) and each is built.
+    celery_app.conf.task_always_eager = True
+    assert tasks.resume_exports() == 0
+    ExportJob.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=2))
+    assert tasks.resume_exports() == 2
+    job.refresh_from_db()
+    assert (job.status, job.enqueue_failed_at) == (ExportJob.Status.DONE, None)
+    assert "下载 Excel" in client.get(job.get_absolute_url()).content.decode()
+    assert tasks.resume_exports() == 0
+
+
+@pytest.mark.django_db
+def test_resuming_stops_at_the_first_failed_enqueue(
+    assessed_world: World, settings, monkeypatch
+) -> None:
+    world = assessed_world
+    old = timezone.now() - datetime.timedelta(minutes=5)
+    for _ in range(3):
+        ExportJob.objects.create(requested_by=world.admin, year=world.year, created_at=old)
+    calls: list[int] = []
+    monkeypatch.setattr(queue, "enqueue", lambda task, job_id: calls.append(job_id) or False)
+    assert services.export_jobs_resume() == 0
+    assert len(calls) == 1
+    assert ExportJob.objects.filter(enqueue_failed_at__isnull=False).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_job_sent_twice_is_built_once(assessed_world: World, monkeypatch) -> None:
+    world = assessed_world
+    published(world)
+    job = ExportJob.objects.create(requested_by=world.admin, year=world.year)
+    built: list[int] = []
+    write = exports.write_workbook
+
+    def write_and_meet_a_second_delivery(path, year, organisation_ids, progress=None):
+        built.append(job.pk)
+        # Another worker receives the same job while this one is building it.
+        tasks.build_export(job.pk)
+        return write(path, year, organisation_ids, progress=progress)
+
+    monkeypatch.setattr(exports, "write_workbook", write_and_meet_a_second_delivery)
+    tasks.build_export(job.pk)
+    tasks.build_export(job.pk)  # a redelivery after it finished
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE
+    assert built == [job.pk]
