@@ -27,6 +27,7 @@ from .exports import Column, SheetWriter
 from .forms import AttendanceForm, RotationForm, TrainingForm
 from .models import Training
 from .views import _require_reviewer, _unit_param
+from .views_dashboard import cadre_kind
 
 
 @login_required
@@ -175,7 +176,7 @@ def cadre_export(request: HttpRequest, year: int) -> FileResponse:
     _require_reviewer(request.user)
     year_obj = core.year_for(request, year)
     unit = _unit_param(request)
-    kind = request.GET.get("kind", "")
+    kind = cadre_kind(request)
     people = list(dashboards.cadres(request.user, year_obj, unit=unit, kind=kind or None))
     workbook = Workbook(write_only=True)
     sheet = SheetWriter(workbook, "党务干部档案", CADRE_COLUMNS)

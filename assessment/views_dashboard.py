@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from responsibility import params
 from responsibility import selectors as core
 from responsibility.models import Post, Year
 
@@ -23,8 +24,7 @@ UNITS_VISIBLE = 20  # bars the units chart shows at once; a slider scrolls throu
 
 
 def _year_param(request: HttpRequest) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else None
+    return params.query_number(request, "year")
 
 
 @login_required
@@ -129,6 +129,12 @@ def _ranked(row: dashboards.RankedResult) -> dict[str, Any]:
     }
 
 
+def cadre_kind(request: HttpRequest) -> str:
+    """The post-kind filter of the cadre records and their export; unknown kinds are no filter."""
+    kind = request.GET.get("kind", "")
+    return kind if kind in dashboards.CADRE_KINDS else ""
+
+
 @login_required
 def cadre_records(request: HttpRequest, year: int) -> HttpResponse:
     """Per person, per year: party posts held, their organisations' results and (later) training;
@@ -136,8 +142,7 @@ def cadre_records(request: HttpRequest, year: int) -> HttpResponse:
     _require_reviewer(request.user)
     year_obj = core.year_for(request, year)
     unit = _unit_param(request)
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in dashboards.CADRE_KINDS else ""
+    kind = cadre_kind(request)
     paginator = Paginator(
         dashboards.cadres(request.user, year_obj, unit=unit, kind=kind or None), CADRES_PER_PAGE
     )

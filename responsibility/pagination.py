@@ -21,6 +21,8 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
+from . import params
+
 
 class CountedPaginator(Paginator):
     """A paginator told how many rows there are, so it never counts them itself."""
@@ -55,10 +57,12 @@ def _rows(queryset: QuerySet, number: int, per_page: int) -> list[tuple[Any, int
 
 
 def _page_number(number: int | str | None) -> int:
-    """Paginator's reading of a page number: not an integer → the first page."""
+    """Paginator's reading of a page number: not an integer → the first page; one past what the
+    database's OFFSET can hold (“99999999999999999999”) → past the end, so the last page."""
     try:
         if isinstance(number, float) and not number.is_integer():
             raise ValueError
-        return int(number)  # type: ignore[arg-type]
+        wanted = int(number)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return 1
+    return min(wanted, params.MAX_INT)

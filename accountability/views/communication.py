@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from responsibility import scope
+from responsibility import params, scope
 from responsibility.models import Tier
 from responsibility.selectors import current_year_for
 
@@ -21,7 +21,6 @@ from .. import communication_selectors as selectors
 from .. import services
 from ..forms import DispatchForm, MeetingForm, NoticeForm
 from ..selectors import PAGE_SIZE
-from .common import to_int
 
 DEFAULT_UNREAD_DAYS = 3
 
@@ -75,7 +74,11 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_for(request.user, pk)
     services.notice_read(actor=request.user, notice=notice)
     sender_view = selectors.is_sender(request.user, notice)
-    unread_days = to_int(request.GET.get("unread_days")) if "unread_days" in request.GET else None
+    unread_days = (
+        params.query_number(request, "unread_days", minimum=0, maximum=3660)
+        if "unread_days" in request.GET
+        else None
+    )
     return render(
         request,
         "accountability/notice_detail.html",

@@ -18,6 +18,7 @@ from responsibility import scope
 from responsibility.audit import record_export
 from responsibility.forms import show_conflict
 from responsibility.models import User, Year
+from responsibility.params import number
 
 from .. import exports, selectors, services, sources
 from ..forms import (
@@ -29,7 +30,6 @@ from ..forms import (
     VerifyForm,
 )
 from ..models import Rectification
-from .common import to_int
 
 DEFAULT_DEADLINE_DAYS = 30
 
@@ -97,7 +97,7 @@ def rectification_from_source(request: HttpRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     source_type = params.get("source_type", Rectification.SourceType.MANUAL)
     try:
-        source = sources.resolve(request.user, source_type, to_int(params.get("source_id")))
+        source = sources.resolve(request.user, source_type, number(params.get("source_id")))
     except sources.SourceRejected as exc:
         messages.error(request, str(exc))
         return redirect("rectification_list")
