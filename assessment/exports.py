@@ -523,9 +523,11 @@ def export_job_run(job_id: int) -> None:
 
     from .models import ExportJob
 
-    # Claim the job: a job sent twice (resumed, redelivered) is built once, by whoever claims it.
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
-        status=ExportJob.Status.RUNNING, progress=1, enqueue_failed_at=None
+    # Claim the job: a job sent twice (resumed, redelivered) is built once, by whoever claims it;
+    # one left RUNNING by a dead worker is claimed again once stale.
+    now = timezone.now()
+    claimed = ExportJob.objects.filter(ExportJob.claimable(now), pk=job_id).update(
+        status=ExportJob.Status.RUNNING, progress=1, enqueue_failed_at=None, started_at=now
     )
     if claimed != 1:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.db import models
@@ -525,6 +526,7 @@ class ExportJob(models.Model):
     # Set when the task could not be sent (broker down): the job waits as PENDING and
     # assessment.tasks.resume_exports sends it again; cleared when a worker claims it.
     enqueue_failed_at = models.DateTimeField(_("入队失败时间"), null=True, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
@@ -541,6 +543,17 @@ class ExportJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("export_job", args=[self.pk])
+
+    # A RUNNING job whose worker died (killed, host lost) may be claimed again after this long;
+    # a province's workbook takes seconds (bench/README.md, "export"), so it is generous.
+    STALE_AFTER = datetime.timedelta(minutes=15)
+
+    @classmethod
+    def claimable(cls, now: datetime.datetime) -> Q:
+        """Jobs a worker may start: waiting, or left running by a worker that died."""
+        return Q(status=cls.Status.PENDING) | Q(
+            status=cls.Status.RUNNING, started_at__lt=now - cls.STALE_AFTER
+        )
 
 
 class Training(models.Model):

@@ -547,11 +547,14 @@ def _enqueue_export(job_id: int) -> bool:
 
 
 def export_jobs_resume(*, now: datetime.datetime | None = None) -> int:
-    """Send again the jobs still PENDING a minute after they were requested: their enqueue
-    failed, or the message was lost with the broker. A job sent twice is built once (the
-    claim in exports.export_job_run). Stops at the first failed enqueue: the broker is down."""
-    cutoff = (now or timezone.now()) - EXPORT_RESUME_AFTER
-    pending = ExportJob.objects.filter(status=ExportJob.Status.PENDING, created_at__lt=cutoff)
+    """Send again the jobs still PENDING a minute after they were requested (their enqueue
+    failed, or the message was lost with the broker) and those left RUNNING by a dead worker
+    (ExportJob.STALE_AFTER). A job sent twice is built once (the claim in
+    exports.export_job_run). Stops at the first failed enqueue: the broker is down."""
+    now = now or timezone.now()
+    pending = ExportJob.objects.filter(
+        ExportJob.claimable(now), created_at__lt=now - EXPORT_RESUME_AFTER
+    )
     oldest_first = pending.order_by("created_at").values_list("pk", flat=True)
     sent = 0
     for job_id in list(oldest_first[:EXPORT_RESUME_BATCH]):

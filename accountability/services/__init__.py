@@ -22,6 +22,7 @@ from .notifications import (
     notify,
     outbox_add,
     outbox_deliver,
+    outbox_flush,
 )
 from .supervision import (
     existing_for,
@@ -53,6 +54,7 @@ __all__ = [
     "notify",
     "outbox_add",
     "outbox_deliver",
+    "outbox_flush",
     "rectification_create",
     "rectification_progress_add",
     "rectification_submit",

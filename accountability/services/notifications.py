@@ -159,6 +159,27 @@ def outbox_deliver(
     return Delivery(sent=len(sent), failed=len(failed))
 
 
+def outbox_flush(*, now: datetime.datetime | None = None, due_only: bool = False) -> Delivery:
+    """Deliver every pending email now, batch by batch (`manage.py flush_outbox`).
+
+    Unless `due_only`, emails waiting out a back-off after a failure are tried too: an operator
+    who fixed the mail server wants them sent now. The per-row claim in `outbox_deliver` still
+    prevents a double send; a failed row's next attempt moves into the future, so the loop ends.
+    """
+    now = now or timezone.now()
+    if not due_only:
+        OutboxMessage.objects.filter(
+            status=OutboxMessage.Status.PENDING, next_attempt_at__gt=now
+        ).update(next_attempt_at=now)
+    sent = failed = 0
+    while True:
+        delivery = outbox_deliver()
+        sent += delivery.sent
+        failed += delivery.failed
+        if delivery.sent + delivery.failed == 0:
+            return Delivery(sent=sent, failed=failed)
+
+
 @transaction.atomic
 def notification_read(*, actor: User, notification: Notification) -> Notification:
     """Reading one's own messages is not an audited decision: no audit entry."""

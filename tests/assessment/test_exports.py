@@ -224,3 +224,55 @@ def test_a_job_sent_twice_is_built_once(assessed_world: World, monkeypatch) -> N
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE
     assert built == [job.pk]
+
+
+@pytest.mark.django_db
+def test_a_job_left_running_by_a_dead_worker_is_resumed_once_stale(
+    assessed_world: World,
+) -> None:
+    world = assessed_world
+    published(world)
+    now = timezone.now()
+    created = now - datetime.timedelta(hours=1)
+    dead = ExportJob.objects.create(
+        requested_by=world.admin,
+        year=world.year,
+        created_at=created,
+        status=ExportJob.Status.RUNNING,
+        started_at=now - ExportJob.STALE_AFTER - datetime.timedelta(seconds=1),
+    )
+    busy = ExportJob.objects.create(
+        requested_by=world.admin,
+        year=world.year,
+        created_at=created,
+        status=ExportJob.Status.RUNNING,
+        started_at=now - datetime.timedelta(minutes=2),
+    )
+    # Eager: resuming sends the dead worker's job, which builds; the busy one is left alone.
+    assert services.export_jobs_resume(now=now) == 1
+    dead.refresh_from_db()
+    busy.refresh_from_db()
+    assert dead.status == ExportJob.Status.DONE
+    assert busy.status == ExportJob.Status.RUNNING
+
+
+@pytest.mark.django_db
+def test_the_full_health_check_fails_while_an_export_waits_too_long(
+    world: World, client, settings
+) -> None:
+    from responsibility.models import Year
+
+    settings.OUTBOX_FLUSH_SECONDS = 300
+    year = Year.objects.create(year=2026)
+    job = ExportJob.objects.create(requested_by=world.admin, year=year)
+
+    def waited(seconds: int) -> dict:
+        ExportJob.objects.filter(pk=job.pk).update(
+            created_at=timezone.now() - datetime.timedelta(seconds=seconds)
+        )
+        return client.get(reverse("healthz_full"), REMOTE_ADDR="127.0.0.1")
+
+    assert waited(3 * 300 + 30).json()["exports"]["status"] == "ok"
+    answer = waited(3 * 300 + 90)
+    assert answer.status_code == 503
+    assert answer.json()["exports"]["status"] == "error"
