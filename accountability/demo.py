@@ -166,9 +166,10 @@ def seed(context: DemoContext) -> None:
         )
 
     # 待整改, due tomorrow: the first sweep reminds the branch.
-    assign(_source(findings[0], context), orgs["CZT-ZB2"], "", 1, actor=liaison)
+    # Assigned by the unit's reviewer: a liaison officer records findings, never assigns (§8a).
+    assign(_source(findings[0], context), orgs["CZT-ZB2"], "", 1)
     # 整改中.
-    working = assign(_source(findings[1], context), orgs["CZT-ZB3"], "", 20, actor=liaison)
+    working = assign(_source(findings[1], context), orgs["CZT-ZB3"], "", 20)
     _work(
         working,
         _officer(orgs["CZT-ZB3"]) or admin,
@@ -228,11 +229,11 @@ def seed(context: DemoContext) -> None:
         )
         assign(source, orgs["CZT-ZB4"], "", -3, 30)
     # 逾期 since yesterday: the first sweep reminds the branch.
-    late = assign(_source(findings[3], context), orgs["CZT-ZB4"], "", -1, 25, actor=liaison)
+    late = assign(_source(findings[3], context), orgs["CZT-ZB4"], "", -1, 25)
     _work(
         late, _officer(orgs["CZT-ZB4"]) or admin, "正在逐一约谈。", "制定谈心谈话计划，书记带头谈。"
     )
-    assign(_manual(context), orgs["JTT-ZB2"], "支部书记讲党课未按计划开展。", 25)
+    assign(_manual(context), orgs["JTT-ZB2"], "支部书记讲党课未按计划开展。", 25, actor=wc)
 
     services.case_create(
         actor=admin,
@@ -297,6 +298,7 @@ def _seed_communication(context: DemoContext) -> None:
     year = context.year
     if (
         year.status == year.Status.ACTIVE
+        and timezone.localdate() <= year.end  # a due date must lie ahead, within the year
         and not Dispatch.objects.filter(title=DISPATCH_TITLE).exists()
     ):
         due = max(min(timezone.localdate() + datetime.timedelta(days=14), year.end), year.start)

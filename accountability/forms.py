@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -51,12 +50,6 @@ class FindingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
 
-    def clean_found_on(self) -> datetime.date:
-        found_on: datetime.date = self.cleaned_data["found_on"]
-        if found_on > timezone.localdate():
-            raise forms.ValidationError(_("督查日期不能晚于今天。"))
-        return found_on
-
 
 class RectificationForm(forms.Form):
     """Assign a rectification. The organisation is fixed by the source unless it is manual."""
@@ -92,12 +85,6 @@ class RectificationForm(forms.Form):
         else:
             self.fields["organisation"].queryset = organisations
         self.fields["responsible_person"].queryset = people
-
-    def clean_deadline(self) -> datetime.date:
-        deadline: datetime.date = self.cleaned_data["deadline"]
-        if deadline < timezone.localdate():
-            raise forms.ValidationError(_("整改期限不能早于今天。"))
-        return deadline
 
 
 class RectificationEditForm(forms.Form):
@@ -278,9 +265,6 @@ class CaseForm(forms.Form):
             self.add_error("form", _("该问责方式不适用于所选问责对象。"))
         if target == AccountabilityCase.TargetType.PERSON and not data.get("person"):
             self.add_error("person", _("问责个人时请选择被问责人。"))
-        decided_on = data.get("decided_on")
-        if decided_on and decided_on > timezone.localdate():
-            self.add_error("decided_on", _("决定日期不能晚于今天。"))
         organisation = data.get("organisation")
         person = data.get("person")
         if (
@@ -403,12 +387,6 @@ class DispatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisations"].queryset = organisations
 
-    def clean_due_date(self) -> datetime.date:
-        due_date: datetime.date = self.cleaned_data["due_date"]
-        if due_date < timezone.localdate():
-            raise forms.ValidationError(_("截止日期不能早于今天。"))
-        return due_date
-
 
 class MeetingForm(forms.Form):
     organisation = OrganisationChoiceField(
@@ -433,9 +411,3 @@ class MeetingForm(forms.Form):
         kwargs.setdefault("initial", {"held_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-
-    def clean_held_on(self) -> datetime.date:
-        held_on: datetime.date = self.cleaned_data["held_on"]
-        if held_on > timezone.localdate():
-            raise forms.ValidationError(_("会议日期不能晚于今天。"))
-        return held_on

@@ -1,8 +1,10 @@
 """Where a rectification comes from: one resolver per source type.
 
 A resolver loads the source object through the scope (404 outside it, 403 without the right
-to open a rectification on it) and says which organisation must put it right, how to label
-and link the source, and the default problem text. Pages of other apps link to
+to assign a rectification on it) and says which organisation must put it right, how to label
+and link the source, and the default problem text. Assigning is the scope's "assign", a
+reviewer's act: a liaison officer who recorded a finding does not assign its rectification
+(domain.md §8a). Pages of other apps link to
 `rectification_from_source?source_type=<type>&source_id=<id>`; a new source type is one
 function added to `REGISTRY`.
 """
@@ -66,9 +68,7 @@ def _required(source_id: int | None) -> int:
 
 
 def finding(user: User, source_id: int | None) -> Source:
-    found = scope.get_for_user(
-        user, finding_queryset(), action="supervise", pk=_required(source_id)
-    )
+    found = scope.get_for_user(user, finding_queryset(), action="assign", pk=_required(source_id))
     return Source(
         type=Rectification.SourceType.FINDING,
         id=found.pk,
@@ -82,7 +82,7 @@ def finding(user: User, source_id: int | None) -> Source:
 
 
 def obligation(user: User, source_id: int | None) -> Source:
-    task = scope.get_for_user(user, obligation_queryset(), action="review", pk=_required(source_id))
+    task = scope.get_for_user(user, obligation_queryset(), action="assign", pk=_required(source_id))
     overdue = not task.is_closed_out and task.due_date < timezone.localdate()
     if not (overdue or task.is_late):
         raise SourceRejected(_("该任务未逾期，不能据此交办整改。"))
@@ -107,7 +107,7 @@ def review_comment(user: User, source_id: int | None) -> Source:
     comment = scope.get_for_user(
         user,
         ReviewComment.objects.select_related("report__organisation__tier", "report__year"),
-        action="review",
+        action="assign",
         pk=_required(source_id),
     )
     report = comment.report
@@ -132,7 +132,7 @@ def item_score(user: User, source_id: int | None) -> Source:
     )
     if score is None:
         raise Http404
-    scope.check(user, "review", score.review)
+    scope.check(user, "assign", score.review)
     if score.score >= score.max_points:
         raise SourceRejected(_("该事项未扣分，不能据此交办整改。"))
     return Source(
@@ -151,10 +151,10 @@ def manual(user: User, source_id: int | None) -> Source:
     organisation = None
     if source_id is not None:
         organisation = scope.get_for_user(
-            user, organisation_queryset(), action="review", pk=source_id
+            user, organisation_queryset(), action="assign", pk=source_id
         )
     else:
-        scope.require_any(user, "review")
+        scope.require_any(user, "assign")
     return Source(
         type=Rectification.SourceType.MANUAL,
         id=None,

@@ -7,29 +7,51 @@ these functions exactly as they call services and selectors.
 from __future__ import annotations
 
 import datetime
-import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from responsibility import scope
-from responsibility.excel import RowError, cell_header, cell_text, read_upload
-from responsibility.models import Organisation, Post, User
+from responsibility.excel import (
+    ImportRefused,
+    RowError,
+    cell_header,
+    cell_text,
+    form_errors,
+    open_workbook,
+    quoted,
+    rounded_number,
+    sheet_rows,
+)
+from responsibility.models import Organisation, Post, User, Year
 from responsibility.selectors import current_post_filter
 from responsibility.services import ServiceError, audit_record
 
+from .forms import AttendanceRowForm
 from .models import AnnualResult, Rotation, Training, TrainingAttendance
 
 CADRE_KINDS = Post.OFFICER_KINDS_IN_ORDER
+# A training belongs to an assessment year (young cadres' hours count per calendar year of
+# held_on). Plausible dates run from 1 January of the year before the earliest assessment year
+# (or before this year) to 31 December of the year after the latest one (or after this year): a
+# late annual return and a session planned ahead pass; 0001-01-01 and 9999-12-31 do not.
+TRAINING_YEARS_MARGIN = 1
+
+
+def training_date_window(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    this_year = (today or timezone.localdate()).year
+    span = Year.objects.aggregate(first=Min("year"), last=Max("year"))
+    first = min(span["first"] or this_year, this_year) - TRAINING_YEARS_MARGIN
+    last = max(span["last"] or this_year, this_year) + TRAINING_YEARS_MARGIN
+    return datetime.date(first, 1, 1), datetime.date(last, 12, 31)
 
 
 # --- writes ------------------------------------------------------------------------------------
@@ -45,6 +67,12 @@ def training_create(
     hours: Decimal,
     is_party_knowledge: bool = True,
 ) -> Training:
+    first, last = training_date_window()
+    if not first <= held_on <= last:
+        raise ServiceError(
+            _("培训日期须在 %(first)s 至 %(last)s 之间（各考核年度及其前后一年）。")
+            % {"first": first.isoformat(), "last": last.isoformat()}
+        )
     training = Training.objects.create(
         organiser=organiser,
         held_on=held_on,
@@ -269,31 +297,39 @@ def organisations_to_organise(user: User) -> QuerySet[Organisation]:
 ATTENDANCE_SHEET = "参训人员"
 
 
+MAX_ATTENDANCE_ROWS = 10_000  # a province-wide session has a few thousand attendees
+ATTENDANCE_HEADERS = {"username": "用户名", "hours": "学时"}
+
+
 @dataclass
 class AttendancePlan:
     rows: list[tuple[User, Decimal | None]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    already: set[int] = field(default_factory=set)  # people the training lists already (kept)
+
+    @property
+    def new_count(self) -> int:
+        return sum(1 for person, _hours in self.rows if person.pk not in self.already)
 
 
 def attendance_from_excel(training: Training, uploaded: IO[bytes]) -> AttendancePlan:
     """Read 用户名 / 学时 rows; every problem is named by row and column, nothing is written.
 
-    The first sheet is read in streaming mode; the header is its first row.
+    The first sheet is read through the shared safe reader (bomb, formulas, caps); the header
+    is its first row. Each row goes through AttendanceRowForm, 学时 rounded to one decimal.
     """
     plan = AttendancePlan()
     try:
-        workbook = load_workbook(io.BytesIO(read_upload(uploaded)), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for a file that is not .xlsx
-        plan.errors.append(
-            RowError(
-                ATTENDANCE_SHEET, None, "", _("文件无法读取，请上传 .xlsx 格式的 Excel 文件。")
+        with open_workbook(uploaded) as workbook:
+            sheet = workbook.worksheets[0] if workbook.worksheets else None
+            rows = (
+                []
+                if sheet is None
+                else [values for _n, values in sheet_rows(sheet, max_rows=MAX_ATTENDANCE_ROWS + 1)]
             )
-        )
+    except ImportRefused as refused:
+        plan.errors.append(refused.error)
         return plan
-    try:
-        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    finally:
-        workbook.close()
     header = [cell_header(value) for value in rows[0]] if rows else []
     if "用户名" not in header:
         plan.errors.append(
@@ -305,14 +341,24 @@ def attendance_from_excel(training: Training, uploaded: IO[bytes]) -> Attendance
     candidates = {u.username: u for u in attendance_candidates(training)}
     seen: dict[str, int] = {}
     for number, values in enumerate(rows[1:], start=2):
-        username = cell_text(values[name_at] if name_at < len(values) else None)
-        raw_hours = (
-            cell_text(values[hours_at]) if hours_at is not None and hours_at < len(values) else ""
-        )
-        if not username and not raw_hours:
+        raw_name = values[name_at] if name_at < len(values) else None
+        raw_hours = values[hours_at] if hours_at is not None and hours_at < len(values) else None
+        username = cell_text(raw_name)
+        if not username and not cell_text(raw_hours):
             continue
         if not username:
             plan.errors.append(RowError(ATTENDANCE_SHEET, number, "用户名", _("用户名不能为空。")))
+            continue
+        form = AttendanceRowForm(
+            {
+                "username": username,
+                "hours": rounded_number(raw_hours, 1) if raw_hours is not None else "",
+            }
+        )
+        if not form.is_valid():
+            plan.errors.extend(
+                form_errors(form, sheet=ATTENDANCE_SHEET, row=number, headers=ATTENDANCE_HEADERS)
+            )
             continue
         if username in seen:
             plan.errors.append(
@@ -332,22 +378,22 @@ def attendance_from_excel(training: Training, uploaded: IO[bytes]) -> Attendance
                     ATTENDANCE_SHEET,
                     number,
                     "用户名",
-                    _("找不到用户“%(name)s”，或其不在主办组织范围内。") % {"name": username},
+                    _("找不到用户“%(name)s”，或其不在主办组织范围内。")
+                    % {"name": quoted(username)},
                 )
             )
             continue
-        hours = None
-        if raw_hours:
-            try:
-                hours = Decimal(raw_hours)
-            except InvalidOperation:
-                hours = None
-            if hours is None or not Decimal(0) < hours <= 200:
-                plan.errors.append(
-                    RowError(ATTENDANCE_SHEET, number, "学时", _("学时应为 0 到 200 之间的数字。"))
-                )
-                continue
-        plan.rows.append((person, hours))
+        plan.rows.append((person, form.cleaned_data["hours"]))
+    if len(plan.rows) > MAX_ATTENDANCE_ROWS:
+        plan.errors.append(
+            RowError(
+                ATTENDANCE_SHEET,
+                None,
+                "",
+                _("数据超过 %(count)d 行，请拆分后分批导入。") % {"count": MAX_ATTENDANCE_ROWS},
+            )
+        )
     if not plan.rows and not plan.errors:
         plan.errors.append(RowError(ATTENDANCE_SHEET, None, "", _("文件中没有参训人员。")))
+    plan.already = set(training.attendance.values_list("person_id", flat=True))
     return plan

@@ -197,13 +197,24 @@ class SchemeForm(forms.ModelForm):
         return data
 
 
+def hours_field(*, required: bool = True) -> forms.DecimalField:
+    """Training hours as Training.hours and TrainingAttendance.hours store them (one decimal,
+    at most 200; the check constraints), from the web form and from every Excel row alike."""
+    return forms.DecimalField(
+        label=_("学时"),
+        min_value=Decimal("0.5"),
+        max_value=Decimal(200),
+        max_digits=4,
+        decimal_places=1,
+        required=required,
+    )
+
+
 class TrainingForm(forms.Form):
     organiser = forms.ModelChoiceField(label=_("主办组织"), queryset=None)  # type: ignore[arg-type]
     held_on = forms.DateField(label=_("培训日期"), widget=DateInput())
     topic = forms.CharField(label=_("培训主题"), max_length=200)
-    hours = forms.DecimalField(
-        label=_("学时"), min_value=Decimal("0.5"), max_value=Decimal(200), decimal_places=1
-    )
+    hours = hours_field()
     is_party_knowledge = forms.BooleanField(label=_("党务知识培训"), required=False, initial=True)
 
     def __init__(self, *args: Any, organisers: Any, **kwargs: Any) -> None:
@@ -224,6 +235,14 @@ class AttendanceForm(forms.Form):
         self.fields["people"].choices = [
             (u.pk, f"{u.display_name}（{u.username}）") for u in candidates
         ]
+
+
+class AttendanceRowForm(forms.Form):
+    """One row of an attendance workbook; the importer rounds 学时 to one decimal first, so
+    0.04 is refused as 0.0 rather than stored as 0 against the check constraint."""
+
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    hours = hours_field(required=False)
 
 
 class RotationForm(forms.Form):

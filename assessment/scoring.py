@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from .models import GRADE_ORDER, Grade
 
 HUNDRED = Decimal(100)
+# What a capped grade says to everyone outside the accountability register's audience.
+CAP_NOTE = "等次按有关规定确定"
 CENT = Decimal("0.01")
 
 
@@ -220,7 +222,9 @@ def composite(
     grade = rules.grade_for(score)
     for cap in caps:
         if GRADE_ORDER.index(Grade(cap)) > GRADE_ORDER.index(Grade(grade)):
-            notes.append(f"受问责等情形限制，等次不高于“{Grade(cap).label}”")
+            # The note is shown wherever the result is; whether a case exists is for the
+            # register's audience only (domain.md §8a), so it names none.
+            notes.append(f"{CAP_NOTE}，不高于“{Grade(cap).label}”")
             grade = cap
     return Composite(score=score, grade=grade, notes=notes)
 

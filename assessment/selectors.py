@@ -13,6 +13,7 @@ from responsibility.models import Checklist, ChecklistItem, Organisation, User, 
 from responsibility.pagination import pk_page
 
 from .models import (
+    GRADE_ORDER,
     AnnualResult,
     DutyReport,
     Grade,
@@ -23,6 +24,7 @@ from .models import (
     ReviewRound,
     Vote,
 )
+from .scoring import CAP_NOTE
 
 
 def rounds(year: Year) -> QuerySet[ReviewRound]:
@@ -185,15 +187,38 @@ def result_queryset() -> QuerySet[AnnualResult]:
     return AnnualResult.objects.select_related("organisation__tier", "organisation__unit", "year")
 
 
-def result_versions(result: AnnualResult) -> list[AnnualResult]:
-    return list(
-        AnnualResult.objects.filter(organisation=result.organisation, year=result.year).order_by(
-            "-version"
-        )
+def result_versions(user: User, result: AnnualResult) -> list[AnnualResult]:
+    """The result's versions; an unpublished one (and its reason) only for its reviewers."""
+    versions = AnnualResult.objects.filter(organisation=result.organisation, year=result.year)
+    if not scope.can(user, "review", result.organisation):
+        versions = versions.filter(published_at__isnull=False)
+    return list(versions.order_by("-version"))
+
+
+@dataclass(frozen=True)
+class CapLine:
+    """One grade cap as the result page shows it."""
+
+    max_grade: str
+    reason: str
+
+
+def grade_caps(user: User, result: AnnualResult) -> list[CapLine]:
+    """The caps on the result's grade. Their reasons name accountability cases, which exist only
+    for the register's audience (domain.md §8a): everyone else reads the capped grade with a
+    neutral note, and the reasons are not fetched for them."""
+    caps = GradeCap.objects.filter(organisation=result.organisation, year=result.year)
+    if scope.can(user, "register", result.organisation):
+        return [CapLine(c.get_max_grade_display(), c.reason) for c in caps.order_by("pk")]
+    lowest = max(
+        caps.values_list("max_grade", flat=True),
+        key=lambda grade: GRADE_ORDER.index(Grade(grade)),
+        default=None,
     )
+    return [] if lowest is None else [CapLine(Grade(lowest).label, CAP_NOTE)]
 
 
-def result_breakdown(result: AnnualResult) -> dict[str, object]:
+def result_breakdown(user: User, result: AnnualResult) -> dict[str, object]:
     """Where each number of a result comes from, in a fixed number of queries."""
     from .results import default_as_of, obligation_facts, rules_from
     from .scoring import process_score
@@ -224,8 +249,8 @@ def result_breakdown(result: AnnualResult) -> dict[str, object]:
             ).select_related("proposed_by", "decided_by")
         ),
         "tally": _tally_for(result.organisation, year),
-        "caps": list(GradeCap.objects.filter(organisation=result.organisation, year=year)),
-        "versions": result_versions(result),
+        "caps": grade_caps(user, result),
+        "versions": result_versions(user, result),
     }
 
 

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility import files, queue, scope
+from responsibility import dates, files, queue, scope
 from responsibility.models import ChecklistItem, Evidence, Organisation, User, Year
 from responsibility.services import (
     ConcurrentEditError,
@@ -113,6 +113,8 @@ def scheme_for(year: Year) -> Scheme:
 
 @transaction.atomic
 def scheme_update(*, actor: User, scheme: Scheme, version: int, **fields: Any) -> Scheme:
+    if fields.get("report_deadline") is not None:
+        dates.check_report_deadline(fields["report_deadline"], year=scheme.year)
     total = sum(
         (Decimal(fields.get(name, getattr(scheme, name))) for name in WEIGHT_FIELDS), Decimal(0)
     )
@@ -153,6 +155,7 @@ def round_create(
 ) -> ReviewRound:
     if ReviewRound.objects.filter(year=year, quarter=quarter).exists():
         raise AssessmentError(_("该季度检查已存在。"))
+    dates.check_round(opens_on, closes_on, year=year)
     if closes_on < opens_on:
         raise AssessmentError(_("截止日期不能早于开始日期。"))
     review_round = ReviewRound.objects.create(
@@ -343,7 +346,9 @@ def ledger_propose(
     if not Decimal(0) < points <= 20:
         raise AssessmentError(_("加减分分值须大于 0 且不超过 20。"))
     if upload is not None:
-        evidence = evidence_upload(actor=actor, organisation=organisation, upload=upload)
+        evidence = evidence_upload(
+            actor=actor, organisation=organisation, upload=upload, reviewers_only=True
+        )
     entry = LedgerEntry.objects.create(
         organisation=organisation,
         year=year,

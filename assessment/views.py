@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from responsibility import params, scope
 from responsibility import selectors as core
 from responsibility import services as core_services
-from responsibility.forms import show_conflict
+from responsibility.forms import show_conflict, show_service_error
 from responsibility.models import Organisation, Post, Tier, User, Year
 
 from . import exports, results, selectors, services
@@ -69,8 +69,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
         if form is not None and form.is_valid():
             try:
                 services.round_create(actor=request.user, year=year, **form.cleaned_data)
-            except services.AssessmentError as exc:
-                form.add_error(None, str(exc))
+            except core_services.ServiceError as exc:
+                show_service_error(form, exc)
             else:
                 messages.success(request, _("已创建季度检查。"))
                 return redirect("round_list")
@@ -526,7 +526,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
         scope.check(request.user, "review", result)
     else:
         scope.check(request.user, "view_results", result)
-    breakdown = selectors.result_breakdown(result)
+    breakdown = selectors.result_breakdown(request.user, result)
     return render(
         request,
         "assessment/result_detail.html",
@@ -554,8 +554,8 @@ def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
             )
         except core_services.ConcurrentEditError:
             show_conflict(form, scheme)
-        except services.AssessmentError as exc:
-            form.add_error(None, str(exc))
+        except core_services.ServiceError as exc:
+            show_service_error(form, exc)
         else:
             messages.success(request, _("考核方案已保存。"))
             return redirect("scheme_edit", year=year)

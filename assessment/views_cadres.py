@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,9 +19,11 @@ from openpyxl import Workbook
 from responsibility import scope
 from responsibility import selectors as core
 from responsibility.audit import record_export
+from responsibility.excel import RowError
 from responsibility.models import User
 from responsibility.onboarding_forms import OnboardingUploadForm
 from responsibility.services import ServiceError
+from responsibility.views.excel_import import ImportTarget, error_context, run_import
 
 from . import cadres, dashboards
 from .exports import Column, SheetWriter
@@ -39,9 +42,13 @@ def training_list(request: HttpRequest) -> HttpResponse:
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            training = cadres.training_create(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("培训已登记，请录入参训人员。"))
-            return redirect(training)
+            try:
+                training = cadres.training_create(actor=request.user, **form.cleaned_data)
+            except ServiceError as exc:
+                form.add_error("held_on", str(exc))
+            else:
+                messages.success(request, _("培训已登记，请录入参训人员。"))
+                return redirect(training)
     return render(
         request,
         "assessment/training_list.html",
@@ -88,30 +95,56 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def training_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attendance from Excel: upload → preview → confirm (the shared flow of every import)."""
     training = _training(request, pk, "fill")
-    upload_form = OnboardingUploadForm(request.POST, request.FILES)
-    errors = []
-    if upload_form.is_valid():
-        plan = cadres.attendance_from_excel(training, upload_form.cleaned_data["file"])
-        if not plan.errors:
-            added = cadres.training_attendance_add(
-                actor=request.user, training=training, attendees=plan.rows
-            )
-            messages.success(request, _("已从 Excel 导入 %(n)d 人。") % {"n": added})
-            return redirect(training)
-        errors = plan.errors
-    return render(
+
+    def upload_page(form: forms.Form, errors: list[RowError], status: int) -> HttpResponse:
+        return render(
+            request,
+            "assessment/training_detail.html",
+            {
+                **error_context(errors),
+                "training": training,
+                "organisation": training.organiser,
+                "attendance": list(training.attendance.select_related("person")),
+                "form": AttendanceForm(candidates=cadres.attendance_candidates(training)),
+                "upload_form": form,
+            },
+            status=status,
+        )
+
+    def preview_page(plan: cadres.AttendancePlan, filename: str) -> HttpResponse:
+        return render(
+            request,
+            "assessment/training_import_preview.html",
+            {
+                "training": training,
+                "plan": plan,
+                "filename": filename,
+                "rows": [
+                    (person, hours or training.hours, person.pk in plan.already)
+                    for person, hours in plan.rows
+                ],
+            },
+        )
+
+    def apply(plan: cadres.AttendancePlan) -> str:
+        added = cadres.training_attendance_add(
+            actor=request.user, training=training, attendees=plan.rows
+        )
+        return _("已从 Excel 导入 %(n)d 人。") % {"n": added}
+
+    return run_import(
         request,
-        "assessment/training_detail.html",
-        {
-            "training": training,
-            "organisation": training.organiser,
-            "attendance": list(training.attendance.select_related("person")),
-            "form": AttendanceForm(candidates=cadres.attendance_candidates(training)),
-            "upload_form": upload_form,
-            "errors": errors,
-        },
-        status=200,
+        ImportTarget(
+            key=f"training:{training.pk}",
+            plan=lambda source: cadres.attendance_from_excel(training, source),
+            apply=apply,
+            done_url=training.get_absolute_url(),
+            cancel_url=training.get_absolute_url(),
+            upload_page=upload_page,
+            preview_page=preview_page,
+        ),
     )
 
 

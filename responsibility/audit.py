@@ -30,6 +30,7 @@ from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse
 
 from . import scope
+from .logs import log_refusal
 from .models import AuditEntry, Organisation, User
 
 USER_TYPE = "responsibility.user"
@@ -172,7 +173,8 @@ def _raised_in_scope(traceback: TracebackType | None) -> bool:
 
 
 class AccessDeniedAuditMiddleware:
-    """Records refusals of signed-in people; the response itself is left to Django."""
+    """Records refusals of signed-in people, and logs every expected refusal as one line
+    (logs.log_refusal); the response itself is left to Django."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -181,13 +183,15 @@ class AccessDeniedAuditMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
-        if _actor(request) is None:
-            return
         if isinstance(exception, PermissionDenied):
             status = 403
         elif isinstance(exception, Http404) and _raised_in_scope(exception.__traceback__):
             status = 404
         else:
+            return
+        # One line, no traceback: an expected refusal is not an error (logs.py).
+        log_refusal(request, status=status, reason=str(exception) or type(exception).__name__)
+        if _actor(request) is None:
             return
         record(
             request,

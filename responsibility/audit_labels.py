@@ -14,6 +14,7 @@ ACTIONS = {
     "obligation.fill": _("填报"),
     "obligation.reopen": _("重新开放填报"),
     "obligation.dispatch": _("交办任务"),
+    "obligation.occurrence": _("记录开展情况"),
     "obligation.detach_evidence": _("移除佐证材料"),
     "checklist_item.create": _("新增清单事项"),
     "checklist_item.update": _("调整清单事项"),

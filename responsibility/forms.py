@@ -9,7 +9,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -27,6 +26,14 @@ def show_conflict(form: forms.BaseForm, record: models.Model) -> None:
     data[form.add_prefix("version")] = str(record.version)
     form.data = data
     form.add_error(None, CONFLICT_MESSAGE)
+
+
+def show_service_error(form: forms.BaseForm, error: Exception) -> None:
+    """A service refused the save: its message goes next to the field it names (a date out of
+    its range, `dates.DateOutOfRange`) when the form shows that field, above the form
+    otherwise. The form is bound, so everything typed stays."""
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields else None, str(error))
 
 
 class LoginForm(AuthenticationForm):
@@ -160,12 +167,9 @@ class ObligationFillForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         status = data.get("status")
-        today = timezone.localdate()
-        completed_on = data.get("completed_on")
-        if status == Obligation.Status.DONE and not completed_on:
+        # The dates' ranges are the service's (responsibility.dates), shown on their fields.
+        if status == Obligation.Status.DONE and not data.get("completed_on"):
             self.add_error("completed_on", _("状态为“已完成”时请填写完成日期。"))
-        if completed_on and completed_on > today:
-            self.add_error("completed_on", _("完成日期不能晚于今天。"))
         if status == Obligation.Status.NOT_APPLICABLE and not data.get("na_reason", "").strip():
             self.add_error("na_reason", _("选择“不适用”时请说明原因。"))
         if self.obligation.item.is_meeting and status == Obligation.Status.DONE:
@@ -186,9 +190,6 @@ class ObligationFillForm(forms.Form):
                     _("实到人数须超过应到人数的一半（%(need)d 人以上）。")
                     % {"need": expected // 2 + 1},
                 )
-        held_on = data.get("held_on")
-        if held_on and held_on > timezone.localdate():
-            self.add_error("held_on", _("会议日期不能晚于今天。"))
 
     def meeting_input(self) -> services.MeetingInput | None:
         data = self.cleaned_data
@@ -201,6 +202,18 @@ class ObligationFillForm(forms.Form):
             attended_count=data.get("attended_count") or 0,
             minutes=data.get("minutes", ""),
         )
+
+
+class OccurrenceForm(forms.Form):
+    """One occurrence of an as-needed duty (适时、根据工作需要): when, what, with evidence."""
+
+    held_on = forms.DateField(label=_("开展日期"), widget=DateInput())
+    description = forms.CharField(
+        label=_("开展情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    files = MultipleFileField(
+        label=_("佐证材料"), required=False, help_text=_("PDF、图片或 Office 文档，可多选。")
+    )
 
 
 class ReopenForm(forms.Form):

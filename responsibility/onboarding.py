@@ -19,7 +19,9 @@ runs in one transaction. Decisions:
 - Existing users are matched by exact username and reused; their 姓名/手机号/邮箱 are filled in
   from the file only where blank. New users get an unusable password for admins to set later.
 - Within the file, one username must not carry different non-blank 姓名/手机号/邮箱 values.
-- Values are taken as cached cell values (formulas are not recalculated).
+- The file is opened by the shared safe reader (`excel.open_workbook`): a zip bomb, a formula
+  (named by its cell address) or an overlong cell refuses the whole file.
+- The view previews the plan and writes only on confirm (`views.excel_import`).
 """
 
 from __future__ import annotations
@@ -31,14 +33,13 @@ import re
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -46,13 +47,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import services
 from .excel import ALL_SPACE_RE as _ALL_SPACE_RE
-from .excel import RowError
+from .excel import ImportRefused, RowError, open_workbook, quoted, sheet_rows
 from .excel import cell_header as _header
 from .excel import cell_text as _text
 from .excel import chinese_labels as _chinese_labels
 from .excel import dropdown as _dropdown
 from .excel import lookup_key as _lookup_key
-from .excel import read_upload as _read_bytes
 from .excel import whole_number as _whole_number
 from .excel import write_header as _write_header
 from .models import Organisation, Post, Tier, User
@@ -153,6 +153,7 @@ _DATE_RE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00)?)?$"
 )
 _COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_EMAIL_MAX = User._meta.get_field("email").max_length or 254
 
 
 @dataclass
@@ -176,6 +177,10 @@ class PersonRow:
     kind: str
     start_date: datetime.date
     end_date: datetime.date | None
+
+    @property
+    def kind_label(self) -> str:
+        return _chinese_labels(Post.Kind).get(self.kind, self.kind)
 
 
 @dataclass
@@ -279,32 +284,28 @@ def _file_error(message: str) -> ImportPlan:
     return ImportPlan(errors=[RowError(FILE_SHEET, None, "", message)])
 
 
-def _load_sheets(data: bytes) -> tuple[dict[str, list[tuple[Any, ...]]], set[str]]:
+def _load_sheets(uploaded: IO[bytes] | bytes) -> tuple[dict[str, list[tuple[Any, ...]]], set[str]]:
     """Raw rows of the data sheets (header first) and the names of sheets with too many rows.
 
-    Raises whatever openpyxl raises for a file that is not a readable .xlsx.
+    Raises ImportRefused (bomb, formula, overlong cell, unreadable file).
     """
     wanted = {ORG_SHEET, PEOPLE_SHEET}
     sheets: dict[str, list[tuple[Any, ...]]] = {}
     too_long: set[str] = set()
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
+    with open_workbook(uploaded) as workbook:
         for worksheet in workbook.worksheets:
             name = _ALL_SPACE_RE.sub("", worksheet.title)
             if name not in wanted or name in sheets:
                 continue
-            worksheet.reset_dimensions()  # some writers record a wrong sheet size
             rows: list[tuple[Any, ...]] = []
-            for values in worksheet.iter_rows(values_only=True):
+            for _number, values in sheet_rows(worksheet):
                 if len(rows) > MAX_DATA_ROWS:
                     if any(_text(value) for value in values):
                         too_long.add(name)
                         break
                     continue
-                rows.append(tuple(values))
+                rows.append(values)
             sheets[name] = rows
-    finally:
-        workbook.close()
     return sheets, too_long
 
 
@@ -398,7 +399,8 @@ def _check_organisations(records: list[tuple[int, dict[str, Any]]], plan: Import
             error(
                 number,
                 "组织编码",
-                _("编码 %(code)s 与第%(row)d行重复。") % {"code": code, "row": first_row[code]},
+                _("编码 %(code)s 与第%(row)d行重复。")
+                % {"code": quoted(code), "row": first_row[code]},
             )
             ok = False
         else:
@@ -419,7 +421,7 @@ def _check_organisations(records: list[tuple[int, dict[str, Any]]], plan: Import
                 "层级",
                 _("无法识别层级「%(tier)s」，可选：%(choices)s。")
                 % {
-                    "tier": tier_text,
+                    "tier": quoted(tier_text),
                     "choices": "、".join(t.name for t in Tier.objects.all()),
                 },
             )
@@ -428,16 +430,16 @@ def _check_organisations(records: list[tuple[int, dict[str, Any]]], plan: Import
         if _text(record.get("sort_order")):
             try:
                 sort_order = _whole_number(record.get("sort_order"))
-                if sort_order < 0:
-                    raise ValueError(sort_order)
-            except ValueError:
-                error(number, "排序", _("须为非负整数。"))
+                # The model field's own validators: not negative, within the column's range.
+                Organisation._meta.get_field("sort_order").run_validators(sort_order)
+            except (ValueError, OverflowError, ValidationError):
+                error(number, "排序", _("须为不超过 2147483647 的非负整数。"))
                 ok = False
         if parent_code and parent_code not in file_codes and parent_code not in existing:
             error(
                 number,
                 "上级组织编码",
-                _("找不到编码为 %(code)s 的组织。") % {"code": parent_code},
+                _("找不到编码为 %(code)s 的组织。") % {"code": quoted(parent_code)},
             )
             ok = False
         if not ok or tier is None:
@@ -567,19 +569,30 @@ def _check_people(
             error(number, "姓名", _("不能超过50个字符。"))
             ok = False
         if phone and not _PHONE_RE.match(phone):
-            error(number, "手机号", _("「%(value)s」不是有效的电话号码。") % {"value": phone})
+            error(
+                number, "手机号", _("「%(value)s」不是有效的电话号码。") % {"value": quoted(phone)}
+            )
             ok = False
-        if email:
+        if len(email) > _EMAIL_MAX:
+            error(number, "邮箱", _("不能超过%(limit)d个字符。") % {"limit": _EMAIL_MAX})
+            ok = False
+        elif email:
             try:
                 validate_email(email)
             except ValidationError:
-                error(number, "邮箱", _("「%(value)s」不是有效的邮箱地址。") % {"value": email})
+                error(
+                    number,
+                    "邮箱",
+                    _("「%(value)s」不是有效的邮箱地址。") % {"value": quoted(email)},
+                )
                 ok = False
         if not org_code:
             error(number, "组织编码", _("不能为空。"))
             ok = False
         elif org_code not in known_codes:
-            error(number, "组织编码", _("找不到编码为 %(code)s 的组织。") % {"code": org_code})
+            error(
+                number, "组织编码", _("找不到编码为 %(code)s 的组织。") % {"code": quoted(org_code)}
+            )
             ok = False
         kind = kinds.get(_lookup_key(kind_text))
         if not kind_text:
@@ -590,7 +603,7 @@ def _check_people(
                 number,
                 "职务",
                 _("无法识别职务「%(kind)s」，可选：%(choices)s。")
-                % {"kind": kind_text, "choices": "、".join(_post_kind_labels())},
+                % {"kind": quoted(kind_text), "choices": "、".join(_post_kind_labels())},
             )
             ok = False
         start_date = end_date = None
@@ -629,11 +642,11 @@ def _check_people(
                             "与本行「%(value)s」不一致。"
                         )
                         % {
-                            "username": username,
+                            "username": quoted(username),
                             "row": seen[1],
                             "column": header,
-                            "other": seen[0],
-                            "value": value,
+                            "other": quoted(seen[0]),
+                            "value": quoted(value),
                         },
                     )
                     ok = False
@@ -675,21 +688,10 @@ def _check_people(
 
 def validate_workbook(uploaded: IO[bytes] | bytes) -> ImportPlan:
     """Read and check the whole workbook; nothing is written. See the module docstring."""
-    data = _read_bytes(uploaded)
-    if len(data) > settings.IMPORT_MAX_BYTES:
-        return _file_error(
-            _("文件超过 %(size)d MB 的上限，请拆分后分批导入。")
-            % {"size": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
-        )
     try:
-        sheets, too_long = _load_sheets(data)
-    except Exception:  # openpyxl raises many kinds of errors for damaged or foreign files
-        return _file_error(
-            _(
-                "无法读取该文件：它不是有效的 Excel（.xlsx）文件。"
-                "请用 Excel 或 WPS 另存为 .xlsx 后再上传。"
-            )
-        )
+        sheets, too_long = _load_sheets(uploaded)
+    except ImportRefused as refused:
+        return ImportPlan(errors=[refused.error])
     plan = ImportPlan()
     for sheet in sorted(too_long):
         plan.errors.append(

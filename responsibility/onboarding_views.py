@@ -1,51 +1,72 @@
-"""Onboarding from Excel: admins download the template, fill it in and upload it."""
+"""Onboarding from Excel: admins download the template, fill it in, upload it, check the
+preview and confirm (the shared flow in `views.excel_import`)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib import messages
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from . import onboarding, scope
-from .excel import XLSX_CONTENT_TYPE
-from .onboarding_forms import OnboardingUploadForm
+from .excel import XLSX_CONTENT_TYPE, RowError
+from .views.excel_import import ImportTarget, error_context, run_import
 
-MAX_ERRORS_SHOWN = 500
+PREVIEW_ROWS = 200  # rows of each kind listed on the preview; the counts cover all
+
+
+def _summary(plan: onboarding.ImportPlan, actor: object) -> str:
+    if plan.data_rows == 0:
+        return _("文件中没有数据行，未导入任何内容。")
+    return onboarding.apply_plan(plan, actor=actor).summary()  # type: ignore[arg-type]
 
 
 @login_required
 def onboarding_import(request: HttpRequest) -> HttpResponse:
     scope.require_admin(request.user)
-    errors: list[onboarding.RowError] = []
-    if request.method == "POST":
-        form = OnboardingUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            plan, result = onboarding.import_workbook(form.cleaned_data["file"], actor=request.user)
-            if result is not None:
-                if plan.data_rows == 0:
-                    messages.warning(request, _("文件中没有数据行，未导入任何内容。"))
-                else:
-                    messages.success(request, result.summary())
-                return redirect("onboarding_import")
-            errors = plan.errors
-    else:
-        form = OnboardingUploadForm()
-    return render(
+    url = reverse("onboarding_import")
+
+    def upload_page(form: forms.Form, errors: list[RowError], status: int) -> HttpResponse:
+        return render(
+            request,
+            "responsibility/onboarding_import.html",
+            {
+                **error_context(errors),
+                "form": form,
+                "failed": bool(errors) or (form.is_bound and not form.is_valid()),
+            },
+            status=status,
+        )
+
+    def preview_page(plan: onboarding.ImportPlan, filename: str) -> HttpResponse:
+        return render(
+            request,
+            "responsibility/onboarding_import_preview.html",
+            {
+                "plan": plan,
+                "filename": filename,
+                "organisations": plan.organisations[:PREVIEW_ROWS],
+                "posts": plan.posts[:PREVIEW_ROWS],
+                "people": len({row.username for row in plan.posts}),
+                "preview_rows": PREVIEW_ROWS,
+                "changes_anything": bool(plan.organisations or plan.posts),
+            },
+        )
+
+    return run_import(
         request,
-        "responsibility/onboarding_import.html",
-        {
-            "form": form,
-            "failed": form.is_bound,
-            "errors": errors[:MAX_ERRORS_SHOWN],
-            "error_count": len(errors),
-            "errors_truncated": len(errors) > MAX_ERRORS_SHOWN,
-            "max_errors_shown": MAX_ERRORS_SHOWN,
-            "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
-        },
+        ImportTarget(
+            key="onboarding",
+            plan=onboarding.validate_workbook,
+            apply=lambda plan: _summary(plan, request.user),
+            done_url=url,
+            cancel_url=url,
+            upload_page=upload_page,
+            preview_page=preview_page,
+        ),
     )
 
 

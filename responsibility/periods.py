@@ -22,7 +22,11 @@ def _month_end(year: int, month: int) -> datetime.date:
 
 
 def periods(frequency: str, year: int) -> list[Period]:
-    """The periods of one year for a frequency; each yields one obligation."""
+    """The periods of one year for a frequency; each yields one obligation. An as-needed duty
+    has none: its obligations are the occurrences officers record (services.occurrence_record).
+    """
+    if frequency == Frequency.AS_NEEDED:
+        return []
     if frequency == Frequency.MONTHLY:
         return [
             Period(datetime.date(year, m, 1), _month_end(year, m), _("%(m)d月") % {"m": m})

@@ -8,6 +8,7 @@ Roles come from current posts (see domain.md §2):
 - reviewer: an officer of an organisation whose tier supervises its subtree (工委, 机关党委)
   reviews the organisations below it, never the ones where they hold an officer post;
 - liaison: a 联络员 post on a unit reads it and records supervision findings in its subtree;
+  assigning a rectification, even on a finding they recorded, is a reviewer's act (§8a);
 - member: a 党员 post sees that organisation's published results;
 - register: an officer of the 工委 (its whole subtree) or of a unit's 机关纪委 (that unit) reads
   and keeps the accountability register (问责), which does not exist for anyone else (404);
@@ -36,9 +37,11 @@ Action = Literal[
     "fill",  # fill in the organisation's checklist
     "review",  # score, reopen, verify (never one's own organisation)
     "supervise",  # record supervision findings
+    "assign",  # assign a rectification (a reviewer's act, never a liaison's: domain.md §8a)
     "export",  # export results for the organisation
     "configure",  # years, templates, weights, onboarding
     "register",  # the accountability register (问责): confidential, 404 to everyone else
+    "view_evidence",  # download a file: reviewers' own files (reviewers_only) are theirs (§8a)
 ]
 
 M = TypeVar("M", bound=Model)
@@ -97,7 +100,7 @@ class Scope:
         liaises = self._under(self.liaison_paths, org, strict=False)
         if action == "fill":
             return org.pk in self.officer_ids
-        if action == "review":
+        if action in ("review", "assign"):
             return reviews
         if action == "supervise":
             return reviews or liaises
@@ -109,6 +112,10 @@ class Scope:
             return org.unit_id in self.register_unit_ids or self._under(
                 self.register_paths, org, strict=False
             )
+        if action == "view_evidence":
+            # What reviewers attach (a ledger proposal's evidence) never becomes the
+            # organisation's own: only reviewers in scope and admins read it (domain.md §8a).
+            return self.can("review" if getattr(obj, "reviewers_only", False) else "view", obj)
         # view and view_results
         return (
             org.pk in self.officer_ids
@@ -135,7 +142,7 @@ class Scope:
             return visible
         if action == "fill":
             return visible & Q(pk__in=self.officer_ids)
-        if action in ("review", "export", "supervise"):
+        if action in ("review", "assign", "export", "supervise"):
             condition = Q(pk__in=[])
             for path in self.review_paths:
                 condition |= Q(path__startswith=path) & ~Q(path=path)
@@ -163,7 +170,7 @@ class Scope:
             )
         if action == "fill":
             return bool(self.officer_ids)
-        if action in ("review", "export"):
+        if action in ("review", "assign", "export"):
             return bool(self.review_paths)
         if action == "supervise":
             return bool(self.review_paths or self.liaison_paths)
@@ -200,7 +207,7 @@ class Scope:
             )
         if action == "fill":
             return rule(ids=self.officer_ids)
-        if action in ("review", "export"):
+        if action in ("review", "assign", "export"):
             return rule(below=self.review_paths, unless=self.officer_ids)
         if action == "supervise":
             return rule(below=self.review_paths, unless=self.officer_ids, under=self.liaison_paths)
@@ -307,10 +314,11 @@ def check(user: User | AnonymousUser, action: Action, obj: Any) -> None:
     its own scope: whatever is outside it does not exist (404)."""
     scope = scope_for(user)
     outside: Action = "register" if action == "register" else "view"
+    # The messages are for the log line (logs.log_refusal); the pages never show them.
     if not scope.can(outside, obj):
-        raise Http404
+        raise Http404(f"outside the scope ({outside})")
     if not scope.can(action, obj):
-        raise PermissionDenied
+        raise PermissionDenied(f"may not {action}")
 
 
 def get_for_user(
@@ -319,7 +327,7 @@ def get_for_user(
     """Fetch one object for `user`; the queryset must select_related its organisation."""
     obj = queryset.filter(**lookup).first()
     if obj is None:
-        raise Http404
+        raise Http404("no such object")
     check(user, action, obj)
     return obj
 
@@ -327,14 +335,16 @@ def get_for_user(
 def require_admin(user: User | AnonymousUser) -> None:
     """Configuration pages belong to admins: everybody else gets 403."""
     if not scope_for(user).is_admin:
-        raise PermissionDenied
+        raise PermissionDenied("may not configure (admins only)")
 
 
 def require_any(user: User | AnonymousUser, action: Action) -> None:
     """Pages for people who may `action` somewhere (what they review, forms to record in):
     everybody else gets 403, except that the register does not exist for them (404)."""
     if not scope_for(user).may_any(action):
-        raise Http404 if action == "register" else PermissionDenied
+        if action == "register":
+            raise Http404("outside the scope (register)")
+        raise PermissionDenied(f"may not {action} anywhere")
 
 
 def within(user: User | AnonymousUser, action: Action = "view", *, via: str = "organisation") -> Q:

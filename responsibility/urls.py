@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import onboarding_views
-from .views import checklist_excel, checklists, floor, organisations
+from .views import checklist_excel, checklists, floor, occurrences, organisations
 
 urlpatterns = [
     path("", organisations.home, name="home"),
@@ -22,6 +22,11 @@ urlpatterns = [
     path("checklist-items/<int:pk>/", checklists.checklist_item_edit, name="checklist_item_edit"),
     path(
         "organisations/<int:pk>/opinion/<int:year>/", checklists.opinion_edit, name="opinion_edit"
+    ),
+    path(
+        "checklist-items/<int:pk>/occurrences/new/",
+        occurrences.occurrence_create,
+        name="occurrence_create",
     ),
     path("obligations/<int:pk>/", checklists.obligation_detail, name="obligation_detail"),
     path("obligations/<int:pk>/reopen/", checklists.obligation_reopen, name="obligation_reopen"),

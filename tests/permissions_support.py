@@ -44,6 +44,22 @@ def item_of(organisation: Organisation) -> ChecklistItem:
     return ChecklistItem.objects.filter(checklist__organisation=organisation).first()
 
 
+def as_needed_item_of(organisation: Organisation) -> ChecklistItem:
+    """An as-needed duty (适时) in the organisation's checklist, made on first use."""
+    checklist = item_of(organisation).checklist
+    item, _created = ChecklistItem.objects.get_or_create(
+        checklist=checklist,
+        ref="AS-NEEDED",
+        defaults={
+            "group": "组织建设",
+            "content": "根据工作需要召开专题会议",
+            "points": 0,
+            "frequency": "as_needed",
+        },
+    )
+    return item
+
+
 def obligation_of(organisation: Organisation) -> Obligation:
     return Obligation.objects.filter(organisation=organisation).order_by("-due_date").first()
 

@@ -24,6 +24,7 @@ from tests.permissions_support import (
     B_BRANCH_VIEWERS,
     REVIEWERS_ONLY,
     Row,
+    as_needed_item_of,
     attached_evidence,
     item_of,
     obligation_of,
@@ -86,6 +87,19 @@ ROWS: list[Row] = [
     Row("checklist_item_edit", A_REVIEWERS, lambda w: [item_of(w.branch_a).pk]),
     Row("opinion_edit", A_BRANCH_VIEWERS, lambda w: [w.branch_a.pk, 2026]),
     Row("obligation_detail", A_BRANCH_VIEWERS, lambda w: [obligation_of(w.branch_a).pk]),
+    Row(
+        "occurrence_create",
+        statuses(403, officer_b=404, admin=200, officer_a=200),
+        lambda w: [as_needed_item_of(w.branch_a).pk],
+    ),
+    Row(
+        "occurrence_create",
+        statuses(403, officer_b=404, admin=200, officer_a=200),
+        lambda w: [as_needed_item_of(w.branch_a).pk],
+        method="post",
+        data={"held_on": "", "description": ""},
+        label="refused",
+    ),
     Row(
         "obligation_detail",
         statuses(403, officer_b=404, admin=302, officer_a=302),

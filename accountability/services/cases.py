@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from assessment.models import Scheme
 from assessment.services import grade_cap_add, grade_cap_remove
-from responsibility import files
+from responsibility import dates, files
 from responsibility.models import Organisation, User, Year
 from responsibility.services import (
     ConcurrentEditError,
@@ -52,8 +52,7 @@ def _check_case(data: CaseInput) -> None:
         raise ServiceError(_("该问责方式不适用于所选问责对象。"))
     if data.target_type == AccountabilityCase.TargetType.PERSON and data.person is None:
         raise ServiceError(_("问责个人时请选择被问责人。"))
-    if data.decided_on > timezone.localdate():
-        raise ServiceError(_("决定日期不能晚于今天。"))
+    dates.check_decision(data.decided_on, today=timezone.localdate())
 
 
 def _cap(actor: User, case: AccountabilityCase) -> None:

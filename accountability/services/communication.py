@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility import files, scope
+from responsibility import dates, files, scope
 from responsibility import services as core
 from responsibility.models import Organisation, User, Year
 from responsibility.services import ServiceError
@@ -112,10 +112,12 @@ def dispatch_create(
     title: str,
     due_date: datetime.date,
     standard: str = "",
+    today: datetime.date | None = None,
 ) -> Dispatch:
     """A task with a due date: one one-off obligation in each chosen organisation only."""
     targets = list({o.pk: o for o in organisations}.values())
     _require_review(actor, targets)
+    dates.check_due_date(due_date, year=year, today=today or timezone.localdate())
     dispatch = Dispatch.objects.create(sender=actor, year=year, title=title, due_date=due_date)
     dispatch.ref = f"JB-{dispatch.pk}"
     dispatch.save(update_fields=["ref"])
@@ -153,9 +155,11 @@ def meeting_create(
     attendees: str,
     agenda: str,
     decisions: str = "",
+    today: datetime.date | None = None,
 ) -> LiaisonMeeting:
     if not scope.can(actor, "supervise", organisation):
         raise ServiceError(_("该组织不在您的督导范围内。"))
+    dates.check_liaison_meeting(held_on, today=today or timezone.localdate())
     meeting = LiaisonMeeting.objects.create(
         organisation=organisation,
         held_on=held_on,

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility import files
+from responsibility import dates, files, scope
 from responsibility.models import Evidence, Organisation, User
 from responsibility.services import (
     ConcurrentEditError,
@@ -43,9 +43,7 @@ def finding_create(
     uploads: Iterable[UploadedFile] = (),
     today: datetime.date | None = None,
 ) -> Finding:
-    today = today or timezone.localdate()
-    if found_on > today:
-        raise ServiceError(_("督查日期不能晚于今天。"))
+    dates.check_finding(found_on, today=today or timezone.localdate())
     if not problem.strip():
         raise ServiceError(_("请填写发现的问题。"))
     finding = Finding.objects.create(
@@ -134,12 +132,15 @@ def rectification_create(
     responsible_person: User | None = None,
     today: datetime.date | None = None,
 ) -> Rectification:
-    """Assign a rectification (交办整改). `organisation` is the source's, or chosen if manual."""
+    """Assign a rectification (交办整改). `organisation` is the source's, or chosen if manual.
+    Only a reviewer of the organisation assigns (scope's "assign"; a liaison officer records
+    findings but does not assign, domain.md §8a)."""
     today = today or timezone.localdate()
+    if not scope.can(actor, "assign", organisation):
+        raise ServiceError(_("只有审核人可以交办整改。"))
     if source.organisation is not None and organisation.pk != source.organisation.pk:
         raise ServiceError(_("责任组织必须是问题来源所属的组织。"))
-    if deadline < today:
-        raise ServiceError(_("整改期限不能早于今天。"))
+    dates.check_deadline(deadline, today=today)
     if not problem.strip():
         raise ServiceError(_("请填写需要整改的问题。"))
     year = source.year
@@ -190,10 +191,14 @@ def rectification_update(
     measures: str,
     deadline: datetime.date,
     responsible_person: User | None,
+    today: datetime.date | None = None,
 ) -> Rectification:
-    """The assigning tier corrects problem, deadline or responsible person (compare-and-swap)."""
+    """The assigning tier corrects problem, deadline or responsible person (compare-and-swap).
+    A moved deadline is set on the day of the edit; an unchanged one is not checked again."""
     if rectification.state == Rectification.State.CLOSED:
         raise ServiceError(_("整改已销号，不能再修改。"))
+    if deadline != rectification.deadline:
+        dates.check_deadline(deadline, today=today or timezone.localdate())
     _check_person(responsible_person, rectification.organisation)
     before = _rectification_snapshot(rectification)
     _compare_and_swap(

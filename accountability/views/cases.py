@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from responsibility import scope
 from responsibility.audit import record_export
-from responsibility.forms import show_conflict
+from responsibility.forms import show_conflict, show_service_error
 from responsibility.models import User
 from responsibility.selectors import current_year_for
 
@@ -92,7 +92,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, data=_input(form), upload=form.cleaned_data.get("document")
             )
         except services.ServiceError as exc:
-            form.add_error(None, str(exc))
+            show_service_error(form, exc)
         else:
             messages.success(request, _("已登记问责，并按年度考核方案限定该组织的等次。"))
             return redirect(case)
@@ -131,7 +131,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ConcurrentEditError:
             show_conflict(form, case)
         except services.ServiceError as exc:
-            form.add_error(None, str(exc))
+            show_service_error(form, exc)
         else:
             messages.success(request, _("问责信息已更新。"))
             return redirect(case)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from responsibility import params, scope
+from responsibility.forms import show_service_error
 from responsibility.models import Tier
 from responsibility.selectors import current_year_for
 
@@ -154,7 +155,7 @@ def dispatch_create(request: HttpRequest) -> HttpResponse:
                 standard=form.cleaned_data["standard"],
             )
         except services.ServiceError as exc:
-            form.add_error(None, str(exc))
+            show_service_error(form, exc)
         else:
             messages.success(request, _("任务已交办。"))
             return redirect(dispatch)
@@ -197,7 +198,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         try:
             meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
         except services.ServiceError as exc:
-            form.add_error(None, str(exc))
+            show_service_error(form, exc)
         else:
             messages.success(request, _("已记录联络员会议。"))
             return redirect(meeting)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from responsibility import scope
+from responsibility.forms import show_service_error
 
 from .. import selectors, services
 from ..forms import FindingForm
@@ -50,7 +51,7 @@ def finding_create(request: HttpRequest) -> HttpResponse:
                 uploads=form.cleaned_data["files"],
             )
         except services.ServiceError as exc:
-            form.add_error(None, str(exc))
+            show_service_error(form, exc)
         else:
             messages.success(request, _("已记录督查发现。"))
             return redirect(finding)
@@ -69,7 +70,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": finding.organisation,
             "evidence": list(finding.evidence.order_by("uploaded_at")),
             "rectifications": selectors.finding_rectifications(finding),
-            "can_rectify": user_scope.can("supervise", finding),
+            "can_rectify": user_scope.can("assign", finding),
             "source_type": Rectification.SourceType.FINDING,
         },
     )

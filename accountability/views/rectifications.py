@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from responsibility import scope
 from responsibility.audit import record_export
-from responsibility.forms import show_conflict
+from responsibility.forms import show_conflict, show_service_error
 from responsibility.models import User, Year
 from responsibility.params import number
 
@@ -73,7 +73,7 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "ledger": ledger,
             "query": filters.as_query,
-            "can_assign": scope.scope_for(request.user).may_any("review"),
+            "can_assign": scope.scope_for(request.user).may_any("assign"),
         },
     )
 
@@ -109,7 +109,7 @@ def rectification_from_source(request: HttpRequest) -> HttpResponse:
         organisations = None
         people = selectors.responsible_candidates([source.organisation.pk])
     else:
-        organisations = scope.organisations_for(request.user, "review").select_related("unit")
+        organisations = scope.organisations_for(request.user, "assign").select_related("unit")
         people = selectors.responsible_candidates(organisations)
     form = RectificationForm(
         request.POST or None,
@@ -134,7 +134,7 @@ def rectification_from_source(request: HttpRequest) -> HttpResponse:
                 responsible_person=data.get("responsible_person"),
             )
         except services.ServiceError as exc:
-            form.add_error(None, str(exc))
+            show_service_error(form, exc)
         else:
             messages.success(request, _("已交办整改。"))
             return redirect(rectification)
@@ -207,7 +207,7 @@ def rectification_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ConcurrentEditError:
             show_conflict(form, rectification)
         except services.ServiceError as exc:
-            form.add_error(None, str(exc))
+            show_service_error(form, exc)
         else:
             messages.success(request, _("整改信息已更新。"))
             return redirect(rectification)

@@ -18,10 +18,12 @@ header wins over an alias, so a sheet with both 序号 and 编号 uses 编号. U
 ignored. An empty 类别 inherits the row above: in streaming mode a merged cell has its value in
 the top-left cell only. A row holding only a group name (“一、政治建设” across the columns) sets
 the group for the rows below it; a 合计/小计 row is skipped. Numbers may be text, full-width or
-carry a unit (“５”, “5分”, “10天”). Formulas are read as the values Excel cached when it last
-saved the file. Updating an existing item changes only the fields the file has a column for.
+carry a unit (“５”, “5分”, “10天”). A formula anywhere in the rows read refuses the file with the
+cell's address (`excel.sheet_rows`), cached value or not. Updating an existing item changes only
+the fields the file has a column for.
 
-Workbooks are opened with `read_only=True` and read row by row; nothing is written until the
+Workbooks are opened by the shared safe reader (`excel.open_workbook`: size, zip bomb, row and
+cell caps) and read row by row; nothing is written until the
 whole file has been checked, and then in one transaction (`importing`). Every problem is a
 `CellError` naming the Excel row and the column header as the file spells it. The export
 (`export`) streams a write-only workbook; text that Excel would take for a formula stays text.

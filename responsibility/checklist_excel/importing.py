@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy
 
 from .. import services
 from ..models import Checklist, ChecklistItem, TemplateItem, Tier, User
-from .layout import COLUMN_BY_KEY, POINTS_TOTAL, CellError, ItemRow, ParsedFile, points_text
+from .layout import (
+    COLUMN_BY_KEY,
+    POINTS_TOTAL,
+    CellError,
+    ItemRow,
+    ParsedFile,
+    SkippedRow,
+    points_text,
+)
 from .reading import read_workbook
 
 CREATE = "create"
@@ -66,6 +74,7 @@ class ImportPlan:
     file_points: Decimal = Decimal(0)  # the sum over the file's rows
     total_points: Decimal = Decimal(0)  # the list's total once imported
     parent_checklist: Checklist | None = None
+    skipped: list[SkippedRow] = field(default_factory=list)  # notes, rows after 合计
 
     def count(self, action: str) -> int:
         return sum(1 for item in self.items if item.action == action)
@@ -120,6 +129,7 @@ def _plan_from(parsed: ParsedFile) -> ImportPlan:
         sheet=parsed.sheet,
         header_row=parsed.header_row,
         has_parent_column=parsed.has_parent_column,
+        skipped=list(parsed.skipped),
         file_points=sum((row.points for row in parsed.rows), Decimal(0)),
     )
 

@@ -16,8 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ..excel import RowError, chinese_labels, dropdown, write_header
 from ..excel import cell_header as _header
-from ..excel import chinese_labels, dropdown, write_header
 from ..models import ChecklistItem, Post
 from ..models.checklists import Frequency, Group
 from ..services.checklists import ITEM_FIELDS
@@ -104,10 +104,22 @@ COLUMNS = (
     Column(
         "frequency",
         "频次",
-        ("频率", "工作频次", "周期"),
+        (
+            "频率",
+            "工作频次",
+            "周期",
+            "开展频次",
+            "完成时限/频次",
+            "频次/时限",
+            "完成时限",
+            "时间要求",
+            "完成时间",
+        ),
         True,
         10,
-        gettext_lazy("必填；一次性、每月、每季度、每半年、每年或每届。"),
+        gettext_lazy(
+            "必填；一次性、每月、每季度、每半年、每年、每届或根据需要（适时、根据工作需要）。"
+        ),
     ),
     Column(
         "required_count",
@@ -185,9 +197,15 @@ GROUP_PREFIX_RE = re.compile(
     r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]|第[一二三四五六七八九十\d]+[部分类项]、?)"
 )
 
+# How real 责任清单 and 要点清单 word a frequency (the published lists of provincial organs:
+# 每月至少召开1次, 按季度, 每半年, 年内, 届满前, 适时, 根据工作需要 …), in one table that the README
+# lists ("Frequencies in imported sheets"). A cell is compared without spaces, after full-width
+# forms become ordinary ones: first as an exact wording (the labels, these aliases), then by the
+# first rule below whose keyword it contains, in this order (半年 before 年, 季 before 月).
 FREQUENCY_ALIASES = {
     "一次": Frequency.ONCE,
     "单次": Frequency.ONCE,
+    "一次性": Frequency.ONCE,
     "每年一次": Frequency.YEARLY,
     "每年度": Frequency.YEARLY,
     "年度": Frequency.YEARLY,
@@ -205,7 +223,47 @@ FREQUENCY_ALIASES = {
     "每半年1次": Frequency.HALF_YEARLY,
     "每届一次": Frequency.PER_TERM,
     "任期": Frequency.PER_TERM,
+    "适时": Frequency.AS_NEEDED,
+    "根据需要": Frequency.AS_NEEDED,
+    "根据工作需要": Frequency.AS_NEEDED,
+    "不定期": Frequency.AS_NEEDED,
 }
+FREQUENCY_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        (
+            "适时",
+            "根据需要",
+            "根据工作需要",
+            "视情",
+            "视工作需要",
+            "不定期",
+            "随时",
+            "必要时",
+            "按需",
+            "经常性",
+            "常态化",
+        ),
+        Frequency.AS_NEEDED,
+    ),
+    (("每届", "届满", "换届", "任期"), Frequency.PER_TERM),
+    (("半年",), Frequency.HALF_YEARLY),
+    (("季",), Frequency.QUARTERLY),
+    (("每月", "按月", "月度", "逐月", "一月一次", "月1次", "月一次"), Frequency.MONTHLY),
+    (("每年", "年度", "全年", "一年", "年内", "年初", "年底", "年终", "年中"), Frequency.YEARLY),
+    (("一次", "1次", "单次"), Frequency.ONCE),
+)
+# A row under the table that explains it rather than listing an item (填表说明, 注：…).
+NOTE_PREFIXES = ("注", "说明", "备注", "附注", "填表说明", "填报说明", "附件", "备考")
+
+
+def frequency_by_keyword(text: str) -> str | None:
+    """The frequency a free wording names (“每月至少召开1次” → monthly), or None."""
+    for keywords, frequency in FREQUENCY_KEYWORDS:
+        if any(keyword in text for keyword in keywords):
+            return frequency
+    return None
+
+
 YES = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "✔"})
 NO = frozenset({"否", "n", "no", "false", "0", "×", "✗", "-"})
 
@@ -232,11 +290,14 @@ def points_text(value: Decimal) -> str:
 # Checked rows ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CellError:
-    row: int | None  # as Excel shows it; None for the file as a whole
-    column: str  # the header as the file spells it, or ours when the column is missing
-    message: str
+class CellError(RowError):
+    """A RowError of the checklist sheet, built as (row, column, message): the importer reads one
+    sheet, so its messages leave the sheet out. `row` is as Excel shows it (None for the file as
+    a whole); `column` is the header as the file spells it, or ours when the column is missing.
+    """
+
+    def __init__(self, row: int | None, column: str, message: str, sheet: str = "") -> None:
+        super().__init__(sheet, row, column, message)
 
     def __str__(self) -> str:
         if self.row is None:
@@ -286,9 +347,20 @@ class ItemRow:
 
 
 @dataclass
+class SkippedRow:
+    """A row that is not an item (a note under the table, anything after the 合计 row), shown
+    in the preview so the person sees what was left out."""
+
+    row: int
+    reason: str
+    text: str
+
+
+@dataclass
 class ParsedFile:
     errors: list[CellError] = field(default_factory=list)
     rows: list[ItemRow] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
     sheet: str = ""
     header_row: int = 0
     columns: frozenset[str] = frozenset()  # keys of the columns the file has

@@ -6,12 +6,19 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from ..excel import ALL_SPACE_RE, chinese_labels, lookup_key, whole_number
+from ..excel import (
+    ALL_SPACE_RE,
+    ImportRefused,
+    chinese_labels,
+    lookup_key,
+    open_workbook,
+    quoted,
+    sheet_rows,
+    whole_number,
+)
 from ..excel import cell_text as _text
 from ..models import Post
 from ..models.checklists import Frequency, Group
@@ -28,12 +35,15 @@ from .layout import (
     MAX_POINTS,
     MAX_SMALL_INT,
     NO,
+    NOTE_PREFIXES,
     TEXT_LIMITS,
     TOTAL_LABELS,
     YES,
     CellError,
     ItemRow,
     ParsedFile,
+    SkippedRow,
+    frequency_by_keyword,
     header_key,
     nfkc,
 )
@@ -94,8 +104,7 @@ def parse_whole(value: Any, units: tuple[str, ...]) -> int | None:
 
 def _shown(value: Any) -> str:
     """A cell value quoted in a message."""
-    text = _text(value)
-    return text if len(text) <= 30 else text[:30] + "…"
+    return quoted(value, 30)
 
 
 def _choice_lookup(choices: type[Any], extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -118,14 +127,6 @@ def _group_key(text: str) -> str:
 
 def _file_error(message: str) -> ParsedFile:
     return ParsedFile(errors=[CellError(None, "", message)])
-
-
-def _size(source: IO[bytes]) -> int:
-    position = source.tell()
-    source.seek(0, 2)
-    size = source.tell()
-    source.seek(position)
-    return size
 
 
 def _header_positions(
@@ -184,6 +185,15 @@ class _RowReader:
         self.frequencies = _choice_lookup(Frequency, FREQUENCY_ALIASES)
         self.posts = _choice_lookup(Post.Kind)
         self.groups = {_group_key(value): value for value in Group.values}
+        self.after_total = False
+
+    def skip(self, row: int, reason: str, cells: list[str]) -> bool:
+        """Leave a row out (it is not an item) and list it in the preview; never an error."""
+        text = " ".join(cells)
+        self.parsed.skipped.append(
+            SkippedRow(row, reason, text if len(text) <= 50 else f"{text[:50]}…")
+        )
+        return False
 
     def error(self, row: int, key: str, message: str) -> None:
         self.parsed.errors.append(
@@ -199,6 +209,11 @@ class _RowReader:
         text = {key: _text(value) for key, value in raw.items()}
         if not any(text.values()):
             return False
+        filled_in_order = [_text(value) for value in values if _text(value)]
+        if self.after_total:
+            return self.skip(number, _("合计行之后的内容"), filled_in_order)
+        if ALL_SPACE_RE.sub("", filled_in_order[0]).startswith(NOTE_PREFIXES):
+            return self.skip(number, _("表格下方的说明"), filled_in_order)
         ref = _clean(raw.get("ref"))
         content = text.get("content", "")
         group_text = text.get("group", "")
@@ -207,7 +222,8 @@ class _RowReader:
             not ref
             and (squeezed.get("content") in TOTAL_LABELS or squeezed.get("group") in TOTAL_LABELS)
         ):
-            return False  # a 合计 row
+            self.after_total = True  # a 合计 row: what follows explains the table
+            return False
         filled = [value for value in text.values() if value]
         if len(filled) == 1 and not (group_text and content):
             heading = self.groups.get(_group_key(filled[0]))
@@ -359,7 +375,8 @@ class _RowReader:
         if not value:
             self.error(number, "frequency", _("不能为空。"))
             return None
-        frequency = self.frequencies.get(lookup_key(nfkc(value)).lower())
+        key = lookup_key(nfkc(value)).lower()
+        frequency = self.frequencies.get(key) or frequency_by_keyword(key)
         if frequency is None:
             self.error(
                 number,
@@ -403,40 +420,22 @@ class _RowReader:
         return None
 
 
-def _rows_of(worksheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    worksheet.reset_dimensions()  # some writers record a wrong sheet size
-    yield from enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1)
-
-
 def read_workbook(source: IO[bytes]) -> ParsedFile:
     """Read and check every data row without touching the database (see the module docstring).
 
-    `source` is a seekable binary file; it is streamed, never loaded whole.
+    `source` is opened by the shared safe reader (size, zip bomb, formulas, caps): a refusal
+    there is the file's only error.
     """
-    if _size(source) > settings.IMPORT_MAX_BYTES:
-        return _file_error(
-            _("文件超过 %(size)d MB 的上限，请拆分后分批导入。")
-            % {"size": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
-        )
-    unreadable = _(
-        "无法读取该文件：它不是有效的 Excel（.xlsx）文件。请用 Excel 或 WPS 另存为 .xlsx 后再上传。"
-    )
-    source.seek(0)
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for damaged or foreign files
-        return _file_error(unreadable)
-    try:
-        return _read_sheets(workbook)
-    except Exception:  # a damaged sheet inside a readable archive
-        return _file_error(unreadable)
-    finally:
-        workbook.close()
+        with open_workbook(source) as workbook:
+            return _read_sheets(workbook)
+    except ImportRefused as refused:
+        return ParsedFile(errors=[refused.error])
 
 
 def _read_sheets(workbook: Any) -> ParsedFile:
     for worksheet in workbook.worksheets:
-        rows = _rows_of(worksheet)
+        rows = sheet_rows(worksheet)
         for number, values in rows:
             if number > HEADER_SCAN_ROWS:
                 rows.close()  # release the sheet's stream before trying the next sheet

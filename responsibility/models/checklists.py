@@ -24,6 +24,8 @@ class Frequency(models.TextChoices):
     HALF_YEARLY = "half_yearly", _("每半年")
     YEARLY = "yearly", _("每年")
     PER_TERM = "per_term", _("每届")
+    # 适时、根据工作需要: recorded when it happens (an occurrence), never scheduled or chased.
+    AS_NEEDED = "as_needed", _("根据需要")
 
 
 class Group(models.TextChoices):
@@ -351,6 +353,9 @@ class Evidence(models.Model):
         User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("上传人")
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    # A reviewer's file about the organisation (a ledger proposal's evidence): it stays with
+    # what it was attached to, out of the organisation's own files (domain.md §8a).
+    reviewers_only = models.BooleanField(_("仅审核人可见"), default=False)
 
     class Meta:
         ordering = ["-uploaded_at"]

@@ -267,7 +267,7 @@ def obligation_evidence(obligation: Obligation) -> list[Evidence]:
 def reusable_evidence(obligation: Obligation, limit: int = 20) -> list[Evidence]:
     """The organisation's recent files, so one file can support several obligations."""
     return list(
-        Evidence.objects.filter(organisation_id=obligation.organisation_id)
+        Evidence.objects.filter(organisation_id=obligation.organisation_id, reviewers_only=False)
         .exclude(obligations=obligation)
         .order_by("-uploaded_at")[:limit]
     )

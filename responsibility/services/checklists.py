@@ -19,9 +19,10 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import files, periods
+from .. import dates, files, periods
 from ..audit import audit_entry, audit_record_many
 from ..default_templates import DEFAULT_TEMPLATES
+from ..errors import ServiceError
 from ..models import (
     Checklist,
     ChecklistItem,
@@ -76,10 +77,6 @@ ALLOWED_EVIDENCE = {
     "application/vnd.oasis.opendocument.spreadsheet": {"ods"},
     "application/vnd.oasis.opendocument.presentation": {"odp"},
 }
-
-
-class ServiceError(Exception):
-    """A rule of the domain refused the operation; the message is shown to the user."""
 
 
 class EntryClosedError(ServiceError):
@@ -497,8 +494,10 @@ def obligation_fill(
         raise ServiceError(_("状态为已完成时必须填写完成日期。"))
     if status == Obligation.Status.NOT_APPLICABLE and not na_reason.strip():
         raise ServiceError(_("选择“不适用”时必须说明原因。"))
-    if completed_on is not None and completed_on > today:
-        raise ServiceError(_("完成日期不能晚于今天。"))
+    if completed_on is not None:
+        dates.check_completion(completed_on, year=year, today=today)
+    if meeting is not None:
+        dates.check_meeting_record(meeting.held_on, year=year, today=today)
     if (
         meeting is not None
         and status == Obligation.Status.DONE
@@ -604,6 +603,72 @@ def obligation_detach_evidence(*, actor: User, obligation: Obligation, evidence:
     )
 
 
+@files.atomic()
+def occurrence_record(
+    *,
+    actor: User,
+    item: ChecklistItem,
+    held_on: datetime.date,
+    description: str,
+    uploads: Sequence[UploadedFile] = (),
+    evidence: Iterable[Evidence] = (),
+    today: datetime.date | None = None,
+) -> Obligation:
+    """Record one occurrence of an as-needed duty (适时、根据工作需要) as a done obligation dated
+    the day it happened, with its evidence.
+
+    Such an item has no scheduled obligations (periods.periods), so nothing is open for the
+    reminders to chase; process scoring counts the recorded occurrences like any done
+    obligation (evidence counts, a late mark cannot arise: it is due the day it happens), and
+    an item with none recorded is left out of the score rather than counted as missed.
+    """
+    today = today or timezone.localdate()
+    year = item.checklist.year
+    if item.frequency != Frequency.AS_NEEDED:
+        raise ServiceError(_("该事项按固定频次生成任务，请在对应的任务中填报。"))
+    if year.status != Year.Status.ACTIVE:
+        raise EntryClosedError(_("该年度未启动或已结束，不能记录。"))
+    dates.check_completion(held_on, year=year, today=today, field="held_on")
+    if not description.strip():
+        raise ServiceError(_("请填写开展情况。"))
+    if Obligation.objects.filter(item=item, period_start=held_on, period_end=held_on).exists():
+        raise ServiceError(
+            _("%(date)s 已记录过一次，请在该次记录中补充。") % {"date": held_on.isoformat()}
+        )
+    obligation = Obligation.objects.create(
+        item=item,
+        organisation=item.checklist.organisation,
+        year=year,
+        period_start=held_on,
+        period_end=held_on,
+        period_label=_("%(m)d月%(d)d日") % {"m": held_on.month, "d": held_on.day},
+        due_date=held_on,
+        status=Obligation.Status.DONE,
+        completed_on=held_on,
+        description=description,
+        updated_by=actor,
+    )
+    attached = [
+        evidence_upload(actor=actor, organisation=obligation.organisation, upload=upload)
+        for upload in uploads
+    ]
+    attached += [e for e in evidence if e.organisation_id == obligation.organisation_id]
+    if attached:
+        obligation.evidence.add(*attached)
+    audit_record(
+        actor=actor,
+        action="obligation.occurrence",
+        obj=obligation,
+        organisation=obligation.organisation,
+        changes={
+            "completed_on": [None, held_on.isoformat()],
+            "description": [None, description],
+            "evidence": [None, [e.original_name for e in attached]],
+        },
+    )
+    return obligation
+
+
 # --- evidence ----------------------------------------------------------------------------------
 
 
@@ -635,9 +700,16 @@ def evidence_check(upload: UploadedFile) -> str:
 
 
 @files.atomic()
-def evidence_upload(*, actor: User, organisation: Organisation, upload: UploadedFile) -> Evidence:
+def evidence_upload(
+    *,
+    actor: User,
+    organisation: Organisation,
+    upload: UploadedFile,
+    reviewers_only: bool = False,
+) -> Evidence:
     """Store one file as evidence. Called inside the service that attaches it, so that a
-    rollback there deletes the file too (responsibility.files)."""
+    rollback there deletes the file too (responsibility.files). `reviewers_only` files are a
+    reviewer's about the organisation: never offered to it for reuse, nor served to it."""
     content_type = evidence_check(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -651,6 +723,7 @@ def evidence_upload(*, actor: User, organisation: Organisation, upload: Uploaded
         size=upload.size,
         sha256=digest.hexdigest(),
         uploaded_by=actor,
+        reviewers_only=reviewers_only,
     )
     # Stored under a neutral name; the original name is kept in the row and used on download.
     extension = PurePath(name).suffix.lower()

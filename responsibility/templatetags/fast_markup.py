@@ -25,6 +25,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from ..models import ChecklistItem, Obligation
+from ..models.checklists import Frequency
 from ..selectors.checklists import ChipRow, GroupProgress, ProgressRow
 
 register = template.Library()
@@ -173,6 +174,8 @@ def fixed_words(language: str | None, script_prefix: str) -> dict[str, Any]:
         "evidence": gettext("佐证"),
         "adjust": html.escape(gettext("调整")),
         "edit_url": html.escape(url_pattern("checklist_item_edit"), quote=True),
+        "record": html.escape(gettext("记录一次")),
+        "record_url": html.escape(url_pattern("occurrence_create"), quote=True),
         "badges": {
             "done": '<span class="badge text-bg-success"><i class="bi bi-check-circle"'
             f' aria-hidden="true"></i> {html.escape(gettext("已完成"))}</span>',
@@ -190,7 +193,9 @@ def fixed_words(language: str | None, script_prefix: str) -> dict[str, Any]:
 
 
 @register.simple_tag
-def checklist_groups(groups: Iterable[GroupProgress], can_adjust: bool) -> SafeString:
+def checklist_groups(
+    groups: Iterable[GroupProgress], can_adjust: bool, can_record: bool = False
+) -> SafeString:
     """The checklist's group sections: name and points, progress bar, done/total and overdue
     count, then the group's items."""
     sections = []
@@ -214,7 +219,7 @@ def checklist_groups(groups: Iterable[GroupProgress], can_adjust: bool) -> SafeS
             f'      <span class="text-nowrap">{group.done}/{group.total}{overdue}</span>\n'
             "    </div>\n  </div>\n"
             '  <ul class="list-group list-group-flush">\n'
-            f"  {checklist_items(group.items, can_adjust)}\n"
+            f"  {checklist_items(group.items, can_adjust, can_record)}\n"
             "  </ul>\n</section>"
         )
     # Safe: names and labels are escaped, items are built by checklist_items, the rest are
@@ -222,7 +227,9 @@ def checklist_groups(groups: Iterable[GroupProgress], can_adjust: bool) -> SafeS
     return mark_safe("\n".join(sections))  # noqa: S308
 
 
-def checklist_items(items: Iterable[ChecklistItem], can_adjust: bool) -> SafeString:
+def checklist_items(
+    items: Iterable[ChecklistItem], can_adjust: bool, can_record: bool = False
+) -> SafeString:
     """A checklist group's items: what to do, how often, points, evidence, who, the standard,
     the adjust link for the supervisor and the obligation chips (a branch has ~22 items; in
     the template they and their chips were ~40% of the page's time)."""
@@ -247,6 +254,11 @@ def checklist_items(items: Iterable[ChecklistItem], can_adjust: bool) -> SafeStr
             if can_adjust
             else ""
         )
+        if can_record and item.frequency == Frequency.AS_NEEDED:
+            adjust += (
+                f'<a class="btn btn-sm btn-outline-primary align-self-start" '
+                f'href="{words["record_url"].format(pk=item.pk)}">{words["record"]}</a>'
+            )
         chips = ""
         if item.shown_obligations:
             chips = obligation_chips(item.shown_obligations, today)

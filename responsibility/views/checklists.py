@@ -20,6 +20,7 @@ from ..forms import (
     ReopenForm,
     YearForm,
     show_conflict,
+    show_service_error,
 )
 from ..models import Checklist, ChecklistItem, Evidence, Obligation, Opinion, Tier, Year
 from ..models.checklists import Group
@@ -70,6 +71,9 @@ def checklist_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             and user_scope.can("review", organisation)
             and not checklist.is_locked,
             "can_fill": user_scope.can("fill", organisation),
+            # As-needed items offer "记录一次" to those who fill, while the year runs.
+            "can_record": user_scope.can("fill", organisation)
+            and year_obj.status == Year.Status.ACTIVE,
             "is_branch": organisation.tier.kind == Tier.Kind.BRANCH,
         },
     )
@@ -111,7 +115,7 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ConcurrentEditError:
             show_conflict(form, obligation)
         except services.ServiceError as exc:
-            form.add_error(None, str(exc))
+            show_service_error(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect(obligation)
@@ -180,7 +184,10 @@ def obligation_detach_evidence(request: HttpRequest, pk: int, evidence_pk: int) 
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = scope.get_for_user(
-        request.user, Evidence.objects.select_related("organisation"), action="view", pk=pk
+        request.user,
+        Evidence.objects.select_related("organisation"),
+        action="view_evidence",
+        pk=pk,
     )
     try:
         handle = evidence.file.open("rb")

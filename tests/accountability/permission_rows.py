@@ -72,7 +72,7 @@ ROWS: list[Row] = [
     Row("rectification_export", ALL_IN),
     row(
         "rectification_from_source",
-        A_REVIEWERS | {"liaison": 200},
+        A_REVIEWERS,  # a liaison records findings but does not assign (domain.md §8a)
         WorldData(lambda w: {"source_id": finding_of(w).pk}, source_type="finding"),
         label="finding",
     ),
@@ -104,12 +104,12 @@ ROWS: list[Row] = [
     ),
     row(
         "rectification_from_source",
-        A_REVIEWERS_POST | {"liaison": 302},
+        A_REVIEWERS_POST,
         WorldData(
             lambda w: {"source_id": finding_of(w).pk},
             source_type="finding",
             problem="整改会议记录",
-            deadline="2099-12-31",
+            deadline="2026-12-31",  # within a deadline's three years (responsibility.dates)
         ),
         method="post",
         label="finding post",

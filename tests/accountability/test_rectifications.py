@@ -41,14 +41,15 @@ class TestTheLoop:
     ) -> None:
         world = active_world
         finding = finding_of(world)
-        liaison = as_user(world.liaison)
+        reviewer = as_user(world.unit_a_reviewer)
 
-        # The liaison officer opens a rectification from the finding: 待整改.
-        page = liaison.get(from_source_url("finding", finding.pk))
+        # Unit A's reviewer assigns a rectification from the finding (a liaison officer who
+        # recorded it may not, domain.md §8a): 待整改.
+        page = reviewer.get(from_source_url("finding", finding.pk))
         assert page.status_code == 200
         assert page.context["form"]["problem"].value() == finding.problem
         with django_capture_on_commit_callbacks(execute=True):
-            response = liaison.post(
+            response = reviewer.post(
                 reverse("rectification_from_source"),
                 {
                     "source_type": "finding",
@@ -198,7 +199,7 @@ class TestTheLoop:
 
     def test_it_keeps_the_form_input_on_error(self, active_world: World, as_user) -> None:
         finding = finding_of(active_world)
-        response = as_user(active_world.liaison).post(
+        response = as_user(active_world.unit_a_reviewer).post(
             reverse("rectification_from_source"),
             {
                 "source_type": "finding",
@@ -217,7 +218,7 @@ class TestSources:
     def test_it_resolves_each_registered_source(self, active_world: World) -> None:
         world = active_world
         reviewer = world.unit_a_reviewer
-        finding = sources.resolve(world.liaison, "finding", finding_of(world).pk)
+        finding = sources.resolve(reviewer, "finding", finding_of(world).pk)
         obligation = sources.resolve(
             reviewer, "obligation", overdue_obligation_of(world.branch_a).pk
         )

@@ -45,11 +45,14 @@ def test_it_imports_attendance_and_refuses_a_file_with_one_bad_row(
     url = reverse("training_import", args=[session.pk])
     bad = workbook([("officer_a", 4), ("member", None), ("nobody", 2)])
     response = client.post(url, {"file": bad})
-    text = response.content.decode()
-    assert "第4行「用户名」" in text
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(4, "用户名")]
+    assert "找不到用户“nobody”" in response.content.decode()
     assert TrainingAttendance.objects.count() == 0
     good = workbook([("officer_a", 4), ("member", "2.5")])
-    assert client.post(url, {"file": good}).status_code == 302
+    preview = client.post(url, {"file": good})
+    assert preview.templates[0].name == "assessment/training_import_preview.html"
+    assert TrainingAttendance.objects.count() == 0  # the preview writes nothing
+    assert client.post(url, {"action": "confirm"}).status_code == 302
     hours = dict(TrainingAttendance.objects.values_list("person__username", "hours"))
     assert hours == {"officer_a": D(4), "member": D("2.5")}
 

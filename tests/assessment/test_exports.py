@@ -228,8 +228,9 @@ def test_a_job_sent_twice_is_built_once(assessed_world: World, monkeypatch) -> N
 
 @pytest.mark.django_db
 def test_a_job_left_running_by_a_dead_worker_is_resumed_once_stale(
-    assessed_world: World,
+    assessed_world: World, monkeypatch
 ) -> None:
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)  # built in-process here
     world = assessed_world
     published(world)
     now = timezone.now()

@@ -76,7 +76,7 @@ def test_it_combines_the_three_inputs_by_hand() -> None:
     )
     assert capped.score == D("82.00")
     assert capped.grade == Grade.AVERAGE
-    assert "限制" in capped.notes[0]
+    assert capped.notes[0] == "等次按有关规定确定，不高于“一般”"  # names no case (§8a)
 
 
 def test_it_reweights_when_an_input_is_missing() -> None:

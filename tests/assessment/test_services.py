@@ -343,4 +343,6 @@ def test_a_cap_limits_the_grade(assessed_world: World) -> None:
     result = AnnualResult.objects.get(organisation=world.branch_a, is_current=True)
     assert result.composite == 100
     assert result.grade == Grade.AVERAGE
-    assert "限制" in result.grade_note
+    # Shown to everyone who sees the result: it names no case (domain.md §8a).
+    assert result.grade_note.endswith("；等次按有关规定确定，不高于“一般”")
+    assert "问责" not in result.grade_note

@@ -168,3 +168,99 @@ def test_results_page_is_paginated_with_the_filters_kept(
     _count, filtered = queries(client, f"{url}?unit={world.unit_a.pk}")
     assert filtered.context["page"].paginator.count == in_unit
     assert f"unit={world.unit_a.pk}&amp;page=2" in filtered.content.decode()
+
+
+def capped_result(world: World) -> AnnualResult:
+    """Branch A's published result, capped by a person-targeted 诫勉 in the register."""
+    import datetime
+
+    from accountability import services as accountability_services
+    from accountability.models import AccountabilityCase
+    from assessment.models import Scheme
+    from tests.factories import UserFactory
+
+    # Every grade is "好" before the cap, so the cap changes branch A's grade.
+    Scheme.objects.update_or_create(
+        year=world.year, defaults={"good_min": 0, "fairly_good_min": 0, "average_min": 0}
+    )
+    accountability_services.case_create(
+        actor=world.admin,
+        data=accountability_services.CaseInput(
+            year=world.year,
+            target_type=AccountabilityCase.TargetType.PERSON,
+            organisation=world.branch_a,
+            person=UserFactory(full_name="被诫勉人"),
+            form=AccountabilityCase.Form.ADMONISH,
+            reason="违规发放津贴",
+            decided_on=datetime.date(2026, 3, 17),
+        ),
+    )
+    results.results_compute(actor=None, year=world.year)
+    results.results_publish(actor=None, year=world.year)
+    return AnnualResult.objects.get(organisation=world.branch_a, is_current=True)
+
+
+@pytest.mark.django_db
+class TestCappedResultConfidentiality:
+    """domain.md §8a: outside the register's audience a capped result shows the capped grade
+    with a neutral note, never the case, its form, date or person."""
+
+    @pytest.mark.parametrize("persona", ["member", "officer_a", "liaison", "unit_a_reviewer"])
+    def test_it_shows_the_capped_grade_with_a_neutral_note_outside_the_register(
+        self, active_world: World, as_user, persona: str
+    ) -> None:
+        result = capped_result(active_world)
+        page = as_user(active_world.persona(persona)).get(result.get_absolute_url())
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert "等次按有关规定确定" in text
+        assert "不高于“一般”" in text
+        for secret in ("问责", "诫勉", "2026-03-17", "被诫勉人", "违规发放津贴"):
+            assert secret not in text, secret
+
+    def test_it_shows_the_caps_reason_to_the_register(self, active_world: World, as_user) -> None:
+        result = capped_result(active_world)
+        text = as_user(active_world.wc_reviewer).get(result.get_absolute_url()).content.decode()
+        assert "被问责（诫勉，2026-03-17）" in text
+
+    def test_it_names_no_case_in_the_results_list_or_export(
+        self, active_world: World, as_user
+    ) -> None:
+        result = capped_result(active_world)
+        assert result.grade == "average"
+        client = as_user(active_world.unit_a_reviewer)
+        listing = client.get(reverse("result_list", args=[2026])).content.decode()
+        assert "等次按有关规定确定" in listing
+        assert "问责" not in listing
+        export = client.get(reverse("results_export", args=[2026]))
+        assert export.status_code == 200
+        import io
+
+        import openpyxl
+
+        body = b"".join(export.streaming_content) if export.streaming else export.content
+        book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+        cells = [
+            str(v) for s in book.worksheets for r in s.iter_rows(values_only=True) for v in r if v
+        ]
+        assert any("等次按有关规定确定" in c for c in cells)
+        assert not any("问责" in c for c in cells)
+
+    def test_it_hides_unpublished_versions_and_their_reason_from_the_organisation(
+        self, active_world: World, as_user
+    ) -> None:
+        result = capped_result(active_world)
+        ledger = services.ledger_propose(
+            actor=active_world.wc_reviewer,
+            organisation=active_world.branch_a,
+            year=active_world.year,
+            kind="bonus",
+            points=2,
+            reason="推广经验",
+        )
+        services.ledger_decide(actor=active_world.unit_a_reviewer, entry=ledger, approve=True)
+        results.results_compute(actor=None, year=active_world.year, reason="复核后调整加分")
+        member_page = as_user(active_world.member).get(result.get_absolute_url()).content.decode()
+        assert "复核后调整加分" not in member_page
+        reviewer = as_user(active_world.unit_a_reviewer).get(result.get_absolute_url())
+        assert "复核后调整加分" in reviewer.content.decode()

@@ -139,7 +139,7 @@ def messy_office_workbook() -> bytes:
             ["ZB-1-01", None, "第一议题学习（调整）", "", 2.5, "每月", "２", "", ""],
             ["YD-03", "组织建设", "开展主题党日", "", "4", "每月", None, "", "JG-3-01"],
             ["YD-04", None, "发展党员", "", " ６ 分", "一次性", None, "", None],
-            [None, "合计", None, None, "=SUM(E4:E8)", None, None, None, None],
+            [None, "合计", None, None, "20.5", None, None, None, None],
         ],
         merges=["A1:I1", "A2:I2", "B4:B6", "B7:B8", "B9:D9"],
     )
@@ -313,7 +313,7 @@ def test_it_reports_every_bad_cell_at_once(planning: World) -> None:
             ["", "政治建设", "学习", "", -1, "每年"],
             ["YD-02", "宣传建设", "", "", 1.234, "偶尔", "0", "十天"],
             ["YD-03", None, "谈心", "", None, "每月", "2次", "15天"],
-            ["YD-04", "组织建设", "学习", "", "=2+3", "每年", None, None],  # never calculated
+            ["YD-04", "组织建设", "学习", "", "", "每年", None, None],
             ["YD-05", "组织建设", "学习", "", 5, "每年", None, None, "多余"],
         ],
         headers=[*HEADERS, None],
@@ -337,7 +337,7 @@ def test_it_reports_every_bad_cell_at_once(planning: World) -> None:
     }
     messages = {str(e) for e in plan.errors}
     assert "第4行「分值」：不能为空。" in messages
-    assert "第5行「分值」：不能为空。" in messages  # a formula without a cached value
+    assert "第5行「分值」：不能为空。" in messages
     assert "第2行「分值」：不能为负数（“-1”）。" in messages
     assert "第3行「分值」：最多保留两位小数（“1.234”）。" in messages
 
@@ -806,3 +806,122 @@ def test_it_rejects_what_is_not_a_number(value: Any) -> None:
 )
 def test_it_reads_whole_numbers(value: Any, expected: int | None) -> None:
     assert checklist_excel.parse_whole(value, ("次", "天")) == expected
+
+
+def key_points_sheet() -> bytes:
+    """A 机关党委's key-points list as offices write it: title rows, merged categories, points
+    as text, frequencies in their own words, a 合计 row and notes under the table."""
+    return xlsx(
+        above=[["甲厅机关党委2027年度机关党建工作要点清单"], ["（经机关党委会议审议通过）"]],
+        headers=["序号", "类别", "工作要点", "完成标准", "分值", "完成时限/频次"],
+        rows=[
+            [
+                "YD-01",
+                "一、政治建设",
+                "召开理论学习中心组学习",
+                "有记录",
+                "10分",
+                "每月至少召开1次",
+            ],
+            ["YD-02", None, "研究部署党建工作", "", "１０", "按季度研究"],
+            ["YD-03", "二、组织建设", "督促检查支部“三会一课”", "", "8", "每半年开展一次"],
+            ["YD-04", None, "支部按期换届", "", "7", "届满前按期换届"],
+            ["YD-05", None, "年度述职评议", "", "5", "年内完成"],
+            ["YD-06", "三、作风建设", "专题调研作风问题", "", "5", "适时开展"],
+            ["YD-07", None, "处置苗头性问题", "", "5", "根据工作需要"],
+            [None, "合计", None, None, "50", None],
+            ["注：1. 本要点由机关党委办公室负责解释。"],
+            ["2. 各支部应结合实际制定落实措施，于1月底前报送。"],
+        ],
+        merges=["A1:F1", "A2:F2", "B4:B5", "B6:B8", "B9:B10"],
+    )
+
+
+@pytest.mark.django_db
+def test_it_imports_a_realistic_key_points_sheet(planning: World, as_user) -> None:
+    client = as_user(planning.wc_reviewer)  # the 机关党委 answers to the working committee
+    url = import_url(planning, planning.organ_a)
+    response = upload(client, url, key_points_sheet())
+    plan = response.context["plan"]
+    assert plan.errors == []
+    assert plan.counts["create"] == 7
+    rows = {item.ref: item.row for item in plan.items if item.row}
+    assert {ref: row.frequency for ref, row in rows.items()} == {
+        "YD-01": "monthly",
+        "YD-02": "quarterly",
+        "YD-03": "half_yearly",
+        "YD-04": "per_term",
+        "YD-05": "yearly",
+        "YD-06": "as_needed",
+        "YD-07": "as_needed",
+    }
+    assert [rows[f"YD-0{n}"].points for n in range(1, 8)] == [
+        Decimal(10),
+        Decimal(10),
+        Decimal(8),
+        Decimal(7),
+        Decimal(5),
+        Decimal(5),
+        Decimal(5),
+    ]
+    assert rows["YD-02"].group == "政治建设"
+    assert rows["YD-07"].group == "作风建设"
+    # The notes under the 合计 row are listed as skipped, not refused.
+    assert [(row.row, row.reason) for row in plan.skipped] == [
+        (12, "合计行之后的内容"),
+        (13, "合计行之后的内容"),
+    ]
+    page = response.content.decode()
+    assert "未作为事项导入的行（2 行）" in page
+    assert "本要点由机关党委办公室负责解释" in page
+
+    assert confirm(client, url).status_code == 302
+    checklist = Checklist.objects.get(organisation=planning.organ_a, year=planning.year)
+    imported = {i.ref: i for i in checklist.items.filter(ref__startswith="YD-")}
+    assert imported["YD-06"].frequency == "as_needed"
+    assert imported["YD-04"].frequency == "per_term"
+
+
+@pytest.mark.django_db
+def test_a_note_under_the_table_without_a_total_row_is_skipped(planning: World) -> None:
+    data = xlsx(
+        headers=["编号", "类别", "工作内容", "分值", "频次"],
+        rows=[
+            ["YD-01", "政治建设", "学习", "5", "每季度"],
+            ["说明：分值由机关党委确定。"],
+        ],
+    )
+    parsed = checklist_excel.read_workbook(io.BytesIO(data))
+    assert parsed.errors == []
+    assert [row.ref for row in parsed.rows] == ["YD-01"]
+    assert [(row.row, row.reason) for row in parsed.skipped] == [(3, "表格下方的说明")]
+
+
+@pytest.mark.parametrize(
+    ("wording", "expected"),
+    [
+        ("每月至少召开1次", "monthly"),
+        ("每月", "monthly"),
+        ("按月报送", "monthly"),
+        ("每季度第一个月", "quarterly"),
+        ("按季度", "quarterly"),
+        ("每半年一次", "half_yearly"),
+        ("上下半年各一次", "half_yearly"),
+        ("每年3月底前", "yearly"),
+        ("年内完成", "yearly"),
+        ("年底前", "yearly"),
+        ("届满前按期换届", "per_term"),
+        ("每届任期内", "per_term"),
+        ("适时", "as_needed"),
+        ("根据工作需要", "as_needed"),
+        ("视情开展", "as_needed"),
+        ("不定期", "as_needed"),
+        ("必要时", "as_needed"),
+        ("一次性", "once"),
+        ("每周", None),
+    ],
+)
+def test_it_reads_frequencies_as_offices_word_them(wording: str, expected: str | None) -> None:
+    from responsibility.checklist_excel.layout import frequency_by_keyword
+
+    assert frequency_by_keyword(wording) == expected

@@ -45,11 +45,15 @@ def xlsx(
 
 
 def upload(client: Client, data: bytes, name: str = "导入.xlsx", **kwargs: Any):
-    return client.post(
+    """Upload, and press 确认导入 when the preview shows (as a person would)."""
+    response = client.post(
         reverse("onboarding_import"),
         {"file": SimpleUploadedFile(name, data, content_type=XLSX_CONTENT_TYPE)},
         **kwargs,
     )
+    if response.templates and response.templates[0].name.endswith("_preview.html"):
+        return client.post(reverse("onboarding_import"), {"action": "confirm"}, **kwargs)
+    return response
 
 
 def counts() -> tuple[int, int, int, int]:

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from responsibility import scope
 from responsibility.models import AuditEntry, Organisation, Post
-from tests.factories import UserFactory, World, make_world, org
+from tests.factories import UserFactory, World, make_evidence, make_world, org
 from tests.factories import post as make_post
 
 
@@ -102,3 +102,60 @@ def test_it_switches_only_to_an_organisation_of_ones_own(world: World, as_user) 
 def test_it_records_organisation_and_post_creation(world: World) -> None:
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"organisation.create", "post.create"} <= actions
+
+
+@pytest.mark.django_db
+class TestReviewersEvidence:
+    """domain.md §8a: a file a reviewer attaches to a ledger proposal stays with the ledger entry
+    and the reviewers; it never joins the organisation's own evidence."""
+
+    def ledger_evidence(self, world: World):  # type: ignore[no-untyped-def]
+        from decimal import Decimal
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from assessment import services as assessment_services
+        from tests.factories import PDF_BYTES
+
+        entry = assessment_services.ledger_propose(
+            actor=world.wc_reviewer,
+            organisation=world.branch_a,
+            year=world.year,
+            kind="deduction",
+            points=Decimal(1),
+            reason="台账不全",
+            upload=SimpleUploadedFile("审核人材料.pdf", PDF_BYTES, content_type="application/pdf"),
+        )
+        return entry.evidence
+
+    def test_it_keeps_ledger_evidence_out_of_the_organisations_reusable_files(
+        self, active_world: World, as_user
+    ) -> None:
+        from responsibility import selectors
+        from responsibility.models import Obligation
+
+        evidence = self.ledger_evidence(active_world)
+        own = make_evidence(active_world.branch_a, "支部材料.pdf")
+        obligation = Obligation.objects.filter(organisation=active_world.branch_a).first()
+        assert selectors.reusable_evidence(obligation) == [own]
+        page = as_user(active_world.officer_a).get(obligation.get_absolute_url())
+        assert evidence.original_name not in page.content.decode()
+
+    @pytest.mark.parametrize(
+        ("persona", "status"),
+        [
+            ("officer_a", 403),
+            ("member", 403),
+            ("liaison", 403),
+            ("officer_b", 404),
+            ("unit_a_reviewer", 200),
+            ("wc_reviewer", 200),
+            ("admin", 200),
+        ],
+    )
+    def test_it_serves_ledger_evidence_only_to_reviewers_in_scope(
+        self, active_world: World, as_user, persona: str, status: int
+    ) -> None:
+        evidence = self.ledger_evidence(active_world)
+        response = as_user(active_world.persona(persona)).get(evidence.get_absolute_url())
+        assert response.status_code == status
