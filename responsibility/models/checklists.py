@@ -290,6 +290,10 @@ class Obligation(models.Model):
         return obligation_light(self.status, self.due_date, today or timezone.localdate())
 
     def entry_open(self, grace_days: int, today: datetime.date | None = None) -> bool:
+        """Whether officers may still fill it in. An occurrence of an as-needed duty stays open
+        while its year runs (evidence often comes days after the meeting it proves)."""
+        if self.item.frequency == Frequency.AS_NEEDED:
+            return True
         today = today or timezone.localdate()
         if self.reopened_until is not None and self.reopened_until >= today:
             return True

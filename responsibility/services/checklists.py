@@ -663,7 +663,7 @@ def occurrence_record(
         changes={
             "completed_on": [None, held_on.isoformat()],
             "description": [None, description],
-            "evidence": [None, [e.original_name for e in attached]],
+            **({"evidence": [None, [e.original_name for e in attached]]} if attached else {}),
         },
     )
     return obligation

@@ -153,3 +153,29 @@ def test_occurrences_count_in_the_process_score_and_none_is_not_a_miss(
     row = scored.items[item.pk]
     assert (row.due, row.done, row.without_evidence) == (1, 1, 1)
     assert row.earned == Decimal(8)  # done, less the 20% for missing evidence
+
+
+def test_evidence_can_follow_an_occurrence_days_later(
+    active_world: World, as_user, in_june
+) -> None:
+    item = as_needed_item_of(active_world.branch_a)
+    early = services.occurrence_record(
+        actor=active_world.officer_a,
+        item=item,
+        held_on=datetime.date(2026, 5, 20),  # past its day plus the year's grace days
+        description="专题会议",
+    )
+    page = as_user(active_world.officer_a).get(early.get_absolute_url()).content.decode()
+    assert "填报已截止" not in page
+    assert "截止 2026-05-20" not in page  # an occurrence has no deadline to show
+    upload = SimpleUploadedFile("签到表.pdf", PDF_BYTES, content_type="application/pdf")
+    services.obligation_fill(
+        actor=active_world.officer_a,
+        obligation=Obligation.objects.select_related("item", "year").get(pk=early.pk),
+        version=early.version,
+        status=Obligation.Status.DONE,
+        completed_on=early.completed_on,
+        description=early.description,
+        uploads=[upload],
+    )
+    assert [e.original_name for e in early.evidence.all()] == ["签到表.pdf"]
