@@ -311,6 +311,17 @@ def obligation_light(status: str, due_date: datetime.date, today: datetime.date)
     return Obligation.Light.GREEN
 
 
+def completion_percent(*, done: int, overdue: int, total: int) -> int:
+    """完成率 counts only what is due: the obligations done (or not applicable), over those done
+    plus those past their due date and still open. An obligation not yet due is neither done
+    nor missed, so a branch on schedule in March reads 100%, not 20%. Nothing due yet: 100%
+    if there is anything at all."""
+    due = done + overdue
+    if due:
+        return round(100 * done / due)
+    return 100 if total else 0
+
+
 class MeetingRecord(models.Model):
     """The record of a meeting that satisfies a meeting obligation (三会一课 etc.)."""
 
@@ -359,7 +370,8 @@ class Evidence(models.Model):
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     # A reviewer's file about the organisation (a ledger proposal's evidence): it stays with
     # what it was attached to, out of the organisation's own files (domain.md §8a).
-    reviewers_only = models.BooleanField(_("仅审核人可见"), default=False)
+    # db_default too: the province seed inserts evidence with INSERT … SELECT (demo_province).
+    reviewers_only = models.BooleanField(_("仅审核人可见"), default=False, db_default=False)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -410,3 +422,66 @@ class Opinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year} 意见建议"
+
+
+class ReopenRequest(models.Model):
+    """An officer's request to reopen an obligation whose entry has closed (domain.md §5: a
+    reviewer may reopen with a recorded reason); granting it reopens the obligation."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待处理")
+        GRANTED = "granted", _("已同意")
+        REFUSED = "refused", _("未同意")
+
+    obligation = models.ForeignKey(
+        Obligation,
+        on_delete=models.CASCADE,
+        related_name="reopen_requests",
+        verbose_name=_("任务"),
+    )
+    # Denormalised from the obligation, as on Obligation itself: the scope filters on it.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("组织")
+    )
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("申请人")
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    reason = models.CharField(_("申请原因"), max_length=500)
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    refusal_reason = models.CharField(_("未同意原因"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("重新开放申请")
+        verbose_name_plural = _("重新开放申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation"],
+                condition=Q(state="pending"),
+                name="reopen_request_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="refused") | ~Q(refusal_reason=""),
+                name="reopen_request_refusal_has_reason",
+            ),
+        ]
+        indexes = [
+            # accountability.worklist.reopen_requests: pending requests, oldest first.
+            models.Index(fields=["state", "requested_at"], name="reopen_req_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.obligation_id} {self.get_state_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("obligation_detail", args=[self.obligation_id]) + "#reopen"
