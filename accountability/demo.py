@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from responsibility import services as core
 from responsibility.demo import DEMO_PASSWORD, DemoContext
-from responsibility.demo_province import vacuum_analyze
+from responsibility.demo_province import root_key, vacuum_analyze
 from responsibility.models import Obligation, Organisation, Post, User
 
 from . import services
@@ -358,11 +358,16 @@ def seed_province(context: DemoContext, today: datetime.date | None = None) -> N
             "organisation_id", "user_id"
         )
     )
-    branches = list(
+    # Per province (one per working committee: `seed_demo --multiplier K` builds K), every
+    # other branch up to a thousand has a finding, and the first thousand deductions by id
+    # become rectifications: each copy's ledger looks like the single province's.
+    branches: dict[str, list[int]] = {}
+    for pk, path in (
         Organisation.objects.filter(tier__kind="branch", checklists__year=year)
         .order_by("path")
-        .values_list("pk", flat=True)
-    )
+        .values_list("pk", "path")
+    ):
+        branches.setdefault(root_key(path), []).append(pk)
     with transaction.atomic():
         findings = Finding.objects.bulk_create(
             [
@@ -374,7 +379,9 @@ def seed_province(context: DemoContext, today: datetime.date | None = None) -> N
                     recorded_by=assigner,
                     recorded_at=now,
                 )
-                for index, organisation_id in enumerate(branches[::2][:1000])
+                for index, organisation_id in enumerate(
+                    pk for copy in branches.values() for pk in copy[::2][:1000]
+                )
             ],
             batch_size=2000,
         )
@@ -388,12 +395,19 @@ def seed_province(context: DemoContext, today: datetime.date | None = None) -> N
             )
             for f in findings
         ]
-        deductions = (
+        deductions: dict[str, list[tuple[int, int, str, str]]] = {}
+        for pk, organisation_id, path, ref, reason in (
             ItemScore.objects.filter(review__round__year=year)
             .exclude(reason="")
             .order_by("pk")
-            .values_list("pk", "review__organisation_id", "item__ref", "reason")[:1000]
-        )
+            .values_list(
+                "pk", "review__organisation_id", "review__organisation__path", "item__ref", "reason"
+            )
+            .iterator(chunk_size=5000)
+        ):
+            taken = deductions.setdefault(root_key(path), [])
+            if len(taken) < 1000:
+                taken.append((pk, organisation_id, ref, reason))
         sources += [
             (
                 Rectification.SourceType.ITEM_SCORE,
@@ -402,7 +416,8 @@ def seed_province(context: DemoContext, today: datetime.date | None = None) -> N
                 organisation_id,
                 reason,
             )
-            for pk, organisation_id, ref, reason in deductions
+            for copy in deductions.values()
+            for pk, organisation_id, ref, reason in copy
         ]
         rectifications = [
             _province_rectification(index, source, year, secretaries, assigner, today, now)

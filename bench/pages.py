@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from responsibility.models import Organisation, Year
 
 
+# The personas' working committee (responsibility/demo.py COMMITTEE); the first copy's in a
+# database seeded with `seed_demo --multiplier K`.
+COMMITTEE_CODE = "GW"
+
+
 class Lookup:
     """Objects of the province that URLs need; imported lazily so this module loads without
     Django (the runner reads the registry before Django is set up)."""
@@ -28,12 +33,15 @@ class Lookup:
         return Organisation.objects.get(code=code)
 
     def review_in_scoring(self) -> OrganisationReview:
-        """A branch's review still being scored in the latest round, as a reviewer opens it."""
+        """A branch's review still being scored in the latest round, as a reviewer opens it:
+        in the personas' province (a growth database holds several, bench/README.md)."""
         from assessment.models import OrganisationReview
 
         review = (
             OrganisationReview.objects.filter(
-                status=OrganisationReview.Status.DRAFT, organisation__tier__kind="branch"
+                status=OrganisationReview.Status.DRAFT,
+                organisation__tier__kind="branch",
+                organisation__path__startswith=self.organisation(COMMITTEE_CODE).path,
             )
             .order_by("-round__quarter", "organisation__path")
             .first()

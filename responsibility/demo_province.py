@@ -6,6 +6,14 @@ evidence metadata: 3,000 checklists, 65,600 items and 233,500 obligations with t
 templates (the issue guessed ~400,000; the templates decide the real number). The personas
 of the small demo keep their usernames and posts, so the benchmark signs in as them.
 
+`copies=K` (`seed_demo --scale province --multiplier K`, or `--scale 3x`/`10x`) builds K such
+provinces side by side, each under its own working committee, for the benchmark's growth runs
+(bench/README.md). The first copy is the province above, with the personas; copies 2…K have
+the same shape (100 units, 2,800 branches, 30,000 people), codes prefixed `P02-`, `P03-`, …,
+and generated people only. A persona's own organisations are therefore the same size at every
+K, and the pages measure the same work while the database around them grows. With K = 1 the
+seed is exactly the province it always was.
+
 Every write is a bulk write: rows are built in Python and inserted with `bulk_create`, the
 obligations come from the real `year_activate` service, and the fill-in is a handful of
 set-based UPDATE/INSERT … SELECT statements. PostgreSQL only, and only into a database without
@@ -59,6 +67,26 @@ class ProvinceSize:
 
 
 PROVINCE = ProvinceSize()
+
+
+@dataclass
+class ProvinceContext(DemoContext):
+    """What the province seed built. `organisations` and `users` are the first copy's (the
+    personas' province); `copies` tells each app's `seed_province` how many provinces the
+    database holds, so it can fill every copy like the first."""
+
+    copies: int = 1
+
+
+def copy_prefix(copy: int) -> str:
+    """Organisation-code and username prefix of a copy: "" for the first, "P02-" … after."""
+    return "" if copy == 1 else f"P{copy:02d}-"
+
+
+def root_key(path: str) -> str:
+    """The working committee a path lies under ("/17/40/" → "17"): one per copy."""
+    return path.split("/", 2)[1]
+
 
 UNIT_NAMES = [
     "省发展和改革委员会", "省工业和信息化厅", "省公安厅", "省民政厅", "省司法厅",
@@ -170,7 +198,9 @@ def _branch_counts(rng: random.Random, size: ProvinceSize) -> list[int]:
     return counts
 
 
-def build_tree(rng: random.Random, size: ProvinceSize) -> dict[str, Organisation]:
+def build_tree(rng: random.Random, size: ProvinceSize, copy: int = 1) -> dict[str, Organisation]:
+    """One copy's tree (its codes prefixed after the first), bulk-inserted; keyed by code."""
+    prefix = copy_prefix(copy)
     tiers = Tier.objects.in_bulk(field_name="kind")
     total = 1 + size.units * 4 + size.branches
     ids = iter(_reserve_ids(Organisation, total))
@@ -194,8 +224,9 @@ def build_tree(rng: random.Random, size: ProvinceSize) -> dict[str, Organisation
             organisation.unit_id = parent.unit_id
         orgs[code] = organisation
 
-    add(COMMITTEE[0], COMMITTEE[1], Tier.Kind.COMMITTEE, None, 0)
-    committee = orgs[COMMITTEE[0]]
+    committee_name = COMMITTEE[1] if copy == 1 else f"{COMMITTEE[1]}（第{copy}省）"
+    add(f"{prefix}{COMMITTEE[0]}", committee_name, Tier.Kind.COMMITTEE, None, 0)
+    committee = orgs[f"{prefix}{COMMITTEE[0]}"]
     for index, branches in enumerate(_branch_counts(rng, size)):
         if index < len(UNITS):
             code, name, named = UNITS[index]
@@ -203,6 +234,7 @@ def build_tree(rng: random.Random, size: ProvinceSize) -> dict[str, Organisation
             code = f"U{index + 1:03d}"
             name = UNIT_NAMES[(index - len(UNITS)) % len(UNIT_NAMES)]
             named = []
+        code = f"{prefix}{code}"
         add(code, name, Tier.Kind.UNIT, committee, index)
         unit = orgs[code]
         add(f"{code}-DZ", f"{name}党组", Tier.Kind.PARTY_GROUP, unit, 0)
@@ -226,15 +258,18 @@ def _full_name(rng: random.Random) -> str:
 
 
 def build_people(
-    rng: random.Random, size: ProvinceSize, orgs: dict[str, Organisation]
+    rng: random.Random, size: ProvinceSize, orgs: dict[str, Organisation], copy: int = 1
 ) -> tuple[dict[str, User], dict[int, User]]:
-    """The demo personas with their posts, then generated people up to `size.people`.
+    """The demo personas with their posts (first copy only), then generated people up to
+    `size.people` (usernames prefixed like the codes after the first copy).
 
     Returns the personas by username and one secretary per organisation (by organisation id).
     """
+    personas = PEOPLE if copy == 1 else []
+    prefix = copy_prefix(copy).lower()
     password_hash = make_password(DEMO_PASSWORD)  # hashed once: the hasher is slow by design
     start = datetime.date(2024, 1, 1)
-    occupied = {(code, kind) for _u, _n, posts, _s in PEOPLE for code, kind in posts}
+    occupied = {(code, kind) for _u, _n, posts, _s in personas for code, kind in posts}
     users: list[User] = []
     posts: list[tuple[int, Organisation, str]] = []  # (index into users, organisation, kind)
 
@@ -251,17 +286,19 @@ def build_people(
         )
         return len(users) - 1
 
-    for username, full_name, person_posts, superuser in PEOPLE:
+    for username, full_name, person_posts, superuser in personas:
         index = person(username, full_name, superuser=superuser)
         posts.extend((index, orgs[code], kind) for code, kind in person_posts)
     for code, organisation in orgs.items():
         for kind in TIER_POSTS.get(organisation.tier.kind, []):
             if kind in SINGLE_POSTS and (code, kind) in occupied:
                 continue
-            posts.append((person(f"u{len(users):05d}", _full_name(rng)), organisation, kind))
+            posts.append(
+                (person(f"{prefix}u{len(users):05d}", _full_name(rng)), organisation, kind)
+            )
     units = [o for o in orgs.values() if o.tier.kind == Tier.Kind.UNIT]
     for first in range(0, len(units), UNITS_PER_LIAISON):
-        index = person(f"u{len(users):05d}", _full_name(rng))
+        index = person(f"{prefix}u{len(users):05d}", _full_name(rng))
         posts.extend(
             (index, unit, Post.Kind.LIAISON) for unit in units[first : first + UNITS_PER_LIAISON]
         )
@@ -269,7 +306,9 @@ def build_people(
     for number in range(max(size.people - len(users), 0)):
         # One member in every branch first, then the rest where they fall.
         branch = branches[number] if number < len(branches) else rng.choice(branches)
-        posts.append((person(f"u{len(users):05d}", _full_name(rng)), branch, Post.Kind.MEMBER))
+        posts.append(
+            (person(f"{prefix}u{len(users):05d}", _full_name(rng)), branch, Post.Kind.MEMBER)
+        )
     User.objects.bulk_create(users, batch_size=2000)
     Post.objects.bulk_create(
         [
@@ -282,7 +321,7 @@ def build_people(
     for index, organisation, kind in posts:
         if kind == Post.Kind.SECRETARY:
             secretaries.setdefault(organisation.pk, users[index])
-    return {user.username: user for user in users[: len(PEOPLE)]}, secretaries
+    return {user.username: user for user in users[: len(personas)]}, secretaries
 
 
 def _shared_files() -> list[tuple[str, str, str, int, str]]:
@@ -386,9 +425,9 @@ def fill_in(year: Year, today: datetime.date) -> None:
         ),
         evidence AS (
             INSERT INTO {Evidence._meta.db_table} (id, organisation_id, file, original_name,
-                content_type, size, sha256, uploaded_by_id, uploaded_at)
+                content_type, size, sha256, uploaded_by_id, uploaded_at, reviewers_only)
             SELECT src.evidence_id, src.organisation_id, f.path, src.period_label || f.name,
-                   f.content_type, f.size, f.sha256, src.updated_by_id, src.updated_at
+                   f.content_type, f.size, f.sha256, src.updated_by_id, src.updated_at, FALSE
             FROM src JOIN files f ON f.pick = src.pick
         )
         INSERT INTO {Obligation.evidence.through._meta.db_table} (obligation_id, evidence_id)
@@ -446,11 +485,16 @@ def vacuum_analyze(tables: list[type[Model]]) -> bool:
 def seed_province(
     size: ProvinceSize = PROVINCE,
     *,
+    copies: int = 1,
     today: datetime.date | None = None,
     progress: Progress | None = None,
-) -> DemoContext:
-    """Build the province in one transaction (all or nothing), then VACUUM ANALYZE its tables
-    so the planner sees the real sizes and no dead rows, as autovacuum would shortly after."""
+) -> ProvinceContext:
+    """Build `copies` provinces in one transaction (all or nothing), then VACUUM ANALYZE their
+    tables so the planner sees the real sizes and no dead rows, as autovacuum would shortly
+    after. The first copy is built exactly as a single province (same random draws, ids from
+    the same sequences), so a 1× seed does not change with the multiplier's arrival."""
+    if copies < 1:
+        raise ProvinceError(f"copies must be 1 or more, not {copies}")
     today = today or timezone.localdate()
     _check_database()
     rng = random.Random(today.year)  # noqa: S311 - demo data, not security
@@ -460,6 +504,14 @@ def seed_province(
         _log(progress, f"organisations: {len(orgs)}", started)
         users, secretaries = build_people(rng, size, orgs)
         _log(progress, f"people: {size.people}", started)
+        # Each later copy draws from its own generator: the first copy's draws stay as they were.
+        more = []
+        for copy in range(2, copies + 1):
+            copy_rng = random.Random(today.year * 100 + copy)  # noqa: S311 - demo data
+            copy_orgs = build_tree(copy_rng, size, copy)
+            _copy_users, copy_secretaries = build_people(copy_rng, size, copy_orgs, copy)
+            more.append((copy_orgs, copy_secretaries))
+            _log(progress, f"copy {copy}: {len(copy_orgs)} organisations, people", started)
         admin = users["admin"]
         year = services.year_create(actor=admin, year=today.year)
         created = services.year_activate(actor=admin, year=year)
@@ -467,8 +519,11 @@ def seed_province(
         fill_in(year, today)
         _log(progress, f"year {year.year}: filled in", started)
         opinions = build_opinions(year, orgs, secretaries)
+        for copy_orgs, copy_secretaries in more:
+            opinions += build_opinions(year, copy_orgs, copy_secretaries)
+        del more
         counts = {
-            "organisations": len(orgs),
+            "organisations": Organisation.objects.count(),
             "users": User.objects.count(),
             "posts": Post.objects.count(),
             "checklists": Checklist.objects.filter(year=year).count(),
@@ -478,10 +533,12 @@ def seed_province(
             "meetings": MeetingRecord.objects.count(),
             "opinions": opinions,
         }
+        if copies > 1:
+            counts["provinces"] = copies
         services.audit_record(
             actor=admin, action="demo.seed_province", obj=year, changes={"counts": counts}
         )
     _log(progress, "committed", started)
     if vacuum_analyze(VACUUM_TABLES):
         _log(progress, "vacuum analyze", started)
-    return DemoContext(organisations=orgs, users=users, year=year, counts=counts)
+    return ProvinceContext(organisations=orgs, users=users, year=year, counts=counts, copies=copies)
