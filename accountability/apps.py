@@ -16,6 +16,13 @@ class AccountabilityConfig(AppConfig):
         if annual_results_sheet not in EXTRA_SHEETS:
             EXTRA_SHEETS.append(annual_results_sheet)
 
+        # Hand-overs made in responsibility and assessment reach the next person's inbox.
+        from responsibility import handovers
+
+        from .handovers import notify_handover
+
+        handovers.register(notify_handover)
+
         # /healthz/full fails when emails have been due for three flush periods: nothing is
         # flushing the outbox (responsibility.health cannot import this app's models).
         from django.conf import settings

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from responsibility import scope
 from responsibility.models import Evidence, Obligation, Organisation, Tier, User, Year
+from responsibility.models.checklists import completion_percent
 from responsibility.selectors.checklists import CLOSED_OUT, OPEN
 
 from .models import Dispatch, LiaisonMeeting, Notice, NoticeRecipient
@@ -141,7 +142,7 @@ class ProgressRow:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
+        return completion_percent(done=self.done, overdue=self.overdue, total=self.total)
 
 
 @dataclass

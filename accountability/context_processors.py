@@ -1,12 +1,11 @@
 """Navigation for supervision: the inbox badge (one cheap indexed count, evaluated only when the
-navigation renders) and whether the accountability register exists for this person."""
+navigation renders). Which supervision links show is the menu's business
+(responsibility.context_processors.Menu)."""
 
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
-
-from responsibility import scope
 
 from . import selectors
 
@@ -17,5 +16,4 @@ def inbox(request: HttpRequest) -> dict[str, Any]:
         return {}
     return {
         "nav_unread": SimpleLazyObject(lambda: selectors.unread_count(user)),
-        "nav_case_register": scope.scope_for(user).may_any("register"),
     }

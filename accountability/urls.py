@@ -1,8 +1,9 @@
 from django.urls import path
 
-from .views import cases, communication, findings, inbox, rectifications
+from .views import cases, communication, findings, inbox, rectifications, worklist
 
 urlpatterns = [
+    path("todo/", worklist.work_queue, name="work_queue"),
     path("findings/", findings.finding_list, name="finding_list"),
     path("findings/new/", findings.finding_create, name="finding_create"),
     path("findings/<int:pk>/", findings.finding_detail, name="finding_detail"),

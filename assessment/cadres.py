@@ -165,6 +165,36 @@ def attendance_candidates(training: Training) -> list[User]:
     return list({p.user_id: p.user for p in posts}.values())
 
 
+@dataclass(frozen=True)
+class CandidateGroup:
+    """The people of one organisation who may attend a training (the attendance picker)."""
+
+    organisation: Organisation
+    people: list[User]
+
+
+def attendance_groups(training: Training) -> list[CandidateGroup]:
+    """`attendance_candidates` grouped by organisation in tree order, people by name within it;
+    a person with posts in two organisations is listed once, under the first. One query."""
+    posts = (
+        Post.objects.filter(organisation__path__startswith=training.organiser.path)
+        .filter(current_post_filter())
+        .select_related("user", "organisation")
+        .order_by("organisation__path", "user__full_name", "user__username")
+    )
+    groups: dict[int, CandidateGroup] = {}
+    seen: set[int] = set()
+    for post in posts:
+        if post.user_id in seen:
+            continue
+        seen.add(post.user_id)
+        group = groups.setdefault(
+            post.organisation_id, CandidateGroup(organisation=post.organisation, people=[])
+        )
+        group.people.append(post.user)
+    return list(groups.values())
+
+
 def person_visible(viewer: User, person: User) -> bool:
     """A person's cadre record is for themself, admins, and reviewers of one of their posts."""
     if viewer.pk == person.pk or scope.scope_for(viewer).is_admin:

@@ -28,7 +28,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from responsibility.excel import FORMULA_PREFIXES
 from responsibility.models import ChecklistItem, Obligation, Tier, Year
 
-from . import scoring
+from . import scoring, stale
 from .models import AnnualResult, Grade, ItemScore, LedgerEntry, OrganisationReview, Vote
 from .results import default_as_of, rules_from
 from .services import scheme_for
@@ -153,6 +153,9 @@ SUMMARY_COLUMNS = [
     Column("版本", 6, "0"),
     Column("发布时间", 18, "yyyy-mm-dd hh:mm"),
     Column("说明", 40),
+    # 待更新 with when and the neutral kind of change (stale.Mark.summary): the workbook goes to
+    # reviewers outside the register too, so a cap's detail never reaches it.
+    Column("结果状态", 36),
 ]
 ITEM_COLUMNS = [
     Column("单位", 20),
@@ -252,12 +255,15 @@ def _write_results(
             "version",
             "published_at",
             "grade_note",
+            "stale_since",
+            "stale_reasons",
         )
     )
     for org_id, tier_id, unit, name, tier, process, quarters, year_end, *rest in results.iterator(
         chunk_size=FETCH
     ):
-        ledger_points, composite, grade, rank, version, published_at, note = rest
+        ledger_points, composite, grade, rank, version, published_at, note, since, reasons = rest
+        mark = stale.mark_of(since, reasons) if since is not None else None
         quarters = quarters or {}
         values = [
             unit or "",
@@ -273,6 +279,7 @@ def _write_results(
             version,
             published_at,
             note,
+            mark.summary() if mark is not None else "—",
         ]
         summary.row(values)
         if tier_id in tiers:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -10,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from responsibility.forms import DateInput, MultipleFileField
 from responsibility.models import User
+from responsibility.models.checklists import Group
 
 from .models import Grade, ItemScore, LedgerEntry, ReviewRound, Scheme
+from .selectors import ItemFacts
 from .services import ScoreInput
 
 
@@ -27,6 +30,24 @@ class RoundForm(forms.Form):
         if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
             self.add_error("closes_on", _("截止日期不能早于开始日期。"))
         return data
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One row of the scoring page: the saved score, its two inputs and the item's facts."""
+
+    score: ItemScore
+    score_field: forms.BoundField
+    reason_field: forms.BoundField
+    facts: ItemFacts
+
+    @property
+    def deduction(self) -> Decimal:
+        return self.score.max_points - self.score.score
+
+    @property
+    def is_dispatched(self) -> bool:
+        return self.score.item.group == Group.DISPATCHED
 
 
 class ReviewScoreForm(forms.Form):
@@ -72,6 +93,13 @@ class ReviewScoreForm(forms.Form):
             ):
                 self.add_error(reason_field.name, _("扣分必须填写理由。"))
         return data
+
+    def lines(self, facts: dict[int, ItemFacts]) -> list[ScoreLine]:
+        """The rows the scoring page shows, each with its item's facts for the quarter."""
+        return [
+            ScoreLine(row, score_field, reason_field, facts.get(row.item_id, ItemFacts()))
+            for row, score_field, reason_field in self.rows
+        ]
 
     def score_inputs(self) -> list[ScoreInput]:
         return [
@@ -229,11 +257,15 @@ class AttendanceForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, candidates: list[User], show_codes: bool = False, **kwargs: Any
+    ) -> None:
+        """People show as names; login codes only with `show_codes` (admins)."""
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = User.objects.filter(pk__in=[u.pk for u in candidates])
         self.fields["people"].choices = [
-            (u.pk, f"{u.display_name}（{u.username}）") for u in candidates
+            (u.pk, f"{u.display_name}（{u.username}）" if show_codes else u.display_name)
+            for u in candidates
         ]
 
 

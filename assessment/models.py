@@ -469,6 +469,10 @@ class AnnualResult(models.Model):
     computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
     reason = models.CharField(_("重新计算原因"), max_length=300, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    # 待更新: an input changed after publication (services.results_mark_stale); cleared when
+    # a recompute replaces or confirms the result. Reasons are stale.reason() dicts, oldest first.
+    stale_since = models.DateTimeField(_("待更新起始时间"), null=True, blank=True)
+    stale_reasons = models.JSONField(_("待更新原因"), default=list, blank=True)
 
     class Meta:
         ordering = ["year", "rank_in_tier", "organisation__path"]
@@ -486,6 +490,12 @@ class AnnualResult(models.Model):
             models.CheckConstraint(
                 condition=Q(composite__gte=0) & Q(composite__lte=100),
                 name="result_composite_range",
+            ),
+            # Only a published result can be out of date: an unpublished one is recomputed
+            # in place.
+            models.CheckConstraint(
+                condition=Q(stale_since__isnull=True) | Q(published_at__isnull=False),
+                name="result_stale_only_published",
             ),
         ]
         indexes = [

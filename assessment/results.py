@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from responsibility.models import Checklist, Obligation, User, Year
 from responsibility.services import audit_record
 
-from . import scoring
+from . import scoring, stale
 from .models import AnnualResult, GradeCap, ItemScore, LedgerEntry, Scheme, Vote
 from .services import AssessmentError, scheme_for
 
@@ -236,14 +237,27 @@ COMPARED = (
 
 @transaction.atomic
 def results_compute(
-    *, actor: User | None, year: Year, reason: str = "", as_of: datetime.date | None = None
+    *,
+    actor: User | None,
+    year: Year,
+    reason: str = "",
+    as_of: datetime.date | None = None,
+    organisation_ids: Collection[int] | None = None,
+    reasons: Mapping[int, str] | None = None,
 ) -> dict[str, int]:
-    """Compute and store the year's results.
+    """Compute and store the year's results (or only `organisation_ids`' of them: every
+    organisation is still computed, since ranks and the "好" quota span the tier).
 
     Unpublished current results are updated in place. A published result whose numbers
-    changed gets a new version, which needs a reason; unchanged ones are left alone.
+    changed gets a new version, which needs a reason (`reasons` per organisation, else
+    `reason`); unchanged ones are left alone. Either way a 待更新 mark clears: the result is
+    replaced, or confirmed as it stands.
     """
     _scheme, computed = compute(year, as_of=as_of)
+    if organisation_ids is not None:
+        wanted = set(organisation_ids)
+        computed = [row for row in computed if row.organisation_id in wanted]
+    reasons = reasons or {}
     current = {
         r.organisation_id: r for r in AnnualResult.objects.filter(year=year, is_current=True)
     }
@@ -254,10 +268,13 @@ def results_compute(
         and old.published_at is not None
         and any(getattr(old, name) != row.values[name] for name in COMPARED)
     ]
-    if changed_published and not reason.strip():
+    missing_reason = [
+        row for row in changed_published if not (reasons.get(row.organisation_id) or reason).strip()
+    ]
+    if missing_reason:
         raise AssessmentError(
             _("已有 %(n)d 个已发布结果将发生变化，重新计算必须填写原因。")
-            % {"n": len(changed_published)}
+            % {"n": len(missing_reason)}
         )
     now = timezone.now()
     to_create: list[AnnualResult] = []
@@ -284,18 +301,31 @@ def results_compute(
                     year=year,
                     version=old.version + 1,
                     computed_at=now,
-                    reason=reason,
+                    reason=reasons.get(row.organisation_id) or reason,
                     **row.values,
                 )
             )
-    AnnualResult.objects.filter(pk__in=superseded).update(is_current=False)
+    AnnualResult.objects.filter(pk__in=superseded).update(
+        is_current=False, stale_since=None, stale_reasons=[]
+    )
+    confirmed = AnnualResult.objects.filter(
+        year=year,
+        is_current=True,
+        stale_since__isnull=False,
+        organisation_id__in=[row.organisation_id for row in computed],
+    ).update(stale_since=None, stale_reasons=[])
     AnnualResult.objects.bulk_create(to_create, batch_size=2000)
     AnnualResult.objects.bulk_update(
         to_update,
         [*computed[0].values.keys(), "computed_at"] if computed else ["computed_at"],
         batch_size=2000,
     )
-    counts = {"created": len(to_create), "updated": len(to_update), "versions": len(superseded)}
+    counts = {
+        "created": len(to_create),
+        "updated": len(to_update),
+        "versions": len(superseded),
+        "confirmed": confirmed,
+    }
     audit_record(
         actor=actor, action="results.compute", obj=year, changes={**counts, "reason": reason}
     )
@@ -303,9 +333,44 @@ def results_compute(
 
 
 @transaction.atomic
-def results_publish(*, actor: User | None, year: Year) -> int:
-    published = AnnualResult.objects.filter(
-        year=year, is_current=True, published_at__isnull=True
-    ).update(published_at=timezone.now())
+def results_publish(
+    *, actor: User | None, year: Year, organisation_ids: Collection[int] | None = None
+) -> int:
+    unpublished = AnnualResult.objects.filter(year=year, is_current=True, published_at__isnull=True)
+    if organisation_ids is not None:
+        unpublished = unpublished.filter(organisation_id__in=list(organisation_ids))
+    published = unpublished.update(published_at=timezone.now())
     audit_record(actor=actor, action="results.publish", obj=year, changes={"count": published})
     return published
+
+
+@transaction.atomic
+def results_refresh(*, actor: User | None, year: Year) -> dict[str, int]:
+    """The admin's one action for results marked 待更新: recompute them, each as a new version
+    whose reason is what its mark recorded, and publish those versions at once (they replace
+    published results, so the organisation is never left without one). A result whose numbers
+    turn out unchanged keeps its version; its mark clears all the same."""
+    marked = {
+        row.organisation_id: row.stale_reasons
+        for row in AnnualResult.objects.filter(
+            year=year, is_current=True, stale_since__isnull=False
+        )
+        .select_for_update()
+        .only("organisation_id", "stale_reasons")
+    }
+    if not marked:
+        return {"versions": 0, "confirmed": 0, "published": 0}
+    counts = results_compute(
+        actor=actor,
+        year=year,
+        organisation_ids=marked.keys(),
+        reasons={org_id: stale.recompute_reason(reasons) for org_id, reasons in marked.items()},
+    )
+    published = results_publish(actor=actor, year=year, organisation_ids=marked.keys())
+    summary = {
+        "versions": counts["versions"],
+        "confirmed": counts["confirmed"],
+        "published": published,
+    }
+    audit_record(actor=actor, action="results.refresh", obj=year, changes=summary)
+    return summary

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility import dates, files, queue, scope
+from responsibility import dates, files, handovers, queue, scope
 from responsibility.models import ChecklistItem, Evidence, Organisation, User, Year
 from responsibility.services import (
     ConcurrentEditError,
@@ -25,7 +25,9 @@ from responsibility.services import (
     evidence_upload,
 )
 
+from . import stale
 from .models import (
+    AnnualResult,
     DutyReport,
     ExportJob,
     Grade,
@@ -38,6 +40,46 @@ from .models import (
     Scheme,
     Vote,
 )
+
+# --- results out of date (待更新) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def results_mark_stale(
+    *,
+    actor: User | None,
+    year: Year,
+    change: stale.Change,
+    organisation: Organisation | None = None,
+    detail: str = "",
+) -> int:
+    """Mark the year's current published results (one organisation's, or all) 待更新: an input
+    changed after publication. An unpublished result needs no mark: computing updates it in
+    place. Returns how many results were marked."""
+    now = timezone.now()
+    reason = stale.reason(change, now, detail)
+    results = AnnualResult.objects.filter(year=year, is_current=True, published_at__isnull=False)
+    if organisation is not None:
+        results = results.filter(organisation=organisation)
+    # Locked: two changes at once must both land in the reasons (a read-modify-write).
+    rows = list(results.select_related("organisation", "year").select_for_update(of=("self",)))
+    for row in rows:
+        row.stale_since = row.stale_since or now
+        row.stale_reasons = stale.add(row.stale_reasons or [], reason)
+    AnnualResult.objects.bulk_update(rows, ["stale_since", "stale_reasons"], batch_size=2000)
+    if rows:
+        # A cap's detail names the case: the trail keeps the kind of change only.
+        changes: dict[str, Any] = {"stale": change.value, "count": len(rows)}
+        if detail and change not in stale.CONFIDENTIAL:
+            changes["detail"] = detail
+        audit_record(
+            actor=actor,
+            action="results.stale",
+            obj=rows[0] if organisation is not None else year,
+            organisation=organisation,
+            changes=changes,
+        )
+    return len(rows)
 
 
 @transaction.atomic
@@ -52,8 +94,14 @@ def grade_cap_add(
 ) -> GradeCap:
     """Cap an organisation's grade for a year (e.g. an accountability case, 负面清单).
 
-    One cap per source: calling again for the same source updates it.
+    One cap per source: calling again for the same source updates it. A new or lowered/raised
+    cap marks a published result 待更新.
     """
+    before = (
+        GradeCap.objects.filter(organisation=organisation, year=year, source=source)
+        .values_list("max_grade", flat=True)
+        .first()
+    )
     cap, _created = GradeCap.objects.update_or_create(
         organisation=organisation,
         year=year,
@@ -67,6 +115,19 @@ def grade_cap_add(
         organisation=organisation,
         changes={"max_grade": max_grade, "reason": reason, "source": source},
     )
+    if before != max_grade:
+        results_mark_stale(
+            actor=actor,
+            year=year,
+            organisation=organisation,
+            change=stale.Change.CAP,
+            detail=(
+                _("新增：不高于“%(grade)s”，%(reason)s")
+                if before is None
+                else _("调整为：不高于“%(grade)s”，%(reason)s")
+            )
+            % {"grade": Grade(max_grade).label, "reason": reason},
+        )
     return cap
 
 
@@ -76,6 +137,14 @@ def grade_cap_remove(
 ) -> None:
     for cap in GradeCap.objects.filter(organisation=organisation, year=year, source=source):
         audit_record(actor=actor, action="grade_cap.remove", obj=cap, organisation=organisation)
+        results_mark_stale(
+            actor=actor,
+            year=year,
+            organisation=organisation,
+            change=stale.Change.CAP,
+            detail=_("移除：不高于“%(grade)s”，%(reason)s")
+            % {"grade": cap.get_max_grade_display(), "reason": cap.reason},
+        )
         cap.delete()
 
 
@@ -129,13 +198,16 @@ def scheme_update(*, actor: User, scheme: Scheme, version: int, **fields: Any) -
     if updated != 1:
         raise ConcurrentEditError
     scheme.refresh_from_db()
-    audit_record(
-        actor=actor,
-        action="scheme.update",
-        obj=scheme,
-        changes=diff(before, {name: getattr(scheme, name) for name in SCHEME_FIELDS}),
-    )
+    changes = diff(before, {name: getattr(scheme, name) for name in SCHEME_FIELDS})
+    audit_record(actor=actor, action="scheme.update", obj=scheme, changes=changes)
+    if set(changes) - NOT_SCORING:
+        results_mark_stale(actor=actor, year=scheme.year, change=stale.Change.SCHEME)
     return scheme
+
+
+# Scheme fields no stored result depends on: the cap grade is copied into each GradeCap when a
+# case is registered, and the deadline only gates report submission.
+NOT_SCORING = frozenset({"accountability_cap", "report_deadline"})
 
 
 WEIGHT_FIELDS = ("weight_process", "weight_quarterly", "weight_year_end")
@@ -281,19 +353,37 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+def review_refusal(actor: User, review: OrganisationReview, action: str) -> str | None:
+    """Why `actor` may not take `action` (a TRANSITIONS key) on the review now, or None.
+
+    The one rule behind both the scoring page's buttons and `review_transition`, so a button
+    is offered only to someone the service will let press it: the reviewer in scope, in a
+    status the action leaves from, and for confirming or returning a second reviewer."""
+    if not scope.can(actor, "review", review.organisation):
+        return _("不能评价本人任职的组织。")
+    allowed_from, _target = TRANSITIONS[action]
+    if review.status not in allowed_from:
+        return _("当前状态为“%(status)s”，不能执行该操作。") % {
+            "status": review.get_status_display()
+        }
+    if action in ("confirm", "return") and review.scored_by_id == actor.pk:
+        return _("复核须由评分人以外的审核人进行。")
+    return None
+
+
+def review_may(actor: User, review: OrganisationReview, action: str) -> bool:
+    return review_refusal(actor, review, action) is None
+
+
 @transaction.atomic
 def review_transition(
     *, actor: User, review: OrganisationReview, action: str, comment: str = ""
 ) -> OrganisationReview:
     """Move a review through its workflow. Confirming or returning needs a second reviewer."""
-    _check_not_own(actor, review.organisation)
-    allowed_from, target = TRANSITIONS[action]
-    if review.status not in allowed_from:
-        raise AssessmentError(
-            _("当前状态为“%(status)s”，不能执行该操作。") % {"status": review.get_status_display()}
-        )
-    if action in ("confirm", "return") and review.scored_by_id == actor.pk:
-        raise AssessmentError(_("复核须由评分人以外的审核人进行。"))
+    refusal = review_refusal(actor, review, action)
+    if refusal is not None:
+        raise AssessmentError(refusal)
+    _allowed_from, target = TRANSITIONS[action]
     if action == "return" and not comment.strip():
         raise AssessmentError(_("退回时必须填写意见。"))
     before = review.status
@@ -321,6 +411,18 @@ def review_transition(
         organisation=review.organisation,
         changes={"status": [before, target], **({"comment": comment} if comment else {})},
     )
+    if action == "submit":
+        handovers.announce("review_submitted", obj=review, actor=actor)
+    if action == "publish":
+        # A published review is final (nothing moves it out of "published"), so its
+        # publication is the only moment a quarterly score reaches the results.
+        results_mark_stale(
+            actor=actor,
+            year=review.round.year,
+            organisation=review.organisation,
+            change=stale.Change.REVIEW,
+            detail=str(review.round),
+        )
     return review
 
 
@@ -365,6 +467,7 @@ def ledger_propose(
         organisation=organisation,
         changes={"kind": kind, "points": str(points), "reason": reason},
     )
+    handovers.announce("ledger_proposed", obj=entry, actor=actor)
     return entry
 
 
@@ -386,6 +489,15 @@ def ledger_decide(*, actor: User, entry: LedgerEntry, approve: bool) -> LedgerEn
         organisation=entry.organisation,
         changes={"status": ["pending", entry.status]},
     )
+    if approve:  # only approved entries count (results.load_inputs); a rejection changes nothing
+        sign = "+" if entry.kind == LedgerEntry.Kind.BONUS else "−"
+        results_mark_stale(
+            actor=actor,
+            year=entry.year,
+            organisation=entry.organisation,
+            change=stale.Change.LEDGER,
+            detail=f"{sign}{Decimal(entry.points).normalize():f} {entry.reason}",
+        )
     return entry
 
 
@@ -444,6 +556,8 @@ def report_save(
         organisation=organisation,
         changes={"length": len(text), "attachments": [f.original_name for f in added]},
     )
+    if submit:
+        handovers.announce("report_submitted", obj=report, actor=actor)
     return report
 
 
@@ -473,11 +587,21 @@ def vote_cast(*, actor: User, report: DutyReport, choice: str) -> Vote:
         raise AssessmentError(_("述职报告尚未提交，暂不能评议。"))
     if not report.raters.filter(pk=actor.pk).exists():
         raise AssessmentError(_("您不是该组织述职评议的评议人。"))
+    before = Vote.objects.filter(report=report, rater=actor).values_list("choice", flat=True)
+    previous = before.first()
     vote, _created = Vote.objects.update_or_create(
         report=report, rater=actor, defaults={"choice": Grade(choice), "cast_at": timezone.now()}
     )
     # Anonymous in results: the audit keeps that a vote was cast, not what it was.
     audit_record(actor=actor, action="vote.cast", obj=report, organisation=report.organisation)
+    if previous != vote.choice:
+        # No detail: who voted, and what, stays out of the mark as it stays out of the tally.
+        results_mark_stale(
+            actor=actor,
+            year=report.year,
+            organisation=report.organisation,
+            change=stale.Change.VOTE,
+        )
     return vote
 
 

@@ -8,6 +8,11 @@ urlpatterns = [
     path("rounds/<int:pk>/start/<int:organisation_pk>/", views.review_start, name="review_start"),
     path("reviews/<int:pk>/", views.review_score, name="review_score"),
     path("reviews/<int:pk>/self/", views.review_self_assess, name="review_self_assess"),
+    path(
+        "reviews/<int:pk>/items/<int:item_pk>/evidence/",
+        views.review_item_evidence,
+        name="review_item_evidence",
+    ),
     path("reviews/<int:pk>/<slug:action>/", views.review_transition, name="review_transition"),
     path(
         "organisations/<int:pk>/scores/<int:year>/",
@@ -24,6 +29,7 @@ urlpatterns = [
     path("reports/<int:pk>/comment/", views.report_comment, name="report_comment"),
     path("reports/<int:pk>/close/", views.report_close, name="report_close"),
     path("results/<int:year>/", views.result_list, name="result_list"),
+    path("results/<int:year>/refresh/", views.results_refresh, name="results_refresh"),
     path("results/detail/<int:pk>/", views.result_detail, name="result_detail"),
     path("scheme/<int:year>/", views.scheme_edit, name="scheme_edit"),
     path("results/<int:year>/export.xlsx", views.results_export, name="results_export"),

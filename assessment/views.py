@@ -133,6 +133,11 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("评分已提交复核。") if "submit" in request.POST else _("评分已保存。")
             )
             return redirect(review)
+    # The buttons follow the rule the service applies (services.review_refusal): each is
+    # shown only to someone who may press it.
+    may = {
+        action: services.review_may(request.user, review, action) for action in services.TRANSITIONS
+    }
     return render(
         request,
         "assessment/review_score.html",
@@ -140,9 +145,35 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
             "review": review,
             "organisation": review.organisation,
             "form": form,
+            "lines": form.lines(selectors.review_item_facts(review)),
+            "totals": selectors.review_totals(scores),
+            "may": may,
+            # The second reviewer checks the deductions: their rows stand out.
+            "highlight": may["confirm"] or may["return"],
             "comment_form": CommentForm(),
-            "total": sum((s.score for s in scores), start=0),
-            "maximum": sum((s.max_points for s in scores), start=0),
+        },
+    )
+
+
+@login_required
+def review_item_evidence(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """The side panel of the scoring page: one item's obligations in the quarter with their
+    evidence, for the reviewers of the organisation (a whole page without htmx)."""
+    review = scope.get_for_user(request.user, selectors.review_queryset(), action="review", pk=pk)
+    row = get_object_or_404(review.scores.select_related("item"), item_id=item_pk)
+    template = (
+        "assessment/_review_item_evidence.html"
+        if request.htmx
+        else "assessment/review_item_evidence.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "review": review,
+            "organisation": review.organisation,
+            "item": row.item,
+            "obligations": selectors.review_item_obligations(review, row.item),
         },
     )
 
@@ -511,11 +542,27 @@ def result_list(request: HttpRequest, year: int) -> HttpResponse:
             "results": page.object_list,
             "page": page,
             "form": form if user_scope.is_admin else None,
+            "stale_count": selectors.stale_count(year_obj) if user_scope.is_admin else 0,
             "can_export": user_scope.may_any("export"),
             "tier": tier,
             "tiers": Tier.objects.filter(has_checklist=True),
         },
     )
+
+
+@login_required
+@require_POST
+def results_refresh(request: HttpRequest, year: int) -> HttpResponse:
+    """Recompute the results marked 待更新 as new versions with their recorded reasons."""
+    scope.require_admin(request.user)
+    year_obj = core.year_for(request, year)
+    counts = results.results_refresh(actor=request.user, year=year_obj)
+    messages.success(
+        request,
+        _("已重新计算：新版本 %(versions)d（已发布 %(published)d），未变化 %(confirmed)d。")
+        % counts,
+    )
+    return redirect("result_list", year=year)
 
 
 @login_required

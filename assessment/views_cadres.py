@@ -66,8 +66,14 @@ def _training(request: HttpRequest, pk: int, action: scope.Action) -> Training:
 def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     training = _training(request, pk, "view")
     can_edit = scope.can(request.user, "fill", training)
-    candidates = cadres.attendance_candidates(training) if can_edit else []
-    form = AttendanceForm(request.POST or None, candidates=candidates) if can_edit else None
+    show_codes = scope.scope_for(request.user).is_admin
+    groups = cadres.attendance_groups(training) if can_edit else []
+    candidates = [person for group in groups for person in group.people]
+    form = (
+        AttendanceForm(request.POST or None, candidates=candidates, show_codes=show_codes)
+        if can_edit
+        else None
+    )
     if request.method == "POST":
         scope.check(request.user, "fill", training)
         if form is not None and form.is_valid():
@@ -86,6 +92,8 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": training.organiser,
             "attendance": list(training.attendance.select_related("person")),
             "form": form,
+            "groups": groups,
+            "show_codes": show_codes,
             "upload_form": OnboardingUploadForm() if can_edit else None,
             "errors": [],
         },
@@ -99,6 +107,9 @@ def training_import(request: HttpRequest, pk: int) -> HttpResponse:
     training = _training(request, pk, "fill")
 
     def upload_page(form: forms.Form, errors: list[RowError], status: int) -> HttpResponse:
+        show_codes = scope.scope_for(request.user).is_admin
+        groups = cadres.attendance_groups(training)
+        candidates = [person for group in groups for person in group.people]
         return render(
             request,
             "assessment/training_detail.html",
@@ -107,7 +118,9 @@ def training_import(request: HttpRequest, pk: int) -> HttpResponse:
                 "training": training,
                 "organisation": training.organiser,
                 "attendance": list(training.attendance.select_related("person")),
-                "form": AttendanceForm(candidates=cadres.attendance_candidates(training)),
+                "form": AttendanceForm(candidates=candidates, show_codes=show_codes),
+                "groups": groups,
+                "show_codes": show_codes,
                 "upload_form": form,
             },
             status=status,

@@ -35,3 +35,5 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("supervision/", include("accountability.urls")),
 ]
+
+handler403 = "responsibility.views.errors.permission_denied"

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from .models import (
     Opinion,
     Organisation,
     Post,
+    ReopenRequest,
     TemplateItem,
     Tier,
     User,
@@ -84,11 +86,15 @@ class PostAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_repr", "organisation"]
+    list_display = ["at", "actor", "action_display", "object_type", "object_repr", "organisation"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_repr", "actor__username", "actor__full_name"]
     list_select_related = ["actor", "organisation"]
     date_hierarchy = "at"
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_display(self, entry: AuditEntry) -> str:
+        return entry.action_label
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
@@ -178,3 +184,34 @@ class OpinionAdmin(admin.ModelAdmin):
     search_fields = ["organisation__name", "content"]
     list_select_related = ["organisation", "year", "submitted_by"]
     raw_id_fields = ["organisation", "submitted_by", "acknowledged_by"]
+
+
+@admin.register(ReopenRequest)
+class ReopenRequestAdmin(admin.ModelAdmin):
+    list_display = ["obligation", "organisation", "requested_by", "requested_at", "state"]
+    list_filter = ["state"]
+    search_fields = ["organisation__name", "reason"]
+    list_select_related = ["obligation__item", "organisation", "requested_by"]
+    raw_id_fields = ["obligation", "organisation", "requested_by", "decided_by"]
+
+
+# django-axes ships no zh-hans catalogue, and its AppConfig has no verbose_name to translate (the
+# admin would show "Axes"); settings list the app itself, so the admin's names are set here.
+AXES_NAMES = {
+    "": _("登录防护"),
+    "accessattempt": _("登录失败计数"),
+    "accessattemptexpiration": _("登录失败计数有效期"),
+    "accessfailurelog": _("登录失败日志"),
+    "accesslog": _("登录日志"),
+}
+
+
+def _name_axes() -> None:
+    config = apps.get_app_config("axes")
+    config.verbose_name = AXES_NAMES[""]
+    for model in config.get_models():
+        name = AXES_NAMES[model._meta.model_name]
+        model._meta.verbose_name = model._meta.verbose_name_plural = name
+
+
+_name_axes()

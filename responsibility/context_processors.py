@@ -1,5 +1,7 @@
-"""Navigation: role flags and the organisation switcher, from the cached scope (no extra query)."""
+"""Navigation: the menu, the role flags and the organisation switcher, from the cached scope
+(no extra query)."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,6 +11,36 @@ from . import scope
 from .selectors import current_year_for
 
 SESSION_KEY = "current_organisation_id"
+
+
+@dataclass(frozen=True)
+class Menu:
+    """What the main navigation offers a person: each entry answers one scope question, so a
+    link is shown only to those whose scope lets them open it (a menu with no dead ends,
+    tests/responsibility/test_navigation.py follows every link as every persona). Hashable:
+    the rendered navigation is cached per distinct menu (templatetags/navigation.py)."""
+
+    view: bool = False  # the organisation tree, findings, rectifications, notices
+    view_results: bool = False  # published results
+    fill: bool = False  # 我的任务, trainings of one's own organisations
+    review: bool = False  # progress, opinions, the assessment section, dispatches
+    supervise: bool = False  # liaison meetings
+    liaison: bool = False  # 联系单位进度: the units one liaises with
+    register: bool = False  # 问责登记: absent for everyone else
+    configure: bool = False  # years, onboarding, the assessment scheme
+
+    @classmethod
+    def for_scope(cls, user_scope: scope.Scope) -> "Menu":
+        return cls(
+            view=user_scope.may_any("view"),
+            view_results=user_scope.may_any("view_results"),
+            fill=user_scope.may_any("fill"),
+            review=user_scope.may_any("review"),
+            supervise=user_scope.may_any("supervise"),
+            liaison=user_scope.may_any("liaise"),
+            register=user_scope.may_any("register"),
+            configure=user_scope.is_admin,
+        )
 
 
 def current_organisation_id(request: HttpRequest) -> int | None:
@@ -29,6 +61,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_year": SimpleLazyObject(lambda: current_year_for(request)),
         "nav_scope": user_scope,
+        "nav_menu": Menu.for_scope(user_scope),
         "nav_organisations": list(organisations.values()),
         "nav_current_organisation_id": current_organisation_id(request),
     }

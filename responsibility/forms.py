@@ -222,6 +222,26 @@ class ReopenForm(forms.Form):
     )
 
 
+class ReopenRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("申请原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("说明未按期填报的原因和需要补填的内容。"),
+    )
+
+
+class ReopenDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("grant", _("同意")), ("refuse", _("不同意"))])
+    reason = forms.CharField(
+        label=_("处理意见"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("不同意时必须说明原因。"),
+    )
+
+
 class ChecklistItemForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -7,7 +7,8 @@ Roles come from current posts (see domain.md §2):
 - officer: 书记/副书记/委员/纪检委员/专兼职党务干部 of an organisation fills in for it;
 - reviewer: an officer of an organisation whose tier supervises its subtree (工委, 机关党委)
   reviews the organisations below it, never the ones where they hold an officer post;
-- liaison: a 联络员 post on a unit reads it and records supervision findings in its subtree;
+- liaison: a 联络员 post on a unit reads it, follows its progress ("liaise") and records
+  supervision findings in its subtree;
   assigning a rectification, even on a finding they recorded, is a reviewer's act (§8a);
 - member: a 党员 post sees that organisation's published results;
 - register: an officer of the 工委 (its whole subtree) or of a unit's 机关纪委 (that unit) reads
@@ -37,6 +38,7 @@ Action = Literal[
     "fill",  # fill in the organisation's checklist
     "review",  # score, reopen, verify (never one's own organisation)
     "supervise",  # record supervision findings
+    "liaise",  # a liaison officer's own units: their progress (联系单位进度)
     "assign",  # assign a rectification (a reviewer's act, never a liaison's: domain.md §8a)
     "export",  # export results for the organisation
     "configure",  # years, templates, weights, onboarding
@@ -104,6 +106,8 @@ class Scope:
             return reviews
         if action == "supervise":
             return reviews or liaises
+        if action == "liaise":
+            return liaises
         if action == "export":
             return reviews
         if action == "configure":
@@ -142,6 +146,11 @@ class Scope:
             return visible
         if action == "fill":
             return visible & Q(pk__in=self.officer_ids)
+        if action == "liaise":
+            liaised = Q(pk__in=[])
+            for path in self.liaison_paths:
+                liaised |= Q(path__startswith=path)
+            return liaised
         if action in ("review", "assign", "export", "supervise"):
             condition = Q(pk__in=[])
             for path in self.review_paths:
@@ -174,6 +183,8 @@ class Scope:
             return bool(self.review_paths)
         if action == "supervise":
             return bool(self.review_paths or self.liaison_paths)
+        if action == "liaise":
+            return bool(self.liaison_paths)
         if action == "register":
             return bool(self.register_paths or self.register_unit_ids)
         return False
@@ -211,6 +222,8 @@ class Scope:
             return rule(below=self.review_paths, unless=self.officer_ids)
         if action == "supervise":
             return rule(below=self.review_paths, unless=self.officer_ids, under=self.liaison_paths)
+        if action == "liaise":
+            return rule(under=self.liaison_paths)
         if action == "register":
             return rule(under=self.register_paths, units=self.register_unit_ids)
         return ""
@@ -309,6 +322,17 @@ def can(user: User | AnonymousUser, action: Action, obj: Any) -> bool:
     return scope_for(user).can(action, obj)
 
 
+class Refused(PermissionDenied):
+    """A 403 that knows what was refused: `action` on one organisation, or `anywhere` for a page
+    meant for people who may do it somewhere. Its English text is for the log line
+    (logs.log_refusal); the 403 page says what was refused in Chinese (views/errors.py)."""
+
+    def __init__(self, action: Action, *, anywhere: bool = False) -> None:
+        self.action: Action = action
+        self.anywhere = anywhere
+        super().__init__(f"may not {action}{' anywhere' if anywhere else ''}")
+
+
 def check(user: User | AnonymousUser, action: Action, obj: Any) -> None:
     """404 outside scope, 403 inside scope without the right to `action`. The register is
     its own scope: whatever is outside it does not exist (404)."""
@@ -318,7 +342,7 @@ def check(user: User | AnonymousUser, action: Action, obj: Any) -> None:
     if not scope.can(outside, obj):
         raise Http404(f"outside the scope ({outside})")
     if not scope.can(action, obj):
-        raise PermissionDenied(f"may not {action}")
+        raise Refused(action)
 
 
 def get_for_user(
@@ -335,7 +359,7 @@ def get_for_user(
 def require_admin(user: User | AnonymousUser) -> None:
     """Configuration pages belong to admins: everybody else gets 403."""
     if not scope_for(user).is_admin:
-        raise PermissionDenied("may not configure (admins only)")
+        raise Refused("configure", anywhere=True)
 
 
 def require_any(user: User | AnonymousUser, action: Action) -> None:
@@ -344,7 +368,7 @@ def require_any(user: User | AnonymousUser, action: Action) -> None:
     if not scope_for(user).may_any(action):
         if action == "register":
             raise Http404("outside the scope (register)")
-        raise PermissionDenied(f"may not {action} anywhere")
+        raise Refused(action, anywhere=True)
 
 
 def within(user: User | AnonymousUser, action: Action = "view", *, via: str = "organisation") -> Q:
@@ -374,3 +398,19 @@ def _prefixed(condition: Q, via: str) -> Q:
         for child in condition.children
     ]
     return prefixed
+
+
+# Person-level rights on rows, as Q objects for lists (work queues) -------------------------------
+
+
+def by_others(user: User | AnonymousUser, *, via: str) -> Q:
+    """Rows another person did (`via` names that person's foreign key): the four-eyes rule, a
+    score confirmed and a ledger entry approved by a reviewer other than the one who gave it.
+    Rows with nobody recorded count as someone else's."""
+    return ~Q(**{via: user.pk})
+
+
+def named(user: User | AnonymousUser, *, via: str) -> Q:
+    """Rows that name the person (`via` a foreign key or many-to-many to User): a rater of a
+    report, the person responsible for a rectification."""
+    return Q(**{via: user.pk})

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import onboarding_views
-from .views import checklist_excel, checklists, floor, occurrences, organisations
+from .views import checklist_excel, checklists, floor, occurrences, organisations, reopen_requests
 
 urlpatterns = [
     path("", organisations.home, name="home"),
@@ -30,6 +30,16 @@ urlpatterns = [
     ),
     path("obligations/<int:pk>/", checklists.obligation_detail, name="obligation_detail"),
     path("obligations/<int:pk>/reopen/", checklists.obligation_reopen, name="obligation_reopen"),
+    path(
+        "obligations/<int:pk>/reopen-request/",
+        reopen_requests.reopen_request_create,
+        name="reopen_request_create",
+    ),
+    path(
+        "reopen-requests/<int:pk>/decide/",
+        reopen_requests.reopen_request_decide,
+        name="reopen_request_decide",
+    ),
     path(
         "obligations/<int:pk>/evidence/<int:evidence_pk>/detach/",
         checklists.obligation_detach_evidence,

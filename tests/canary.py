@@ -229,6 +229,22 @@ def build(world: World) -> CanaryWorld:
     results.results_compute(actor=None, year=year, reason="CANARY-UNPUB-RESULT-6f6f")
     canary.mark("CANARY-UNPUB-RESULT-6f6f", REVIEWERS_A, "unpublished result")
 
+    # A second case, registered after publication, marks branch A's published result 待更新:
+    # everyone who reads the result sees the neutral mark; its detail names the case.
+    accountability_services.case_create(
+        actor=world.admin,
+        data=accountability_services.CaseInput(
+            year=year,
+            target_type=AccountabilityCase.TargetType.ORGANISATION,
+            organisation=world.branch_a,
+            person=None,
+            form=AccountabilityCase.Form.INSPECTION,
+            reason="CANARY-CASE-REASON-7f3a（补登）",
+            decided_on=CASE_DATE,
+        ),
+    )
+    canary.mark("新增：不高于", REGISTER_A, "register: the 待更新 mark's detail names the case")
+
     # Other people's inbox, and the reminders' digests.
     accountability_services.notify(
         recipients=[world.officer_a], title="CANARY-INBOX-A-8c8c", body="内容", url="/work/"

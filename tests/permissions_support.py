@@ -6,7 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from responsibility.models import ChecklistItem, Evidence, Obligation, Opinion, Organisation
+from responsibility.models import (
+    ChecklistItem,
+    Evidence,
+    Obligation,
+    Opinion,
+    Organisation,
+    ReopenRequest,
+)
 from tests.factories import PERSONAS, World, make_evidence
 
 ALL_IN = {p: 200 for p in PERSONAS if p != "anonymous"} | {"anonymous": 302}
@@ -73,4 +80,15 @@ def attached_evidence(organisation: Organisation) -> Evidence:
 def opinion_of(world: World) -> Opinion:
     return Opinion.objects.create(
         organisation=world.branch_a, year=world.year, content="建议", submitted_by=world.officer_a
+    )
+
+
+def reopen_request_of(world: World) -> ReopenRequest:
+    """A pending request to reopen one of branch A's obligations."""
+    obligation = obligation_of(world.branch_a)
+    return ReopenRequest.objects.create(
+        obligation=obligation,
+        organisation=world.branch_a,
+        requested_by=world.officer_a,
+        reason="会议记录遗漏",
     )

@@ -29,6 +29,7 @@ from tests.permissions_support import (
     item_of,
     obligation_of,
     opinion_of,
+    reopen_request_of,
     statuses,
 )
 
@@ -77,7 +78,7 @@ ROWS: list[Row] = [
     Row("logout", statuses(302, anonymous=302), method="post"),
     Row("password_change", ALL_IN),
     Row("password_change_done", ALL_IN),
-    Row("set_language", statuses(302, anonymous=302), method="post", data={"language": "en"}),
+    Row("set_language", statuses(302, anonymous=302), method="post", data={"language": "zh-hans"}),
     Row("admin:index", statuses(302) | {"admin": 200}),
     # Responsibility lists (the world has 2026 started).
     Row("my_work", ALL_IN),
@@ -114,6 +115,20 @@ ROWS: list[Row] = [
         lambda w: [obligation_of(w.branch_a).pk],
         method="post",
         data={"reason": "补录"},
+    ),
+    Row(
+        "reopen_request_create",
+        statuses(403, officer_b=404, admin=302, officer_a=302),
+        lambda w: [obligation_of(w.branch_a).pk],
+        method="post",
+        data={"reason": "补录"},
+    ),
+    Row(
+        "reopen_request_decide",
+        A_REVIEWERS | {"admin": 302, "wc_reviewer": 302, "unit_a_reviewer": 302},
+        lambda w: [reopen_request_of(w).pk],
+        method="post",
+        data={"decision": "refuse", "reason": "材料不全"},
     ),
     Row(
         "obligation_detach_evidence",

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -228,9 +227,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def liaison_progress(request: HttpRequest) -> HttpResponse:
     """A liaison officer's units and how their organisations are doing this year."""
-    user_scope = scope.scope_for(request.user)
-    if not (user_scope.is_liaison or user_scope.is_admin):
-        raise PermissionDenied
+    scope.require_any(request.user, "liaise")
     year = current_year_for(request)
     return render(
         request,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from responsibility.templatetags.fast_markup import fixed, url_pattern
 
+from .. import stale
 from ..models import AnnualResult, Grade
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ DASH = "—"
 def result_rows(results: Iterable[AnnualResult]) -> SafeString:
     grades = {value: escape(label) for value, label in Grade.choices}
     published, unpublished = escape(gettext("已发布")), escape(gettext("未发布"))
+    stale_badge = escape(gettext("待更新"))
     detail_url = escape(url_pattern("result_detail"))
     rows = []
     for r in results:
@@ -42,6 +44,12 @@ def result_rows(results: Iterable[AnnualResult]) -> SafeString:
         state = published if r.published_at else unpublished
         if r.version > 1:
             state += f" · v{r.version}"
+        mark = stale.mark_of(r.stale_since, r.stale_reasons)
+        if mark is not None:
+            state += (
+                f' <span class="badge text-bg-warning">{stale_badge}</span>'
+                f'<div class="small text-secondary">{escape(mark.summary())}</div>'
+            )
         rows.append(
             "<tr>"
             f'<td><a href="{detail_url.format(pk=r.pk)}">{escape(organisation.name)}</a>'

@@ -1,57 +1,46 @@
-"""The scoring page's rows, built in Python (see responsibility/templatetags/fast_markup.py
+"""The scoring page's inputs, built in Python (see responsibility/templatetags/fast_markup.py
 for why): a branch's review has 22 items, each with a score and a reason input, and through
-the template engine their labels, values and errors were about a third of the page's time."""
+the template engine their labels, values and errors were about a third of the page's time.
+The rest of each row (the item, its facts for the quarter, read-only scores) is in
+templates/assessment/review_score.html."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django import template
 from django.forms import BoundField
 from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
-from responsibility.templatetags.fast_markup import fixed
+from responsibility.templatetags.fast_markup import obligation_chips
 
-from ..forms import ReviewScoreForm
+from ..selectors import ItemFacts
 
 register = template.Library()
 
 
 @register.simple_tag
-def score_rows(form: ReviewScoreForm, editable: bool) -> SafeString:
-    """Item (reference, content cut to 60 characters, deduction rule), points, then the score
-    and reason inputs with their errors; the inputs are disabled when the review is not
-    editable."""
-    disabled = "" if editable else " disabled"
-    rows = []
-    for row, score, reason in form.rows:
-        item = row.item
-        rule = (
-            f'<div class="small text-secondary">{escape(item.deduction_rule)}</div>'
-            if item.deduction_rule
-            else ""
-        )
-        score_input = _input(
-            score,
-            f'type="number" step="0.01" min="0" max="{escape(localize(row.max_points))}"',
-            disabled,
-        )
-        reason_input = _input(reason, 'type="text" maxlength="500"', disabled)
-        rows.append(
-            "<tr>\n"
-            f'    <td><span class="small text-secondary">{escape(item.ref)}</span> '
-            f"{escape(Truncator(item.content).chars(60))}{rule}</td>\n"
-            f'    <td class="text-end">{fixed(row.max_points, "-2")}</td>\n'
-            f'    <td class="score-cell">{score_input}</td>\n'
-            f"    <td>{reason_input}</td>\n"
-            "  </tr>"
-        )
+def score_inputs(score: BoundField, reason: BoundField, max_points: Decimal) -> SafeString:
+    """The score and reason cells of an editable row, keeping what was typed, with errors."""
+    score_input = _input(
+        score, f'type="number" step="0.01" min="0" max="{escape(localize(max_points))}"'
+    )
+    reason_input = _input(reason, 'type="text" maxlength="500"')
     # Safe: labels, values and errors are escaped; the rest is fixed markup.
-    return mark_safe("\n  ".join(rows))  # noqa: S308
+    return mark_safe(  # noqa: S308
+        f'<td class="score-cell">{score_input}</td>\n    <td>{reason_input}</td>'
+    )
 
 
-def _input(field: BoundField, kind: str, disabled: str) -> str:
+@register.simple_tag
+def quarter_chips(facts: ItemFacts) -> SafeString:
+    """The item's obligations in the quarter as the checklist page's chips."""
+    return obligation_chips(facts.obligations)
+
+
+def _input(field: BoundField, kind: str) -> str:
     """A labelled input keeping what was typed, with its errors below it."""
     field_id = escape(field.id_for_label)
     errors = field.errors
@@ -66,5 +55,5 @@ def _input(field: BoundField, kind: str, disabled: str) -> str:
     return (
         f'<label class="visually-hidden" for="{field_id}">{escape(field.label)}</label>'
         f'<input {kind} class="form-control form-control-sm{invalid}" id="{field_id}" '
-        f'name="{escape(field.html_name)}" value="{shown}"{disabled}{described}>{messages}'
+        f'name="{escape(field.html_name)}" value="{shown}"{described}>{messages}'
     )

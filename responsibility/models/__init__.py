@@ -8,6 +8,7 @@ from .checklists import (
     MeetingRecord,
     Obligation,
     Opinion,
+    ReopenRequest,
     TemplateItem,
     Year,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "Opinion",
     "Organisation",
     "Post",
+    "ReopenRequest",
     "TemplateItem",
     "Tier",
     "User",

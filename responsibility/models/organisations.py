@@ -222,4 +222,4 @@ class AuditEntry(models.Model):
 
     @property
     def change_rows(self) -> list[tuple[str, str, str | None]]:
-        return audit_labels.change_rows(self.changes or {})
+        return audit_labels.change_rows(self.changes or {}, self.action)

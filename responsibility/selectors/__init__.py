@@ -8,6 +8,7 @@ from .checklists import (
     checklist_page,
     current_year,
     current_year_for,
+    latest_reopen_requests,
     my_work,
     obligation_evidence,
     obligation_history,
@@ -15,11 +16,13 @@ from .checklists import (
     opinion_for,
     opinions_to_acknowledge,
     progress_overview,
+    reopen_requests,
     reusable_evidence,
     year_for,
     years,
 )
 from .organisations import (
+    Reviewers,
     ancestors,
     children,
     current_post_filter,
@@ -29,12 +32,14 @@ from .organisations import (
     organisation_tree,
     organisation_with_tier_queryset,
     organisations,
+    reviewers_for,
 )
 
 __all__ = [
     "ChecklistPage",
     "MyWork",
     "ProgressOverview",
+    "Reviewers",
     "ancestors",
     "checklist_for",
     "checklist_page",
@@ -43,6 +48,7 @@ __all__ = [
     "current_year",
     "current_year_for",
     "history_for",
+    "latest_reopen_requests",
     "my_work",
     "obligation_evidence",
     "obligation_history",
@@ -55,7 +61,9 @@ __all__ = [
     "organisation_with_tier_queryset",
     "organisations",
     "progress_overview",
+    "reopen_requests",
     "reusable_evidence",
+    "reviewers_for",
     "year_for",
     "years",
 ]

@@ -26,10 +26,11 @@ from ..models import (
     Opinion,
     Organisation,
     Post,
+    ReopenRequest,
     User,
     Year,
 )
-from ..models.checklists import DUE_SOON_DAYS, obligation_light
+from ..models.checklists import DUE_SOON_DAYS, completion_percent, obligation_light
 
 OPEN = Obligation.OPEN_STATUSES
 CLOSED_OUT = Obligation.CLOSED_OUT_STATUSES
@@ -85,11 +86,22 @@ def obligation_queryset() -> QuerySet[Obligation]:
 # --- My work -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ClosedRow:
+    """An overdue obligation whose entry has closed: only a reviewer can reopen it, so My work
+    offers the request (申请重新开放) and shows the latest one's state instead of "do it now"."""
+
+    obligation: Obligation
+    request: ReopenRequest | None
+
+
 @dataclass
 class MyWork:
     overdue: list[Obligation] = field(default_factory=list)
     due_soon: list[Obligation] = field(default_factory=list)
     this_period: list[Obligation] = field(default_factory=list)
+    overdue_open: list[Obligation] = field(default_factory=list)  # still open for entry
+    overdue_closed: list[ClosedRow] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -97,7 +109,8 @@ class MyWork:
 
 
 def my_work(user: User, *, today: datetime.date | None = None) -> MyWork:
-    """Open obligations of the organisations the user fills in for: one query."""
+    """Open obligations of the organisations the user fills in for: one query, and one more
+    for the reopen requests when some overdue obligation's entry has closed."""
     today = today or timezone.localdate()
     officer_ids = scope.scope_for(user).officer_ids
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
@@ -108,18 +121,45 @@ def my_work(user: User, *, today: datetime.date | None = None) -> MyWork:
             status__in=OPEN,
         )
         .filter(Q(due_date__lte=soon) | Q(period_start__lte=today, period_end__gte=today))
-        .select_related("item", "organisation")
+        .select_related("item", "organisation", "year")
         .order_by("due_date", "organisation__path", "item__sort_order")
     )
     work = MyWork()
+    closed: list[Obligation] = []
     for obligation in rows:
         if obligation.due_date < today:
             work.overdue.append(obligation)
+            if obligation.entry_open(obligation.year.entry_grace_days, today):
+                work.overdue_open.append(obligation)
+            else:
+                closed.append(obligation)
         elif obligation.due_date <= soon:
             work.due_soon.append(obligation)
         else:
             work.this_period.append(obligation)
+    latest = latest_reopen_requests(closed) if closed else {}
+    work.overdue_closed = [ClosedRow(o, latest.get(o.pk)) for o in closed]
     return work
+
+
+def latest_reopen_requests(obligations: list[Obligation]) -> dict[int, ReopenRequest]:
+    """Each obligation's latest reopen request: one query."""
+    latest: dict[int, ReopenRequest] = {}
+    requests = ReopenRequest.objects.filter(obligation__in=obligations).order_by(
+        "obligation_id", "-requested_at", "-pk"
+    )
+    for request in requests:
+        latest.setdefault(request.obligation_id, request)
+    return latest
+
+
+def reopen_requests(obligation: Obligation) -> list[ReopenRequest]:
+    """The obligation's reopen requests, newest first, with who asked and who decided."""
+    return list(
+        ReopenRequest.objects.filter(obligation=obligation).select_related(
+            "requested_by", "decided_by"
+        )
+    )
 
 
 # --- checklist page ----------------------------------------------------------------------------
@@ -136,7 +176,7 @@ class GroupProgress:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
+        return completion_percent(done=self.done, overdue=self.overdue, total=self.total)
 
 
 @dataclass
@@ -149,8 +189,13 @@ class ChecklistPage:
     late: int
 
     @property
+    def due(self) -> int:
+        """Obligations that count towards the completion rate (done, or past due)."""
+        return self.done + self.overdue
+
+    @property
     def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
+        return completion_percent(done=self.done, overdue=self.overdue, total=self.total)
 
 
 def checklist_for(organisation: Organisation, year: Year) -> Checklist | None:
@@ -312,7 +357,7 @@ class ProgressRow:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
+        return completion_percent(done=self.done, overdue=self.overdue, total=self.total)
 
 
 @dataclass

@@ -31,6 +31,7 @@ from .organisations import (
     post_create,
     post_end,
 )
+from .reopen_requests import reopen_request_create, reopen_request_decide
 
 __all__ = [
     "ConcurrentEditError",
@@ -57,6 +58,8 @@ __all__ = [
     "organisation_create",
     "post_create",
     "post_end",
+    "reopen_request_create",
+    "reopen_request_decide",
     "year_activate",
     "year_close",
     "year_create",

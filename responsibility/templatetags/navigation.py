@@ -2,8 +2,8 @@
 
 Every page carries it, and building its ~20 links took the template engine longer than the
 rest of base.html (profiled against the province benchmark's database). What it shows depends
-on a handful of values only: the person's roles, the current year, the unread count, whether
-the accountability register exists for them, the language, and which section the path is in.
+on a handful of values only: the person's menu (context_processors.Menu, one flag per scope
+question), the current year, the unread count, the language, and which section the path is in.
 The template is rendered with exactly those values and nothing else, so anything it shows is
 part of the key by construction: a value it does not receive it cannot show.
 """
@@ -22,6 +22,8 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
+from ..context_processors import Menu
+
 register = template.Library()
 
 # The sections the navigation highlights are fixed path prefixes; ids never matter to it.
@@ -30,18 +32,17 @@ DIGITS = re.compile(r"\d+")
 
 @register.simple_tag(takes_context=True)
 def nav_items(context: template.Context) -> SafeString:
-    scope = context.get("nav_scope")
-    if scope is None:  # a page rendered without the navigation context processor
+    menu = context.get("nav_menu")
+    if menu is None:  # a page rendered without the navigation context processor
         return mark_safe("")
     year = context.get("nav_year")
     return navigation_markup(
         translation.get_language(),
         get_script_prefix(),
         DIGITS.sub("0", context["request"].path),
-        (scope.is_officer, scope.is_reviewer, scope.is_admin),
+        menu,
         year.year if year else None,
         int(evaluated(context.get("nav_unread")) or 0),
-        bool(context.get("nav_case_register")),
     )
 
 
@@ -58,21 +59,16 @@ def navigation_markup(
     language: str | None,
     script_prefix: str,
     path: str,
-    roles: tuple[bool, bool, bool],
+    menu: Menu,
     year: int | None,
     unread: int,
-    case_register: bool,
 ) -> SafeString:
     del language, script_prefix  # part of the key: the render reads them itself
-    is_officer, is_reviewer, is_admin = roles
     values: dict[str, Any] = {
         "path": path,
-        "nav_scope": SimpleNamespace(
-            is_officer=is_officer, is_reviewer=is_reviewer, is_admin=is_admin
-        ),
+        "nav_menu": menu,
         "nav_year": SimpleNamespace(year=year) if year is not None else None,
         "nav_unread": unread,
-        "nav_case_register": case_register,
     }
     # Safe: the template's own output, autoescaped.
     return mark_safe(render_to_string("_nav_items.html", values))  # noqa: S308

@@ -17,12 +17,23 @@ from ..forms import (
     ChecklistItemForm,
     ObligationFillForm,
     OpinionForm,
+    ReopenDecisionForm,
     ReopenForm,
+    ReopenRequestForm,
     YearForm,
     show_conflict,
     show_service_error,
 )
-from ..models import Checklist, ChecklistItem, Evidence, Obligation, Opinion, Tier, Year
+from ..models import (
+    Checklist,
+    ChecklistItem,
+    Evidence,
+    Obligation,
+    Opinion,
+    ReopenRequest,
+    Tier,
+    Year,
+)
 from ..models.checklists import Group
 
 
@@ -119,6 +130,16 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存。"))
             return redirect(obligation)
+    requests = selectors.reopen_requests(obligation)
+    pending = next((r for r in requests if r.state == ReopenRequest.State.PENDING), None)
+    # Entry closed on an open obligation of a running year: the officer may ask for it to be
+    # reopened, and is told by whom (the reviewers the request is routed to).
+    may_ask = (
+        not entry_open
+        and not obligation.year.is_closed
+        and not obligation.is_closed_out
+        and pending is None
+    )
     user_scope = scope.scope_for(request.user)
     return render(
         request,
@@ -135,6 +156,14 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_fill": can_fill,
             "can_review": user_scope.can("review", obligation),
             "reopen_form": ReopenForm(),
+            "reopen_requests": requests,
+            "pending_request": pending,
+            "may_ask": may_ask and can_fill,
+            "reopen_request_form": ReopenRequestForm() if may_ask and can_fill else None,
+            "decision_form": ReopenDecisionForm() if pending else None,
+            "reviewers": selectors.reviewers_for(obligation.organisation)
+            if not entry_open and (can_fill or pending)
+            else None,
             "breadcrumbs": [
                 (a, user_scope.can("view", a)) for a in selectors.ancestors(obligation.organisation)
             ],

@@ -17,21 +17,14 @@ from ..context_processors import SESSION_KEY
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Officers start at their work, reviewers at their overview, everyone else at the tree."""
-    user_scope = scope.scope_for(request.user)
-    if user_scope.is_officer:
-        return redirect("my_work")
-    if user_scope.is_reviewer:
-        return redirect("progress_overview")
-    return redirect("organisation_tree")
+    """Everyone starts at their work queue (我的待办), which the top app builds: reached by
+    URL name, so this app imports nothing of it."""
+    return redirect("work_queue")
 
 
 @login_required
 def organisation_tree(request: HttpRequest) -> HttpResponse:
     rows = selectors.organisation_tree(request.user)
-    top_depth = min((org.depth for org in rows), default=0)
-    for org in rows:
-        org.indent = org.depth - top_depth
     return render(request, "responsibility/organisation_tree.html", {"rows": rows})
 
 

@@ -53,6 +53,7 @@ def row(name: str, expected: dict[str, int], data: WorldData, **kwargs: Any) -> 
 
 
 ROWS: list[Row] = [
+    Row("work_queue", ALL_IN),
     Row("finding_list", ALL_IN),
     Row("finding_create", SUPERVISORS),
     row(

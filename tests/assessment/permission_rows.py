@@ -92,6 +92,11 @@ ROWS: list[Row] = [
     Row("review_score", A_REVIEWERS, lambda w: [review_of(w).pk]),
     Row("review_self_assess", A_FILLERS, lambda w: [review_of(w).pk]),
     Row(
+        "review_item_evidence",
+        A_REVIEWERS,
+        lambda w: [review_of(w).pk, review_of(w).scores.first().item_id],
+    ),
+    Row(
         "review_transition",
         A_REVIEWERS_POST,
         lambda w: [review_of(w).pk, "publish"],
@@ -126,6 +131,12 @@ ROWS: list[Row] = [
     ),
     Row("report_close", A_REVIEWERS_POST, lambda w: [report_of(w).pk], method="post"),
     Row("result_list", ALL_IN, lambda w: [2026]),
+    Row(
+        "results_refresh",
+        ADMIN_ONLY | {"admin": 302},
+        lambda w: [published_result(w).year.year],
+        method="post",
+    ),
     Row("result_detail", A_BRANCH_VIEWERS, lambda w: [published_result(w).pk]),
     Row("scheme_edit", ADMIN_ONLY, lambda w: [2026]),
     Row("results_export", REVIEWERS_ONLY, lambda w: [published_result(w).year.year]),

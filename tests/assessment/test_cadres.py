@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -169,3 +170,47 @@ def test_it_gives_404_for_young_cadres_of_an_unknown_year(active_world: World, a
     # Who may not read it at all still learns nothing about which years exist.
     officer = as_user(active_world.officer_a)
     assert officer.get(reverse("young_cadres", args=[2031])).status_code == 403
+
+
+def picker_groups(html: str) -> list[tuple[str, list[str]]]:
+    """The attendance picker as (organisation, [label of each person]) in page order."""
+    picker = html[html.index('id="attendancePicker"') :]
+    picker = picker[: picker.index('<button class="btn btn-primary" type="submit">')]
+    groups = []
+    for block in picker.split("<fieldset data-attendance-group>")[1:]:
+        legend = re.search(r"<legend>(.*?)</legend>", block).group(1)
+        labels = re.findall(r'<label class="form-check-label"[^>]*>(.*?)</label>', block)
+        groups.append((legend, [re.sub(r"<[^>]+>", "", label).strip() for label in labels]))
+    return groups
+
+
+@pytest.mark.django_db
+def test_it_groups_attendance_by_organisation_and_names_people(active_world: World, as_user):
+    world = active_world
+    session = training(world)
+    url = session.get_absolute_url()
+
+    page = as_user(world.unit_a_reviewer).get(url).content.decode()
+    groups = dict(picker_groups(page))
+    assert list(groups) == ["甲厅机关党委", "甲厅第一党支部"]
+    names = {person.username: person.display_name for person in (world.officer_a, world.member)}
+    assert groups["甲厅第一党支部"] == sorted([names["officer_a"], names["member"]])
+    assert "officer_a" not in page  # login codes are for admins
+    assert 'for="attendanceFilter"' in page
+    assert "js/attendance_picker.js" in page
+
+    admin_page = as_user(world.admin).get(url).content.decode()
+    assert f"{names['officer_a']} officer_a" in dict(picker_groups(admin_page))["甲厅第一党支部"]
+
+
+@pytest.mark.django_db
+def test_it_keeps_ticks_when_the_picker_comes_back_with_an_error(active_world: World, as_user):
+    world = active_world
+    session = training(world)
+    page = as_user(world.unit_a_reviewer).post(
+        session.get_absolute_url(), {"people": [str(world.member.pk), "999999"]}
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'value="{world.member.pk}" id="attendee{world.member.pk}" checked' in html
+    assert 'id="peopleErrors"' in html

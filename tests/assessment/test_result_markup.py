@@ -29,6 +29,8 @@ def result(**overrides):
         "rank_in_tier": None,
         "published_at": None,
         "version": 2,
+        "stale_since": None,
+        "stale_reasons": [],
     }
     return SimpleNamespace(**(values | overrides))
 
@@ -43,6 +45,29 @@ def test_a_row_shows_every_cell_escaped() -> None:
     assert 'class="badge grade-fairly_good">较好</span>' in html
     assert 'title="受&quot;问责&quot;影响"' in html
     assert "未发布 · v2" in html
+    assert "待更新" not in html
+
+
+def test_a_stale_row_shows_the_mark_with_when_and_the_neutral_kind_of_change() -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from assessment import stale
+
+    at = datetime.datetime(2026, 12, 1, 9, 30, tzinfo=datetime.UTC)
+    html = result_rows(
+        [
+            result(
+                published_at=at,
+                stale_since=at,
+                stale_reasons=[stale.reason(stale.Change.CAP, at, "被问责（诫勉）<b>")],
+            )
+        ]
+    )
+    assert '<span class="badge text-bg-warning">待更新</span>' in html
+    assert f"待更新（{timezone.localtime(at):%Y-%m-%d}起）：等次限制有变化" in html
+    assert "被问责" not in html  # the list never shows a cap's detail
 
 
 def test_fixed_mirrors_floatformat() -> None:

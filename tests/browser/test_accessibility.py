@@ -60,7 +60,7 @@ def test_it_signs_in_with_the_keyboard_alone(page: Page, live_server, site: Site
     expect(page.get_by_role("button", name="登录")).to_be_focused()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/work/$"))
+    expect(page).to_have_url(re.compile(r"/supervision/todo/$"))
     expect(page.get_by_role("heading", name="我的待办", level=1)).to_be_visible()
 
 

@@ -60,7 +60,9 @@ def test_it_lets_two_reviewers_score_confirm_and_publish_a_quarterly_review(
     page.get_by_role("button", name="保存并提交复核").click()
     expect(page.get_by_role("alert").filter(has_text="评分已提交复核")).to_be_visible()
     expect(page.locator(".badge", has_text="待复核")).to_be_visible()
-    expect(page.get_by_label(f"{row.item.ref} 得分", exact=True)).to_be_disabled()
+    # Submitted: the scorer reads the scores and reasons in full, with nothing left to edit.
+    expect(page.get_by_label(f"{row.item.ref} 得分", exact=True)).to_have_count(0)
+    expect(page.get_by_role("row").filter(has_text=row.item.ref).first).to_contain_text(REASON)
     shots.take("submitted")
 
     # The second reviewer, on another computer.
@@ -71,7 +73,9 @@ def test_it_lets_two_reviewers_score_confirm_and_publish_a_quarterly_review(
     branch_row = page.get_by_role("row").filter(has_text=branch.name)
     expect(branch_row.locator(".badge")).to_have_text("待复核")
     branch_row.get_by_role("link", name="打开").click()
-    expect(page.get_by_label(f"{row.item.ref} 扣分理由", exact=True)).to_have_value(REASON)
+    # The confirmer sees the deduction and its reason, the row marked for attention.
+    deducted = page.locator("tr.score-deducted").filter(has_text=row.item.ref)
+    expect(deducted).to_contain_text(REASON)
     shots.take("to-review")
 
     page.get_by_role("button", name="复核确认").click()

@@ -26,8 +26,12 @@ def test_it_lets_an_officer_fill_an_obligation_with_evidence(
     obligation = site.fill
     sign_in(page, live_server.url, "officer_a")
 
-    expect(page).to_have_url(re.compile(r"/work/$"))
+    # Everyone lands on the work queue; the officer's obligations are one click away.
+    expect(page).to_have_url(re.compile(r"/supervision/todo/$"))
     expect(page.get_by_role("heading", name="我的待办", level=1)).to_be_visible()
+    shots.take("queue")
+    page.goto(f"{live_server.url}/work/")
+    expect(page.get_by_role("heading", name="我的任务", level=1)).to_be_visible()
     shots.take("my-work")
     page.set_viewport_size(PHONE)
     shots.take("my-work-phone")

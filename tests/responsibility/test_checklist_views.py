@@ -327,14 +327,17 @@ def test_my_work_sorts_open_obligations_into_red_yellow_and_this_period(
 
     body = as_user(active_world.officer_a).get(reverse("my_work")).content.decode()
 
-    overdue, rest = body.split('id="overdueHeading"', 1)[1].split('id="soonHeading"', 1)
+    # May's entry closed on 12 June (due date plus the grace days): it is listed as closed,
+    # with the request to reopen it instead of "请尽快完成" (#18).
+    overdue, rest = body.split('id="closedHeading"', 1)[1].split('id="soonHeading"', 1)
     due_soon, this_period = rest.split('id="periodHeading"', 1)
 
     def row(section: str, obligation: Obligation) -> str:
         return section.split(f'href="{obligation.get_absolute_url()}"', 1)[1].split("</tr>")[0]
 
-    assert "text-bg-danger" in row(overdue, may)
-    assert "已逾期" in row(overdue, may)
+    assert "已逾期，填报已关闭" in overdue
+    assert "请尽快完成" not in body
+    assert f'href="{may.get_absolute_url()}#reopen">申请重新开放' in row(overdue, may)
     assert "即将到期" in row(due_soon, soon)
     assert "2026-06-18" in row(due_soon, soon)
     assert '<i class="bi bi-circle" aria-hidden="true"></i> 进行中' in row(this_period, june)

@@ -270,7 +270,8 @@ def test_it_builds_checklist_group_sections_like_the_template_did() -> None:
     assert '<span class="text-secondary small">10 分</span>' in first
     assert "逾期" not in first
     assert 'id="g2">组织&lt;建设&gt; <span class="text-secondary small">12.50 分</span>' in second
-    assert 'aria-label="组织&lt;建设&gt;完成进度" aria-valuenow="38"' in second
-    assert 'style="width: 38%"' in second
+    # 完成率 counts only what is due (#18): 3 done of the 3 + 2 overdue, not of all 8.
+    assert 'aria-label="组织&lt;建设&gt;完成进度" aria-valuenow="60"' in second
+    assert 'style="width: 60%"' in second
     assert '3/8 · <span class="status-red">逾期 2</span>' in second
     assert '<ul class="list-group list-group-flush">' in second

@@ -1,3 +1,5 @@
+from html.parser import HTMLParser
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -159,3 +161,89 @@ class TestReviewersEvidence:
         evidence = self.ledger_evidence(active_world)
         response = as_user(active_world.persona(persona)).get(evidence.get_absolute_url())
         assert response.status_code == status
+
+
+class TreeShape(HTMLParser):
+    """The organisation tree page as nested (name, children) pairs, read from its lists."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.roots: list[dict] = []
+        self.lists: list[list[dict]] = []  # the open lists, innermost last
+        self.items: list[dict] = []  # the open items, innermost last
+        self.in_link = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "ul" and (self.lists or "org-tree" in classes):
+            self.lists.append(self.items[-1]["children"] if self.lists else self.roots)
+        elif tag == "li" and self.lists:
+            self.items.append({"name": "", "children": []})
+            self.lists[-1].append(self.items[-1])
+        elif tag == "a" and self.lists:
+            self.in_link = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "ul" and self.lists:
+            self.lists.pop()
+        elif tag == "li" and self.lists:
+            self.items.pop()
+        elif tag == "a":
+            self.in_link = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_link:
+            self.items[-1]["name"] += data.strip()
+
+
+def tree_shape(html: str) -> list[tuple[str, list]]:
+    def shape(items: list[dict]) -> list[tuple[str, list]]:
+        return [(item["name"], shape(item["children"])) for item in items]
+
+    parser = TreeShape()
+    parser.feed(html)
+    return shape(parser.roots)
+
+
+@pytest.mark.django_db
+def test_it_nests_the_tree_truly_with_the_two_committees_side_by_side(world: World, as_user):
+    """Created in an awkward order (the 机关纪委 before the 机关党委, the 党组 last), unit C
+    still shows its 党组, then its 机关党委 holding its branches, then its 机关纪委 beside it."""
+    unit = org("C", "unit", world.committee, "丙厅")
+    org("C-JGJW", "discipline_committee", unit, "丙厅机关纪委")
+    organ = org("C-JGDW", "organ_committee", unit, "丙厅机关党委")
+    org("C-ZB1", "branch", organ, "丙厅第一党支部")
+    org("C-ZB2", "branch", organ, "丙厅第二党支部")
+    org("C-DZ", "party_group", unit, "丙厅党组")
+
+    roots = tree_shape(as_user(world.admin).get(reverse("organisation_tree")).content.decode())
+
+    [(committee, units)] = roots
+    assert committee == "省委省级机关工委"
+    assert [name for name, _ in units] == ["甲厅", "乙厅", "丙厅"]
+    assert units[2] == (
+        "丙厅",
+        [
+            ("丙厅党组", []),
+            ("丙厅机关党委", [("丙厅第一党支部", []), ("丙厅第二党支部", [])]),
+            ("丙厅机关纪委", []),
+        ],
+    )
+
+
+@pytest.mark.django_db
+def test_it_roots_the_tree_at_what_a_person_sees(world: World, as_user) -> None:
+    roots = tree_shape(as_user(world.liaison).get(reverse("organisation_tree")).content.decode())
+    assert roots == [
+        (
+            "甲厅",
+            [
+                ("甲厅党组", []),
+                ("甲厅机关党委", [("甲厅第一党支部", []), ("甲厅第二党支部", [])]),
+            ],
+        )
+    ]
+    officer = tree_shape(
+        as_user(world.officer_a).get(reverse("organisation_tree")).content.decode()
+    )
+    assert officer == [("甲厅第一党支部", [])]
