@@ -79,7 +79,10 @@ class Page:
 FLOOR = Page("floor", "基准页 floor: 50 organisations", "reviewer", lambda _: reverse("floor"))
 
 PAGES: list[Page] = [
-    Page("my_work", "我的待办 My work", "officer", lambda _: reverse("my_work")),
+    Page("my_work", "我的任务 My work", "officer", lambda _: reverse("my_work")),
+    # Everyone's landing page: every kind of pending work in the reviewer's scope.
+    Page("work_queue", "我的待办 work queue", "reviewer", lambda _: reverse("work_queue")),
+    Page("work_queue_officer", "我的待办 (officer)", "officer", lambda _: reverse("work_queue")),
     Page(
         "checklist",
         "责任清单 organisation checklist",
