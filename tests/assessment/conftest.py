@@ -23,6 +23,24 @@ def assessed_world(active_world: World) -> World:
     return world
 
 
+def publish_scored_review(world: World, reason: str) -> None:
+    """Score one item of branch A's review with a deduction, submit, confirm and publish."""
+    review = started_review(world)
+    row = review.scores.select_related("item").get(item__ref="ZB-3-02")
+    services.review_scores_save(
+        actor=world.wc_reviewer,
+        review=review,
+        version=review.version,
+        scores=[services.ScoreInput(row.item_id, row.max_points - 1, reason)],
+    )
+    for action, actor in (
+        ("submit", world.wc_reviewer),
+        ("confirm", world.wc_reviewer2),
+        ("publish", world.wc_reviewer2),
+    ):
+        services.review_transition(actor=actor, review=review, action=action)
+
+
 def started_review(world: World, organisation=None):
     return services.review_start(
         actor=world.wc_reviewer,

@@ -15,25 +15,12 @@ from assessment.models import AnnualResult, ExportJob
 from config.celery import app as celery_app
 from responsibility import queue
 from tests.accountability.test_resilience import HungRedis
-from tests.assessment.conftest import started_review
+from tests.assessment.conftest import publish_scored_review
 from tests.factories import World
 
 
 def published(world: World) -> None:
-    review = started_review(world)
-    row = review.scores.select_related("item").get(item__ref="ZB-3-02")
-    services.review_scores_save(
-        actor=world.wc_reviewer,
-        review=review,
-        version=review.version,
-        scores=[services.ScoreInput(row.item_id, row.max_points - 1, '=HYPERLINK("x")')],
-    )
-    for action, actor in (
-        ("submit", world.wc_reviewer),
-        ("confirm", world.wc_reviewer2),
-        ("publish", world.wc_reviewer2),
-    ):
-        services.review_transition(actor=actor, review=review, action=action)
+    publish_scored_review(world, '=HYPERLINK("x")')
     results.results_compute(actor=None, year=world.year)
     results.results_publish(actor=None, year=world.year)
 

@@ -21,7 +21,7 @@ from accountability.models import AccountabilityCase
 from assessment import results, services, stale
 from assessment.models import AnnualResult, DutyReport, Scheme
 from responsibility.models import AuditEntry
-from tests.assessment.conftest import started_review
+from tests.assessment.conftest import publish_scored_review
 from tests.assessment.test_views import add_branches
 from tests.factories import UserFactory, World
 
@@ -194,20 +194,7 @@ class TestACaseAfterPublication:
 
 
 def publish_a_review(world: World) -> None:
-    review = started_review(world)
-    row = review.scores.select_related("item").get(item__ref="ZB-3-02")
-    services.review_scores_save(
-        actor=world.wc_reviewer,
-        review=review,
-        version=review.version,
-        scores=[services.ScoreInput(row.item_id, row.max_points - 1, "缺少会议记录")],
-    )
-    for action, actor in (
-        ("submit", world.wc_reviewer),
-        ("confirm", world.wc_reviewer2),
-        ("publish", world.wc_reviewer2),
-    ):
-        services.review_transition(actor=actor, review=review, action=action)
+    publish_scored_review(world, "缺少会议记录")
 
 
 def approve_a_deduction(world: World) -> None:

@@ -114,21 +114,12 @@ def test_occurrences_count_in_the_process_score_and_none_is_not_a_miss(
     active_world: World, in_june
 ) -> None:
     from assessment import scoring
+    from tests.assessment.test_scoring import RULES
 
     item = as_needed_item_of(active_world.branch_a)
     ChecklistItem.objects.filter(pk=item.pk).update(points=Decimal(10))
     item.refresh_from_db()
-    rules = scoring.Rules(
-        weight_process=Decimal(30),
-        weight_quarterly=Decimal(30),
-        weight_year_end=Decimal(40),
-        good_min=Decimal(90),
-        fairly_good_min=Decimal(80),
-        average_min=Decimal(60),
-        late_deduction_percent=Decimal(50),
-        no_evidence_deduction_percent=Decimal(20),
-        vote_values={},
-    )
+    rules = RULES
 
     def facts() -> list[scoring.ObligationFact]:
         return [
