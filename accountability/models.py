@@ -444,12 +444,16 @@ class DigestItem(models.Model):
         RECTIFICATION = "rectification", _("整改")
         REVIEW_ROUND = "review_round", _("季度检查")
         DUTY_REPORT = "duty_report", _("年底述职")
+        REVIEW = "review", _("季度评分")
+        LEDGER = "ledger", _("加减分")
+        REOPEN = "reopen", _("重新开放申请")
 
     class Stage(models.TextChoices):
         OPENS = "opens", _("开始")
         DUE = "due", _("即将到期")
         OVERDUE = "overdue", _("已逾期")
         ESCALATED = "escalated", _("逾期上报")
+        WAITING = "waiting", _("待处理")  # handed over to reviewers, still waiting for them
 
     digest = models.ForeignKey(
         Digest, on_delete=models.CASCADE, related_name="items", verbose_name=_("督促提醒")
@@ -488,7 +492,7 @@ class DigestItem(models.Model):
         """Three-colour status (domain.md §7), for saved items and the sweep's unsaved ones."""
         if stage in (cls.Stage.OVERDUE, cls.Stage.ESCALATED):
             return "red"
-        if stage == cls.Stage.DUE:
+        if stage in (cls.Stage.DUE, cls.Stage.WAITING):
             return "yellow"
         return "green"
 

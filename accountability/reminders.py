@@ -25,12 +25,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.models import DutyReport, ReviewRound, Scheme
-from responsibility.models import Checklist, Obligation, Organisation, User, Year
+from assessment.models import DutyReport, LedgerEntry, OrganisationReview, ReviewRound, Scheme
+from responsibility.models import Checklist, Obligation, Organisation, ReopenRequest, User, Year
 
 from . import services
 from .models import Digest, DigestItem, Notification, OutboxMessage, Rectification, ReminderSettings
-from .selectors import officers_of, supervising_map
+from .selectors import officers_of, supervising_chains
 
 Stage = DigestItem.Stage
 Kind = DigestItem.Kind
@@ -49,10 +49,15 @@ class Item:
     url: str
     object_key: str
     person_ids: tuple[int, ...] = ()  # told as well as the organisation's officers
+    actor_id: int | None = None  # who handed it over: never told, and their colleagues first
 
     @property
     def escalated(self) -> bool:
         return self.stage == Stage.ESCALATED
+
+    @property
+    def waiting(self) -> bool:
+        return self.stage == Stage.WAITING
 
     @property
     def colour(self) -> str:
@@ -259,11 +264,99 @@ def collect_duty_reports(today: datetime.date, rules: Rules) -> list[Item]:
     return items
 
 
+def collect_handovers(today: datetime.date, rules: Rules) -> list[Item]:
+    """Work handed to the reviewers before today and still waiting for them (#18): a score to
+    confirm, a bonus or deduction to approve, a year-end report to review, a rectification to
+    re-check, a reopen request. The inbox told them at the hand-over; the digest repeats it each
+    morning until someone acts. One query per kind."""
+    since = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    active = Year.Status.ACTIVE
+    items = [
+        Item(
+            kind=Kind.REVIEW,
+            stage=Stage.WAITING,
+            organisation_id=review.organisation_id,
+            title=_("季度评分待复核：%(round)s") % {"round": review.round},
+            due_date=review.round.closes_on,
+            url=review.get_absolute_url(),
+            object_key=f"review:{review.pk}",
+            actor_id=review.scored_by_id,
+        )
+        for review in OrganisationReview.objects.filter(
+            status=OrganisationReview.Status.SUBMITTED,
+            submitted_at__lt=since,
+            round__year__status=active,
+        ).select_related("round__year")
+    ]
+    items += [
+        Item(
+            kind=Kind.LEDGER,
+            stage=Stage.WAITING,
+            organisation_id=entry.organisation_id,
+            title=_("加减分待审批：%(kind)s %(points)s 分")
+            % {"kind": entry.get_kind_display(), "points": f"{entry.points.normalize():f}"},
+            due_date=None,
+            url=reverse("ledger_list"),
+            object_key=f"ledger:{entry.pk}",
+            actor_id=entry.proposed_by_id,
+        )
+        for entry in LedgerEntry.objects.filter(
+            status=LedgerEntry.Status.PENDING, proposed_at__lt=since, year__status=active
+        )
+    ]
+    items += [
+        Item(
+            kind=Kind.DUTY_REPORT,
+            stage=Stage.WAITING,
+            organisation_id=report.organisation_id,
+            title=_("%(year)s年度述职报告待评议") % {"year": report.year.year},
+            due_date=None,
+            url=report.get_absolute_url(),
+            object_key=f"duty_report:{report.year_id}:{report.organisation_id}",
+        )
+        for report in DutyReport.objects.filter(
+            submitted_at__lt=since, meeting_closed_at__isnull=True, year__status=active
+        ).select_related("year")
+    ]
+    items += [
+        Item(
+            kind=Kind.RECTIFICATION,
+            stage=Stage.WAITING,
+            organisation_id=rectification.organisation_id,
+            title=_("整改待复查：%(problem)s") % {"problem": rectification.problem[:60]},
+            due_date=None,
+            url=rectification.get_absolute_url(),
+            object_key=f"rectification:{rectification.pk}",
+        )
+        for rectification in Rectification.objects.filter(
+            state=Rectification.State.SUBMITTED, submitted_at__lt=since
+        ).only("pk", "organisation_id", "problem")
+    ]
+    items += [
+        Item(
+            kind=Kind.REOPEN,
+            stage=Stage.WAITING,
+            organisation_id=request.organisation_id,
+            title=_("重新开放申请：%(ref)s（%(period)s）")
+            % {"ref": request.obligation.item.ref, "period": request.obligation.period_label},
+            due_date=None,
+            url=request.get_absolute_url(),
+            object_key=f"reopen:{request.pk}",
+            actor_id=request.requested_by_id,
+        )
+        for request in ReopenRequest.objects.filter(
+            state=ReopenRequest.State.PENDING, requested_at__lt=since
+        ).select_related("obligation__item")
+    ]
+    return items
+
+
 COLLECTORS: list[Callable[[datetime.date, Rules], list[Item]]] = [
     collect_obligations,
     collect_rectifications,
     collect_review_rounds,
     collect_duty_reports,
+    collect_handovers,
 ]
 
 
@@ -297,9 +390,28 @@ class Plan:
         self.recipients.setdefault(user.pk, Recipient(user=user)).add(item)
 
 
+def _reviewers(
+    organisation_id: int, chain: list[int], officers: dict[int, list[User]], actor_id: int | None
+) -> list[User]:
+    """Who takes over waiting work: responsibility.selectors.reviewers_for over whole sets.
+    The officers of the nearest supervising ancestor, never the organisation's own; the
+    actor's own supervising organisation first (the second reviewer is a colleague of the
+    first); never the actor."""
+    own = {user.pk for user in officers.get(organisation_id, [])}
+    candidates = [
+        people
+        for ancestor in chain
+        if (people := [u for u in officers.get(ancestor, []) if u.pk not in own])
+    ]
+    if actor_id is not None:
+        candidates.sort(key=lambda people: all(u.pk != actor_id for u in people))
+    return [u for u in candidates[0] if u.pk != actor_id] if candidates else []
+
+
 def plan(items: Iterable[Item]) -> Plan:
     """Officers of the organisation hear of its items; escalations go to the officers of the
-    nearest supervising ancestor (its reviewers); named people hear of their own: 3-4 queries."""
+    nearest supervising ancestor (its reviewers), work waiting for reviewers to the reviewers
+    who take it over; named people hear of their own: 3-4 queries."""
     items = list(items)
     result = Plan()
     if not items:
@@ -310,17 +422,22 @@ def plan(items: Iterable[Item]) -> Plan:
         )
     )
     result.organisation_names = {pk: name for pk, name, _path in organisations}
-    supervisor = (
-        supervising_map([(pk, path) for pk, _name, path in organisations])
-        if any(i.escalated for i in items)
+    chains = (
+        supervising_chains([(pk, path) for pk, _name, path in organisations])
+        if any(i.escalated or i.waiting for i in items)
         else {}
     )
-    officers = officers_of({i.organisation_id for i in items} | set(supervisor.values()))
+    officers = officers_of(
+        {i.organisation_id for i in items} | {pk for chain in chains.values() for pk in chain}
+    )
     person_ids = {pk for i in items for pk in i.person_ids}
     people = User.objects.filter(pk__in=person_ids, is_active=True).in_bulk() if person_ids else {}
     for item in items:
+        chain = chains.get(item.organisation_id, [])
         if item.escalated:
-            audience = officers.get(supervisor.get(item.organisation_id, 0), [])
+            audience = officers.get(chain[0], []) if chain else []
+        elif item.waiting:
+            audience = _reviewers(item.organisation_id, chain, officers, item.actor_id)
         else:
             audience = officers.get(item.organisation_id, [])
             audience = audience + [people[pk] for pk in item.person_ids if pk in people]
@@ -369,18 +486,28 @@ def digests_claim(digests: Iterable[Digest], *, now: datetime.datetime) -> list[
     return list(Digest.objects.filter(claim=token).order_by("pk"))
 
 
+def _group(item: Item) -> str:
+    """The digest's heading over an item: its colour, or 待您处理 for waiting work."""
+    return "waiting" if item.waiting else item.colour
+
+
 def _order(items: list[Item]) -> list[Item]:
-    rank = {"red": 0, "yellow": 1, "green": 2}
-    return sorted(items, key=lambda i: (rank[i.colour], i.due_date or datetime.date.max, i.title))
+    rank = {"red": 0, "waiting": 1, "yellow": 2, "green": 3}
+    return sorted(items, key=lambda i: (rank[_group(i)], i.due_date or datetime.date.max, i.title))
 
 
 def digest_text(items: list[Item], names: dict[int, str]) -> str:
-    headings = {"red": _("【已逾期】"), "yellow": _("【即将到期】"), "green": _("【提示】")}
+    headings = {
+        "red": _("【已逾期】"),
+        "waiting": _("【待您处理】"),
+        "yellow": _("【即将到期】"),
+        "green": _("【提示】"),
+    }
     lines: list[str] = []
     current = ""
     for item in _order(items):
-        if item.colour != current:
-            current = item.colour
+        if _group(item) != current:
+            current = _group(item)
             lines.append(headings[current])
         due = f" {_('截止')} {item.due_date:%Y-%m-%d}" if item.due_date else ""
         prefix = _("[逾期上报] ") if item.escalated else ""

@@ -255,8 +255,9 @@ def officers_of(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
     return by_org
 
 
-def supervising_map(organisations: Iterable[tuple[int, str]]) -> dict[int, int]:
-    """{organisation id: its nearest ancestor whose tier supervises the subtree}: one query.
+def supervising_chains(organisations: Iterable[tuple[int, str]]) -> dict[int, list[int]]:
+    """{organisation id: its ancestors whose tier supervises the subtree, nearest first}: one
+    query.
 
     The supervising organisations (the 工委 and each unit's 机关党委) are few, so they are all
     loaded and every path is walked in memory.
@@ -266,14 +267,19 @@ def supervising_map(organisations: Iterable[tuple[int, str]]) -> dict[int, int]:
             "pk", flat=True
         )
     )
-    result: dict[int, int] = {}
-    for pk, path in organisations:
-        ancestors = [int(part) for part in path.strip("/").split("/") if part][:-1]
-        for ancestor in reversed(ancestors):
-            if ancestor in supervising:
-                result[pk] = ancestor
-                break
-    return result
+    return {
+        pk: [
+            int(part)
+            for part in reversed(path.strip("/").split("/")[:-1])
+            if part and int(part) in supervising
+        ]
+        for pk, path in organisations
+    }
+
+
+def supervising_map(organisations: Iterable[tuple[int, str]]) -> dict[int, int]:
+    """{organisation id: its nearest ancestor whose tier supervises the subtree}: one query."""
+    return {pk: chain[0] for pk, chain in supervising_chains(organisations).items() if chain}
 
 
 def reviewers_of(organisation: Organisation) -> list[User]:
