@@ -150,6 +150,12 @@ class Rectification(models.Model):
             models.Index(fields=["organisation", "state", "deadline"], name="rect_org_state_idx"),
             # reminders.collect_rectifications: open ones whose deadline is a reminder day.
             models.Index(fields=["state", "deadline"], name="rect_state_deadline_idx"),
+            # worklist (整改待复查): the oldest rectifications waiting to be re-checked.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(state="submitted"),
+                name="rect_submitted_idx",
+            ),
         ]
 
     def __str__(self) -> str:

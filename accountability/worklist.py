@@ -1,10 +1,12 @@
-"""The work queue (我的待办): one selector per kind of pending work, each returning typed rows
-that link straight to the page that does it.
+"""The work queue (我的待办): one kind of pending work per entry of KINDS, each returning typed
+rows that link straight to the page that does it.
 
-It gathers the work of all three apps, so it lives in the top one. Every selector starts from
-the scope (responsibility/scope.py): who may act on a row is never decided here. Each costs a
-fixed number of queries (one, three for rounds to score) whatever the data size: a section
-shows the most urgent SECTION_ROWS rows and the total, counted in the same query (a window).
+It gathers the work of all three apps, so it lives in the top one. Every kind starts from the
+scope (responsibility/scope.py): who may act on a row is never decided here. Each kind costs one
+query whatever the data size: the most urgent SECTION_ROWS rows and how many are pending,
+counted up to COUNT_CAP (a window over the first COUNT_CAP + 1 pending rows; a committee
+reviewer has thousands of opinions to acknowledge, and a count of all of them would cost the
+page more than everything else on it, to print a number nobody reads past 99).
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, IntegerField, Model, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessment.models import DutyReport, LedgerEntry, OrganisationReview, ReviewRound
 from responsibility import scope, selectors
@@ -25,6 +31,7 @@ from responsibility.models import Checklist, Opinion, ReopenRequest, User, Year
 from .models import Rectification
 
 SECTION_ROWS = 8  # rows a section shows; the rest are behind its "all" link
+COUNT_CAP = 99  # a section counts its pending rows up to this, then shows "99+"
 
 
 @dataclass(frozen=True)
@@ -41,59 +48,105 @@ class Row:
 @dataclass
 class Section:
     key: str
-    title: str
-    action: str  # the verb on each row's link: 复核, 审批, …
+    title: str | Promise
+    action: str | Promise  # the verb on each row's link: 复核, 审批, …
     rows: list[Row] = field(default_factory=list)
     total: int = 0
     more_url: str = ""
+    capped: bool = False  # more than COUNT_CAP are pending
 
     @property
     def more(self) -> int:
         return self.total - len(self.rows)
 
+    @property
+    def badge(self) -> str:
+        return f"{self.total}+" if self.capped else str(self.total)
 
-def _windowed(queryset: QuerySet) -> tuple[list, int]:
-    """The first SECTION_ROWS objects and the total, in one query."""
-    objects = list(queryset.annotate(queue_total=Window(Count("pk")))[:SECTION_ROWS])
-    return objects, (objects[0].queue_total if objects else 0)
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of pending work: whose it is (a scope action, or None for rows that name the
+    person), which rows are pending (`where`, in `order`: oldest or most urgent first), what a
+    row shows (`related`) and how it reads (`row`)."""
+
+    key: str
+    title: str | Promise
+    action: str | Promise
+    right: scope.Action | None
+    model: type[Model]
+    where: Callable[[User], Q]
+    order: tuple[str, ...]
+    related: tuple[str, ...]
+    row: Callable[[Any], Row]
+    more_url: Callable[[], str] = str
+
+    def section(self, user: User) -> Section | None:
+        """One query: the first rows, and a count over the first COUNT_CAP + 1 pending ones."""
+        if self.right is not None and not scope.scope_for(user).may_any(self.right):
+            return None
+        manager = self.model._default_manager
+        first = manager.filter(self.where(user)).order_by(*self.order).values("pk")
+        objects = list(
+            manager.filter(pk__in=first[: COUNT_CAP + 1])
+            .select_related(*self.related)
+            .annotate(queue_total=Window(Count("pk")))
+            .order_by(*self.order)[:SECTION_ROWS]
+        )
+        total = objects[0].queue_total if objects else 0
+        return Section(
+            self.key,
+            self.title,
+            self.action,
+            [self.row(obj) for obj in objects],
+            min(total, COUNT_CAP),
+            self.more_url(),
+            capped=total > COUNT_CAP,
+        )
+
+
+def _in_review(user: User) -> Q:
+    return scope.joined(user, "review")
 
 
 # --- reviewers: the committee's and the 机关党委's own work -----------------------------------
 
 
 def to_score(user: User, today: datetime.date) -> Section | None:
-    """Open rounds with organisations in scope not yet submitted: 3 queries (rounds, checklists
-    in scope per year, reviews already handed in per round)."""
+    """Open rounds and, per round, the organisations in scope not yet handed in: one query
+    (the rounds, each with two counts as subqueries)."""
     if not scope.scope_for(user).may_any("review"):
         return None
-    section = Section("score", _("待评分"), _("评分"), more_url=reverse("round_list"))
-    rounds = list(
+    in_scope = _in_review(user)
+    organisations = (
+        Checklist.objects.filter(in_scope, year_id=OuterRef("year_id"))
+        .order_by()
+        .values("year_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    handed_in = (
+        OrganisationReview.objects.filter(in_scope, round_id=OuterRef("pk"))
+        .exclude(status__in=[OrganisationReview.Status.DRAFT, OrganisationReview.Status.RETURNED])
+        .order_by()
+        .values("round_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rounds = (
         ReviewRound.objects.filter(
             year__status=Year.Status.ACTIVE, opens_on__lte=today, closes_on__gte=today
         )
         .select_related("year")
+        .annotate(
+            organisations=Coalesce(Subquery(organisations, output_field=IntegerField()), 0),
+            handed_in=Coalesce(Subquery(handed_in, output_field=IntegerField()), 0),
+        )
         .order_by("closes_on", "pk")
     )
-    if not rounds:
-        return section
-    in_scope = scope.within(user, "review")
-    organisations = dict(
-        Checklist.objects.filter(in_scope, year_id__in={r.year_id for r in rounds})
-        .values("year_id")
-        .annotate(n=Count("pk"))
-        .values_list("year_id", "n")
-        .order_by()
-    )
-    handed_in = dict(
-        OrganisationReview.objects.filter(in_scope, round__in=rounds)
-        .exclude(status__in=[OrganisationReview.Status.DRAFT, OrganisationReview.Status.RETURNED])
-        .values("round_id")
-        .annotate(n=Count("pk"))
-        .values_list("round_id", "n")
-        .order_by()
-    )
+    section = Section("score", _("待评分"), _("评分"), more_url=reverse("round_list"))
     for review_round in rounds:
-        waiting = organisations.get(review_round.year_id, 0) - handed_in.get(review_round.pk, 0)
+        waiting = review_round.organisations - review_round.handed_in
         if waiting > 0:
             section.rows.append(
                 Row(
@@ -108,246 +161,203 @@ def to_score(user: User, today: datetime.date) -> Section | None:
     return section
 
 
-def to_confirm(user: User, today: datetime.date) -> Section | None:
-    """Scores submitted by another reviewer (待复核), oldest first."""
-    if not scope.scope_for(user).may_any("review"):
-        return None
-    reviews, total = _windowed(
-        OrganisationReview.objects.filter(
-            scope.within(user, "review"),
-            scope.by_others(user, via="scored_by"),
-            status=OrganisationReview.Status.SUBMITTED,
-        )
-        .select_related("organisation", "round__year", "scored_by")
-        .order_by("submitted_at", "pk")
+def _confirm_row(review: OrganisationReview) -> Row:
+    return Row(
+        label=str(review.round),
+        organisation=review.organisation.name,
+        url=review.get_absolute_url(),
+        since=review.submitted_at,
+        note=_("评分人：%(who)s") % {"who": review.scored_by.display_name}
+        if review.scored_by
+        else "",
     )
-    rows = [
-        Row(
-            label=str(review.round),
-            organisation=review.organisation.name,
-            url=review.get_absolute_url(),
-            since=review.submitted_at,
-            note=_("评分人：%(who)s") % {"who": review.scored_by.display_name}
-            if review.scored_by
-            else "",
-        )
-        for review in reviews
-    ]
-    return Section("confirm", _("待复核"), _("复核"), rows, total)
 
 
-def to_approve(user: User, today: datetime.date) -> Section | None:
-    """Ledger entries proposed by another reviewer (待审批), oldest first."""
-    if not scope.scope_for(user).may_any("review"):
-        return None
-    entries, total = _windowed(
-        LedgerEntry.objects.filter(
-            scope.within(user, "review"),
-            scope.by_others(user, via="proposed_by"),
-            status=LedgerEntry.Status.PENDING,
-        )
-        .select_related("organisation")
-        .order_by("proposed_at", "pk")
+def _approve_row(entry: LedgerEntry) -> Row:
+    return Row(
+        label=_("%(kind)s %(points)s 分：%(reason)s")
+        % {
+            "kind": entry.get_kind_display(),
+            "points": f"{entry.points.normalize():f}",
+            "reason": entry.reason[:40],
+        },
+        organisation=entry.organisation.name,
+        url=reverse("ledger_list"),
+        since=entry.proposed_at,
     )
-    url = reverse("ledger_list")
-    rows = [
-        Row(
-            label=_("%(kind)s %(points)s 分：%(reason)s")
-            % {
-                "kind": entry.get_kind_display(),
-                "points": f"{entry.points.normalize():f}",
-                "reason": entry.reason[:40],
-            },
-            organisation=entry.organisation.name,
-            url=url,
-            since=entry.proposed_at,
-        )
-        for entry in entries
-    ]
-    return Section("approve", _("加减分待审批"), _("审批"), rows, total, more_url=url)
 
 
-def to_acknowledge(user: User, today: datetime.date) -> Section | None:
-    """Opinions not yet acknowledged (待签收), oldest first."""
-    if not scope.scope_for(user).may_any("review"):
-        return None
-    opinions, total = _windowed(
-        Opinion.objects.filter(
-            scope.within(user, "review"),
-            year__status=Year.Status.ACTIVE,
-            acknowledged_at__isnull=True,
-        )
-        .select_related("organisation")
-        .order_by("submitted_at", "pk")
+def _acknowledge_row(opinion: Opinion) -> Row:
+    return Row(
+        label=opinion.content[:40],
+        organisation=opinion.organisation.name,
+        url=reverse("opinion_list"),
+        since=opinion.submitted_at,
     )
-    url = reverse("opinion_list")
-    rows = [
-        Row(
-            label=opinion.content[:40],
-            organisation=opinion.organisation.name,
-            url=url,
-            since=opinion.submitted_at,
-        )
-        for opinion in opinions
-    ]
-    return Section("acknowledge", _("意见建议待签收"), _("签收"), rows, total, more_url=url)
 
 
-def to_recheck(user: User, today: datetime.date) -> Section | None:
-    """Rectifications submitted for verification (待复查), oldest first."""
-    if not scope.scope_for(user).may_any("review"):
-        return None
-    rectifications, total = _windowed(
-        Rectification.objects.filter(
-            scope.within(user, "review"), state=Rectification.State.SUBMITTED
-        )
-        .select_related("organisation")
-        .order_by("submitted_at", "pk")
+def _recheck_row(rectification: Rectification) -> Row:
+    return Row(
+        label=rectification.problem[:40],
+        organisation=rectification.organisation.name,
+        url=rectification.get_absolute_url(),
+        due=rectification.deadline,
+        since=rectification.submitted_at,
     )
-    rows = [
-        Row(
-            label=rectification.problem[:40],
-            organisation=rectification.organisation.name,
-            url=rectification.get_absolute_url(),
-            due=rectification.deadline,
-            since=rectification.submitted_at,
-        )
-        for rectification in rectifications
-    ]
-    return Section(
+
+
+def _report_row(report: DutyReport) -> Row:
+    return Row(
+        label=_("%(year)s年度述职报告") % {"year": report.year.year},
+        organisation=report.organisation.name,
+        url=report.get_absolute_url(),
+        since=report.submitted_at,
+    )
+
+
+def _reopen_row(request: ReopenRequest) -> Row:
+    return Row(
+        label=f"{request.obligation.item.ref} {request.obligation.period_label}："
+        f"{request.reason[:40]}",
+        organisation=request.organisation.name,
+        url=request.get_absolute_url(),
+        due=request.obligation.due_date,
+        since=request.requested_at,
+    )
+
+
+def _rectify_row(rectification: Rectification) -> Row:
+    note = rectification.get_state_display()
+    if rectification.returned_count:
+        note += _("，已退回 %(n)s 次") % {"n": rectification.returned_count}
+    return Row(
+        label=rectification.problem[:40],
+        organisation=rectification.organisation.name,
+        url=rectification.get_absolute_url(),
+        due=rectification.deadline,
+        note=note,
+    )
+
+
+_OPEN_REPORT = Q(submitted_at__isnull=False, meeting_closed_at__isnull=True)
+
+
+# In the order the queue shows them: what others wait for first.
+KINDS: list[Kind] = [
+    # Scores submitted by another reviewer (待复核).
+    Kind(
+        "confirm",
+        gettext_lazy("待复核"),
+        gettext_lazy("复核"),
+        "review",
+        OrganisationReview,
+        lambda user: (
+            _in_review(user)
+            & scope.by_others(user, via="scored_by")
+            & Q(status=OrganisationReview.Status.SUBMITTED)
+        ),
+        ("submitted_at", "pk"),
+        ("organisation", "round__year", "scored_by"),
+        _confirm_row,
+    ),
+    # Ledger entries proposed by another reviewer (待审批).
+    Kind(
+        "approve",
+        gettext_lazy("加减分待审批"),
+        gettext_lazy("审批"),
+        "review",
+        LedgerEntry,
+        lambda user: (
+            _in_review(user)
+            & scope.by_others(user, via="proposed_by")
+            & Q(status=LedgerEntry.Status.PENDING)
+        ),
+        ("proposed_at", "pk"),
+        ("organisation",),
+        _approve_row,
+        lambda: reverse("ledger_list"),
+    ),
+    # Officers' requests to reopen closed obligations.
+    Kind(
+        "reopen",
+        gettext_lazy("重新开放申请"),
+        gettext_lazy("处理"),
+        "review",
+        ReopenRequest,
+        lambda user: _in_review(user) & Q(state=ReopenRequest.State.PENDING),
+        ("requested_at", "pk"),
+        ("organisation", "obligation__item"),
+        _reopen_row,
+    ),
+    # Rectifications submitted for verification (待复查).
+    Kind(
         "recheck",
-        _("整改待复查"),
-        _("复查"),
-        rows,
-        total,
-        more_url=reverse("rectification_list") + "?state=submitted",
-    )
-
-
-def reports_to_meet(user: User, today: datetime.date) -> Section | None:
-    """Submitted year-end reports whose review meeting is still open: raters to set, votes to
-    gather, the meeting to close."""
-    if not scope.scope_for(user).may_any("review"):
-        return None
-    reports, total = _windowed(
-        DutyReport.objects.filter(
-            scope.within(user, "review"),
-            submitted_at__isnull=False,
-            meeting_closed_at__isnull=True,
-        )
-        .select_related("organisation", "year")
-        .order_by("submitted_at", "pk")
-    )
-    rows = [
-        Row(
-            label=_("%(year)s年度述职报告") % {"year": report.year.year},
-            organisation=report.organisation.name,
-            url=report.get_absolute_url(),
-            since=report.submitted_at,
-        )
-        for report in reports
-    ]
-    return Section("meet", _("述职待评议"), _("评议"), rows, total, more_url=reverse("report_list"))
-
-
-def reports_to_rate(user: User, today: datetime.date) -> Section | None:
-    """Reports the person is a rater of and has not voted on yet (any account may be a rater)."""
-    reports, total = _windowed(
-        DutyReport.objects.filter(
-            scope.named(user, via="raters"),
-            submitted_at__isnull=False,
-            meeting_closed_at__isnull=True,
-        )
-        .exclude(scope.named(user, via="votes__rater"))
-        .select_related("organisation", "year")
-        .order_by("submitted_at", "pk")
-    )
-    rows = [
-        Row(
-            label=_("%(year)s年度述职报告") % {"year": report.year.year},
-            organisation=report.organisation.name,
-            url=report.get_absolute_url(),
-            since=report.submitted_at,
-        )
-        for report in reports
-    ]
-    return Section("rate", _("述职报告待投票"), _("投票"), rows, total)
-
-
-def reopen_requests(user: User, today: datetime.date) -> Section | None:
-    """Officers' requests to reopen closed obligations (待处理), oldest first."""
-    if not scope.scope_for(user).may_any("review"):
-        return None
-    requests, total = _windowed(
-        ReopenRequest.objects.filter(
-            scope.within(user, "review"), state=ReopenRequest.State.PENDING
-        )
-        .select_related("organisation", "obligation__item")
-        .order_by("requested_at", "pk")
-    )
-    rows = [
-        Row(
-            label=f"{request.obligation.item.ref} {request.obligation.period_label}："
-            f"{request.reason[:40]}",
-            organisation=request.organisation.name,
-            url=request.get_absolute_url(),
-            due=request.obligation.due_date,
-            since=request.requested_at,
-        )
-        for request in requests
-    ]
-    return Section("reopen", _("重新开放申请"), _("处理"), rows, total)
-
-
-# --- officers: their organisations' own work ------------------------------------------------------
-
-
-def rectifications_to_do(user: User, today: datetime.date) -> Section | None:
-    """The rectifications of the organisations the person fills in for, still to be done (待整改,
-    整改中, also after a return), by deadline."""
-    if not scope.scope_for(user).may_any("fill"):
-        return None
-    rectifications, total = _windowed(
-        Rectification.objects.filter(
-            scope.within(user, "fill"), state__in=Rectification.OPEN_STATES
-        )
-        .select_related("organisation")
-        .order_by("deadline", "pk")
-    )
-    rows = []
-    for rectification in rectifications:
-        note = rectification.get_state_display()
-        if rectification.returned_count:
-            note += _("，已退回 %(n)s 次") % {"n": rectification.returned_count}
-        rows.append(
-            Row(
-                label=rectification.problem[:40],
-                organisation=rectification.organisation.name,
-                url=rectification.get_absolute_url(),
-                due=rectification.deadline,
-                note=note,
-            )
-        )
-    return Section(
+        gettext_lazy("整改待复查"),
+        gettext_lazy("复查"),
+        "review",
+        Rectification,
+        lambda user: _in_review(user) & Q(state=Rectification.State.SUBMITTED),
+        ("submitted_at", "pk"),
+        ("organisation",),
+        _recheck_row,
+        lambda: reverse("rectification_list") + "?state=submitted",
+    ),
+    # Reports the person is a rater of and has not voted on yet (any account may be a rater).
+    Kind(
+        "rate",
+        gettext_lazy("述职报告待投票"),
+        gettext_lazy("投票"),
+        None,
+        DutyReport,
+        lambda user: (
+            _OPEN_REPORT & scope.named(user, via="raters") & ~scope.named(user, via="votes__rater")
+        ),
+        ("submitted_at", "pk"),
+        ("organisation", "year"),
+        _report_row,
+    ),
+    # Submitted year-end reports whose review meeting is open: raters, votes, closing.
+    Kind(
+        "meet",
+        gettext_lazy("述职待评议"),
+        gettext_lazy("评议"),
+        "review",
+        DutyReport,
+        lambda user: _OPEN_REPORT & _in_review(user),
+        ("submitted_at", "pk"),
+        ("organisation", "year"),
+        _report_row,
+        lambda: reverse("report_list"),
+    ),
+    # Opinions not yet acknowledged (待签收).
+    Kind(
+        "acknowledge",
+        gettext_lazy("意见建议待签收"),
+        gettext_lazy("签收"),
+        "review",
+        Opinion,
+        lambda user: (
+            _in_review(user) & Q(year__status=Year.Status.ACTIVE, acknowledged_at__isnull=True)
+        ),
+        ("submitted_at", "pk"),
+        ("organisation",),
+        _acknowledge_row,
+        lambda: reverse("opinion_list"),
+    ),
+    # The rectifications of the organisations the person fills in for, still to be done
+    # (待整改, 整改中, also after a return), by deadline.
+    Kind(
         "rectify",
-        _("本组织整改"),
-        _("整改"),
-        rows,
-        total,
-        more_url=reverse("rectification_list"),
-    )
-
-
-SELECTORS: list[Callable[[User, datetime.date], Section | None]] = [
-    to_confirm,
-    to_approve,
-    reopen_requests,
-    to_recheck,
-    to_score,
-    reports_to_rate,
-    reports_to_meet,
-    to_acknowledge,
-    rectifications_to_do,
+        gettext_lazy("本组织整改"),
+        gettext_lazy("整改"),
+        "fill",
+        Rectification,
+        lambda user: scope.joined(user, "fill") & Q(state__in=Rectification.OPEN_STATES),
+        ("deadline", "pk"),
+        ("organisation",),
+        _rectify_row,
+        lambda: reverse("rectification_list"),
+    ),
 ]
 
 
@@ -401,11 +411,10 @@ def obligations_summary(user: User, today: datetime.date) -> Obligations | None:
 
 
 def work_queue(user: User, *, today: datetime.date | None = None) -> WorkQueue:
-    """Everything waiting for the person, section by section; empty sections are left out."""
+    """Everything waiting for the person, section by section; empty sections are left out.
+    Rounds to score come after what other people already wait for."""
     today = today or timezone.localdate()
-    sections = [
-        section
-        for selector in SELECTORS
-        if (section := selector(user, today)) is not None and section.total
-    ]
+    found = [kind.section(user) for kind in KINDS]
+    found.insert(4, to_score(user, today))
+    sections = [section for section in found if section is not None and section.total]
     return WorkQueue(sections=sections, obligations=obligations_summary(user, today))

@@ -193,6 +193,14 @@ class OrganisationReview(models.Model):
                 fields=["round", "organisation"], name="review_unique_round_org"
             ),
         ]
+        indexes = [
+            # accountability.worklist (待复核): the oldest scores waiting for confirmation.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(status="submitted"),
+                name="review_submitted_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.organisation}"
@@ -349,6 +357,14 @@ class DutyReport(models.Model):
         verbose_name_plural = _("年底述职")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "year"], name="report_unique_org_year"),
+        ]
+        indexes = [
+            # accountability.worklist (述职待评议, 待投票): submitted reports whose meeting is open.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(submitted_at__isnull=False, meeting_closed_at__isnull=True),
+                name="report_meeting_open_idx",
+            ),
         ]
 
     def __str__(self) -> str:

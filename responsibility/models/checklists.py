@@ -419,6 +419,15 @@ class Opinion(models.Model):
                 fields=["organisation", "year"], name="opinion_unique_org_year"
             ),
         ]
+        indexes = [
+            # accountability.worklist (待签收): the oldest opinions not yet acknowledged, read in
+            # order until a section's rows are found, not all of a province's sorted.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(acknowledged_at__isnull=True),
+                name="opinion_unacknowledged_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year} 意见建议"

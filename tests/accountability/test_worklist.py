@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from accountability import worklist
 from accountability.models import Notification, Rectification
 from assessment import services as assessment
 from assessment.models import ReviewRound
@@ -196,9 +197,31 @@ def test_it_builds_the_queue_in_a_fixed_number_of_queries(
 
 
 # The page's fixed reads (session, user, posts, year, navigation) and then one query per kind of
-# work (three for rounds to score); an officer's obligations cost two in June (My work's rows,
+# work (rounds to score included); an officer's obligations cost two in June (My work's rows,
 # and the reopen requests of those whose entry has closed). Measured at both sizes.
-QUEUE_QUERIES = {"reviewer": 18, "officer": 9}
+QUEUE_QUERIES = {"reviewer": 16, "officer": 9}
+
+
+def test_it_counts_a_long_section_up_to_a_cap(active_world: World, as_user, monkeypatch) -> None:
+    """A committee reviewer may have thousands of opinions to acknowledge: the section counts
+    up to COUNT_CAP and says "more than" beyond it, so its cost does not grow with them."""
+    world = active_world
+    for organisation in (world.branch_a, world.branch_a2):
+        Opinion.objects.create(organisation=organisation, year=world.year, content="建议")
+    client = as_user(world.wc_reviewer)
+
+    monkeypatch.setattr(worklist, "COUNT_CAP", 1)
+    monkeypatch.setattr(worklist, "SECTION_ROWS", 1)
+    capped = client.get(reverse("work_queue")).content.decode()
+    monkeypatch.setattr(worklist, "COUNT_CAP", 99)
+    exact = client.get(reverse("work_queue")).content.decode()
+
+    section = capped.split('data-queue="acknowledge"')[1].split("</section>")[0]
+    assert '<span class="badge text-bg-primary">1+</span>' in section
+    assert "还有 0 项以上" not in section  # never "0 more": the cap counts one past itself
+    exact_section = exact.split('data-queue="acknowledge"')[1].split("</section>")[0]
+    assert '<span class="badge text-bg-primary">2</span>' in exact_section
+    assert "还有 1 项" in exact_section
 
 
 # --- reopen requests -------------------------------------------------------------------------
