@@ -27,6 +27,18 @@ PERSONAS = [
     "member",
 ]
 
+# What each persona finds waiting once the quarter is being assessed (pages_assessment.assessed):
+# the open round to score, the unit reviewer's score of 甲厅第二党支部 to confirm, the committee's
+# bonus proposal to approve, branch A's opinion to acknowledge, and the officers' obligations.
+# Personas without a key here may have an empty queue.
+WAITING = {
+    "admin": {"score", "confirm", "approve", "acknowledge"},
+    "wc_reviewer": {"score", "confirm", "acknowledge"},
+    "unit_a_reviewer": {"score", "approve", "acknowledge"},
+    "officer_a": {"obligations"},
+    "officer_b": {"obligations"},
+}
+
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_persona_lands_on_a_queue_whose_links_open(
@@ -37,6 +49,8 @@ def test_every_persona_lands_on_a_queue_whose_links_open(
     expect(page).to_have_url(re.compile(r"/supervision/todo/$"))
     expect(page.get_by_role("heading", name="我的待办", level=1)).to_be_visible()
     Shots(page, f"queue-{persona}").take("landing")
+    shown = set(page.eval_on_selector_all("[data-queue]", "els => els.map(e => e.dataset.queue)"))
+    assert WAITING.get(persona, set()) <= shown, f"{persona}: the queue shows only {shown}"
     links = set(
         page.eval_on_selector_all(
             "main a[href^='/']", "els => els.map(e => e.getAttribute('href'))"
