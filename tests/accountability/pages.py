@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accountability import reminders
 from accountability.models import Notification, Rectification
+from responsibility.models import ReopenRequest
 from tests.accountability.support import case_of, finding_of, rectification_of
 from tests.browser.pages import MAIN_PAGES, MainPage, Site
 
@@ -19,6 +20,16 @@ def _digest(site: Site) -> str:
         recipient=site.world.officer_a, digest__isnull=False
     ).first()
     return reverse("notification_open", args=[notification.pk])
+
+
+def _reopen_request(site: Site) -> str:
+    """The officer's overdue obligation, entry closed, with a reopen request waiting."""
+    ReopenRequest.objects.get_or_create(
+        obligation=site.overdue,
+        organisation=site.overdue.organisation,
+        defaults={"requested_by": site.world.officer_a, "reason": "会议记录漏传"},
+    )
+    return site.overdue.get_absolute_url()
 
 
 def _from_finding(site: Site) -> str:
@@ -54,6 +65,9 @@ PAGES = [
     MainPage("accountability_register", "wc_reviewer", lambda s: reverse("case_list")),
     MainPage("accountability_form", "wc_reviewer", lambda s: reverse("case_create")),
     MainPage("accountability_case", "wc_reviewer", lambda s: case_of(s.world).get_absolute_url()),
+    MainPage("officer_queue", "officer_a", lambda s: reverse("work_queue")),
+    MainPage("reopen_request_officer", "officer_a", _reopen_request),
+    MainPage("reopen_request_reviewer", "unit_a_reviewer", _reopen_request),
 ]
 
 MAIN_PAGES.extend(page for page in PAGES if page not in MAIN_PAGES)

@@ -186,6 +186,12 @@ def _page(name: str, persona: str, path: Callable[[Site], str]) -> MainPage:
     return MainPage(f"assessment_{name}", persona, built_path)
 
 
+def _queue(site: Site) -> str:
+    """The committee reviewer's work queue with the quarter being assessed."""
+    assessed(site)
+    return reverse("work_queue")
+
+
 def _branch_a(site: Site) -> int:
     return site.world.branch_a.pk
 
@@ -237,5 +243,14 @@ MAIN_PAGES.extend(
         ),
         _page("young_cadres", "wc_reviewer", lambda s: reverse("young_cadres", args=[_year(s)])),
         _page("export_job", "admin", lambda s: assessed(s).job.get_absolute_url()),
+        _page("work_queue", "wc_reviewer", _queue),
+        _page(
+            "review_item_evidence",
+            "unit_a_reviewer",
+            lambda s: reverse(
+                "review_item_evidence",
+                args=[assessed(s).draft.pk, assessed(s).draft.scores.first().item_id],
+            ),
+        ),
     ]
 )
