@@ -386,10 +386,17 @@ class WorkQueue:
 
 
 def obligations_summary(user: User, today: datetime.date) -> Obligations | None:
+    """None when there is nothing to fill in: a reviewer whose committee has no duty pending
+    sees no card of zeros. The most urgent first: overdue ones still open for entry, then
+    those due soon, then overdue ones whose entry has closed (only a reopen request helps)."""
     if not scope.scope_for(user).may_any("fill"):
         return None
     work = selectors.my_work(user, today=today)
+    if not (work.overdue or work.due_soon or work.this_period):
+        return None
     closed = {row.obligation.pk for row in work.overdue_closed}
+    still_open = [o for o in work.overdue if o.pk not in closed]
+    closed_overdue = [o for o in work.overdue if o.pk in closed]
     urgent = [
         Row(
             label=f"{o.item.ref} {o.item.content[:40]}",
@@ -399,7 +406,7 @@ def obligations_summary(user: User, today: datetime.date) -> Obligations | None:
             note=_("填报已关闭，可申请重新开放") if o.pk in closed else o.period_label,
             action=_("申请重新开放") if o.pk in closed else "",
         )
-        for o in (work.overdue + work.due_soon)[:5]
+        for o in (still_open + work.due_soon + closed_overdue)[:5]
     ]
     return Obligations(
         overdue=len(work.overdue),

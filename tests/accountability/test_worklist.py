@@ -311,3 +311,45 @@ def test_it_refuses_a_request_while_entry_is_still_open(active_world: World) -> 
     )
     with pytest.raises(services.ServiceError):
         services.reopen_request_create(actor=world.officer_a, obligation=june, reason="x")
+
+
+# --- the officer's obligations card -------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("in_june")
+def test_it_lists_what_can_still_be_done_before_what_has_closed(active_world: World) -> None:
+    """Six overdue obligations closed for entry must not push the one due tomorrow off the
+    card's five rows: it can still be done, they can only be asked about."""
+    world = active_world
+    today = datetime.date(2026, 6, 15)
+    mine = Obligation.objects.filter(organisation=world.branch_a).order_by("pk")
+    mine.update(status=Obligation.Status.DONE, completed_on=datetime.date(2026, 1, 5))
+    pks = list(mine.values_list("pk", flat=True)[:7])
+    Obligation.objects.filter(pk__in=pks[:6]).update(
+        status=Obligation.Status.NOT_STARTED, completed_on=None, due_date=datetime.date(2026, 3, 1)
+    )
+    Obligation.objects.filter(pk=pks[6]).update(
+        status=Obligation.Status.NOT_STARTED,
+        completed_on=None,
+        due_date=today + datetime.timedelta(days=1),
+    )
+
+    summary = worklist.obligations_summary(world.officer_a, today)
+
+    assert (summary.overdue, summary.overdue_closed, summary.due_soon) == (6, 6, 1)
+    assert summary.urgent[0].url == Obligation.objects.get(pk=pks[6]).get_absolute_url()
+    assert [row.action for row in summary.urgent[1:]] == ["申请重新开放"] * 4
+
+
+@pytest.mark.usefixtures("in_june")
+def test_it_shows_no_card_of_zeros(active_world: World, as_user) -> None:
+    """Someone who may fill in but has nothing pending sees no obligations card; an officer with
+    nothing at all to do sees the all-clear instead."""
+    world = active_world
+    Obligation.objects.filter(organisation=world.branch_a).update(
+        status=Obligation.Status.DONE, completed_on=datetime.date(2026, 1, 5)
+    )
+    assert worklist.obligations_summary(world.officer_a, datetime.date(2026, 6, 15)) is None
+    page = as_user(world.officer_a).get(reverse("work_queue")).content.decode()
+    assert 'data-queue="obligations"' not in page
+    assert "目前没有需要您处理的事项" in page
