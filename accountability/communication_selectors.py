@@ -21,14 +21,9 @@ from .models import Dispatch, LiaisonMeeting, Notice, NoticeRecipient
 
 
 def notices(user: User) -> QuerySet[Notice]:
-    """Notices the person sent or that reached an organisation they may view, with read counts:
-    one query whatever the number of notices or recipients."""
-    queryset = Notice.objects.select_related("sender")
-    if not scope.scope_for(user).is_admin:
-        received = NoticeRecipient.objects.filter(
-            organisation__in=scope.organisations_for(user)
-        ).values("notice_id")
-        queryset = queryset.filter(Q(sender=user) | Q(pk__in=received))
+    """Notices the person may read (scope's "read": they sent it, or it reached an organisation
+    they may view), with read counts: one query whatever the number of notices or recipients."""
+    queryset = scope.filter_for(user, Notice.objects.select_related("sender"), action="read")
     return queryset.annotate(
         recipient_count=Count("recipients"),
         read_count=Count("recipients", filter=Q(recipients__first_read_at__isnull=False)),
@@ -44,7 +39,8 @@ def notice_for(user: User, pk: int) -> Notice:
 
 
 def is_sender(user: User, obj: Notice | Dispatch) -> bool:
-    return obj.sender_id == user.pk or scope.scope_for(user).is_admin
+    """Who follows up what was sent (who read it, every row): its sender and admins."""
+    return scope.can(user, "follow", obj)
 
 
 @dataclass
@@ -80,15 +76,12 @@ def notice_attachments(notice: Notice) -> list[Evidence]:
 
 
 def dispatches(user: User, *, today: datetime.date | None = None) -> QuerySet[Dispatch]:
-    """Tasks the person dispatched, or that went to organisations they review, with completion
-    counts in one query."""
+    """Tasks the person may read (scope's "read": they dispatched it, or it went to an
+    organisation they review), with completion counts in one query."""
     today = today or timezone.localdate()
-    queryset = Dispatch.objects.select_related("sender", "year")
-    if not scope.scope_for(user).is_admin:
-        reviewed = Dispatch.obligations.through.objects.filter(
-            obligation__organisation__in=scope.organisations_for(user, "review")
-        ).values("dispatch_id")
-        queryset = queryset.filter(Q(sender=user) | Q(pk__in=reviewed))
+    queryset = scope.filter_for(
+        user, Dispatch.objects.select_related("sender", "year"), action="read"
+    )
     return queryset.annotate(
         total=Count("obligations"),
         done=Count("obligations", filter=Q(obligations__status__in=CLOSED_OUT)),
@@ -157,13 +150,9 @@ def liaison_progress(
     """For each unit the person liaises with (admins: every unit), its organisations' obligations
     done/total/overdue this year: three queries, whatever the number of units."""
     today = today or timezone.localdate()
-    user_scope = scope.scope_for(user)
-    if user_scope.is_admin:
-        units = list(Organisation.objects.filter(tier__kind=Tier.Kind.UNIT).order_by("path"))
-    else:
-        units = list(
-            Organisation.objects.filter(path__in=user_scope.liaison_paths).order_by("path")
-        )
+    units = list(
+        scope.organisations_for(user, "liaise").filter(tier__kind=Tier.Kind.UNIT).order_by("path")
+    )
     if not units:
         return []
     subtree = Q(pk__in=[])

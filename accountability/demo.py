@@ -13,18 +13,20 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from assessment.models import DutyReport, OrganisationReview
 from responsibility import services as core
 from responsibility.demo import DEMO_PASSWORD, DemoContext
 from responsibility.demo_province import root_key, vacuum_analyze
 from responsibility.models import Obligation, Organisation, Post, User
 
-from . import services
+from . import reminders, services
 from .models import (
     AccountabilityCase,
     Dispatch,
     Finding,
     LiaisonMeeting,
     Notice,
+    Notification,
     OutboxMessage,
     Rectification,
 )
@@ -119,11 +121,20 @@ def _discipline_staff(context: DemoContext) -> User:
     return user
 
 
+def _morning(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
+
+
 @transaction.atomic
 def seed(context: DemoContext) -> None:
     today = timezone.localdate()
     orgs, users = context.organisations, context.users
     context.users["discipline"] = _discipline_staff(context)
+    # The 机关纪委 sits in the 机关党委's review meeting (assessment's demo left it voting).
+    for report in DutyReport.objects.filter(
+        organisation=orgs["CZT-JGDW"], year=context.year, meeting_closed_at__isnull=True
+    ):
+        report.raters.add(context.users["discipline"])
     _seed_communication(context)
     if Finding.objects.filter(problem=FINDINGS[0][3]).exists():
         _count(context)
@@ -155,7 +166,7 @@ def seed(context: DemoContext) -> None:
         actor: User = reviewer,
     ) -> Rectification:
         assigned = today - datetime.timedelta(days=assigned_days_ago)
-        return services.rectification_create(
+        rectification = services.rectification_create(
             actor=actor,
             source=source,
             organisation=organisation,
@@ -164,6 +175,12 @@ def seed(context: DemoContext) -> None:
             responsible_person=_officer(organisation),
             today=assigned,
         )
+        if assigned_days_ago:
+            # Assigned in the past: its date is that day's, so it is never due before assigned.
+            at = _morning(assigned)
+            Rectification.objects.filter(pk=rectification.pk).update(created_at=at)
+            rectification.created_at = at
+        return rectification
 
     # 待整改, due tomorrow: the first sweep reminds the branch.
     # Assigned by the unit's reviewer: a liaison officer records findings, never assigns (§8a).
@@ -182,7 +199,10 @@ def seed(context: DemoContext) -> None:
     submitted = _work(
         submitted, officer_jyt, "已补缴两个月党费并公示。", "建立党费收缴台账，每月核对。"
     )
-    _submit(submitted, officer_jyt, today)
+    submitted = _submit(submitted, officer_jyt, today)
+    Rectification.objects.filter(pk=submitted.pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=2)
+    )
     # 已销号.
     officer = users["officer"]
     closed = assign(_manual(context), orgs["CZT-ZB1"], "支部委员会会议记录未及时归档。", 10, 20)
@@ -277,6 +297,12 @@ NOTICES = [
     ),
 ]
 DISPATCH_TITLE = "报送支部党建联络员会议议定事项落实情况"
+# Short tasks from the working committee, due in 1 and 5 days whatever the date (the last day of
+# the year at the latest): My work's 5-day card and the first reminder sweep always have them.
+SHORT_DISPATCHES = [
+    ("报送本支部党员教育培训情况统计表", 1, ["CZT-ZB1", "CZT-ZB2"]),
+    ("推荐年度优秀共产党员、优秀党务工作者人选", 5, ["CZT-ZB1", "JYT-ZB1", "JYT-ZB2"]),
+]
 MEETING_AGENDA = "传达省委省级机关工委关于机关党建工作的决策部署；通报各支部责任清单落实进度。"
 
 
@@ -309,6 +335,20 @@ def _seed_communication(context: DemoContext) -> None:
             title=DISPATCH_TITLE,
             due_date=due,
         )
+    for title, days, codes in SHORT_DISPATCHES:
+        if (
+            year.status != year.Status.ACTIVE
+            or timezone.localdate() > year.end
+            or Dispatch.objects.filter(title=title).exists()
+        ):
+            continue
+        services.dispatch_create(
+            actor=users["reviewer"],
+            organisations=[orgs[code] for code in codes],
+            year=year,
+            title=title,
+            due_date=min(timezone.localdate() + datetime.timedelta(days=days), year.end),
+        )
     if not LiaisonMeeting.objects.filter(agenda=MEETING_AGENDA).exists():
         services.meeting_create(
             actor=liaison,
@@ -320,6 +360,25 @@ def _seed_communication(context: DemoContext) -> None:
         )
     # The services queued emails for these demo events; nobody should receive them.
     OutboxMessage.objects.filter(pk__gt=outbox_before).delete()
+
+
+def finish(context: DemoContext) -> None:
+    """After every app's seed has committed (and its hand-overs have told the next person):
+    today's reminder sweep, so 督促留痕 and the inboxes show what it sent. A demo mails nobody:
+    the emails the services queued while seeding are dropped."""
+    result = reminders.run(timezone.localdate(), deliver=False)
+    OutboxMessage.objects.filter(created_at__gte=context.started_at).delete()
+    # Scores confirmed since they were handed over are old news: their messages have been read.
+    handled = [
+        review.get_absolute_url()
+        for review in OrganisationReview.objects.exclude(
+            status=OrganisationReview.Status.SUBMITTED
+        ).only("pk")
+    ]
+    Notification.objects.filter(
+        created_at__gte=context.started_at, url__in=handled, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    context.counts["reminder digests"] = result.digests
 
 
 def _count(context: DemoContext) -> None:

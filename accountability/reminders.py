@@ -564,6 +564,7 @@ def digests_send(claimed: list[Digest], planned: Plan, today: datetime.date) -> 
     # No batch size: Django splits only where the database needs it (SQLite's variable limit).
     DigestItem.objects.bulk_create(rows)
     Notification.objects.bulk_create(notifications)
+    services.inbox_version_bump(user_ids=[n.recipient_id for n in notifications])
     return services.outbox_add(messages=emails)
 
 

@@ -24,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessment.models import DutyReport, LedgerEntry, OrganisationReview, ReviewRound
+from assessment.models import DutyReport, LedgerEntry, OrganisationReview, ReviewRound, Vote
 from responsibility import scope, selectors
 from responsibility.models import Checklist, Opinion, ReopenRequest, User, Year
 
@@ -107,6 +107,12 @@ class Kind:
 
 def _in_review(user: User) -> Q:
     return scope.joined(user, "review")
+
+
+def _person(user: User, action: scope.PersonAction, model: type[Model]) -> Q:
+    """The rows the person-level rule of `action` on `model` (scope.RULES) lets the person
+    act on."""
+    return scope.scope_for(user).person_filter(action, model)
 
 
 # --- reviewers: the committee's and the 机关党委's own work -----------------------------------
@@ -252,8 +258,7 @@ KINDS: list[Kind] = [
         "review",
         OrganisationReview,
         lambda user: (
-            _in_review(user)
-            & scope.by_others(user, via="scored_by")
+            _person(user, "second", OrganisationReview)
             & Q(status=OrganisationReview.Status.SUBMITTED)
         ),
         ("submitted_at", "pk"),
@@ -267,11 +272,7 @@ KINDS: list[Kind] = [
         gettext_lazy("审批"),
         "review",
         LedgerEntry,
-        lambda user: (
-            _in_review(user)
-            & scope.by_others(user, via="proposed_by")
-            & Q(status=LedgerEntry.Status.PENDING)
-        ),
+        lambda user: _person(user, "second", LedgerEntry) & Q(status=LedgerEntry.Status.PENDING),
         ("proposed_at", "pk"),
         ("organisation",),
         _approve_row,
@@ -310,7 +311,9 @@ KINDS: list[Kind] = [
         None,
         DutyReport,
         lambda user: (
-            _OPEN_REPORT & scope.named(user, via="raters") & ~scope.named(user, via="votes__rater")
+            _OPEN_REPORT
+            & _person(user, "rate", DutyReport)
+            & ~Q(pk__in=Vote.objects.filter(_person(user, "own", Vote)).values("report_id"))
         ),
         ("submitted_at", "pk"),
         ("organisation", "year"),
@@ -344,15 +347,17 @@ KINDS: list[Kind] = [
         _acknowledge_row,
         lambda: reverse("opinion_list"),
     ),
-    # The rectifications of the organisations the person fills in for, still to be done
-    # (待整改, 整改中, also after a return), by deadline.
+    # The rectifications the person works on (scope: their organisation's, or theirs as the
+    # person responsible), still to be done (待整改, 整改中, also after a return), by deadline.
     Kind(
         "rectify",
         gettext_lazy("本组织整改"),
         gettext_lazy("整改"),
-        "fill",
+        None,
         Rectification,
-        lambda user: scope.joined(user, "fill") & Q(state__in=Rectification.OPEN_STATES),
+        lambda user: (
+            _person(user, "work_on", Rectification) & Q(state__in=Rectification.OPEN_STATES)
+        ),
         ("deadline", "pk"),
         ("organisation",),
         _rectify_row,

@@ -15,7 +15,7 @@ from typing import IO
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,13 +195,6 @@ def attendance_groups(training: Training) -> list[CandidateGroup]:
     return list(groups.values())
 
 
-def person_visible(viewer: User, person: User) -> bool:
-    """A person's cadre record is for themself, admins, and reviewers of one of their posts."""
-    if viewer.pk == person.pk or scope.scope_for(viewer).is_admin:
-        return True
-    return scope.organisations_for(viewer, "review").filter(posts__user=person).exists()
-
-
 @dataclass
 class Profile:
     person: User
@@ -217,7 +210,7 @@ class Profile:
 def profile(person: User, viewer: User) -> Profile:
     """The person's cadre record as `viewer` may see it: their posts, training and rotations,
     and the published results of their organisations that the viewer may read (all of them for
-    the person themself; `person_visible` decides whether the record opens at all)."""
+    the person themself; scope's "view_person" decides whether the record opens at all)."""
     posts = list(
         Post.objects.filter(user=person)
         .select_related("organisation__tier", "organisation__unit")
@@ -235,7 +228,7 @@ def profile(person: User, viewer: User) -> Profile:
     results = AnnualResult.objects.filter(
         organisation_id__in=organisation_ids, is_current=True, published_at__isnull=False
     )
-    if viewer.pk != person.pk:
+    if not scope.can(viewer, "own", person):
         results = results.filter(organisation__in=scope.organisations_for(viewer, "view_results"))
     results = list(
         results.select_related("organisation", "year").order_by("-year__year", "organisation__path")
@@ -313,13 +306,6 @@ def young_cadres(
         row.hours += entry["total"]
         row.trained += 1
     return sorted(units.values(), key=lambda r: r.unit.path)
-
-
-def organisations_to_organise(user: User) -> QuerySet[Organisation]:
-    """Where the user may hold trainings: organisations they fill in for (admins: any)."""
-    if scope.scope_for(user).is_admin:
-        return Organisation.objects.filter(Q(tier__supervises_subtree=True) | Q(tier__kind="unit"))
-    return scope.organisations_for(user, "fill")
 
 
 # --- attendance from Excel -----------------------------------------------------------------------

@@ -41,47 +41,71 @@ REPORT_TEXT = (
 
 @transaction.atomic
 def seed(context: DemoContext) -> None:
+    """The year as it stands today: the quarters reviewed so far published, the latest one
+    being scored, a ledger with proposals waiting, year-end reports with some review meetings
+    still voting, and the results computed but not published while ballots are open."""
     year = context.year
     _trainings(context)
     if year.review_rounds.exists():
         return
     users = context.users
     scorer, confirmer = users["reviewer"], users["reviewer2"]
+    today = timezone.localdate()
     rng = random.Random(year.year + 7)  # noqa: S311 - demo data, not security
     organisations = list(
         Organisation.objects.filter(
             pk__in=Checklist.objects.filter(year=year).values("organisation_id")
         ).order_by("path")
     )
-    for round_ in _scheme_and_rounds(year, timezone.localdate()):
-        publish = round_.quarter < 4
-        _score_round(round_, organisations, scorer, confirmer, rng, publish=publish)
+    rounds = _scheme_and_rounds(year, today, keep_latest_open=True)
+    for round_ in rounds[:-1]:
+        _score_round(round_, organisations, scorer, confirmer, rng)
+    if rounds:
+        _round_in_progress(rounds[-1], organisations, users, rng)
     _ledger(year, organisations, scorer, confirmer)
     _reports(year, organisations, users, rng)
+    # Computed, so reviewers see where each organisation stands; published only once every
+    # review meeting has closed its ballot, which is not the case yet.
     results.results_compute(actor=None, year=year)
-    results.results_publish(actor=None, year=year)
     context.counts["results"] = AnnualResult.objects.filter(year=year).count()
 
 
-def _scheme_and_rounds(year, today: datetime.date) -> list[ReviewRound]:
+def _scheme_and_rounds(
+    year, today: datetime.date, *, keep_latest_open: bool = False
+) -> list[ReviewRound]:
     """The year's scheme with its report deadline, and its four rounds (opening on the 20th of
-    each quarter's last month); returns those already open by `today`."""
+    each quarter's last month, for 30 days); returns those already open by `today`. With
+    `keep_latest_open`, the latest of those is still open today (its scoring runs late), so
+    the demo always has a quarter being scored once the first round has opened."""
     scheme = services.scheme_for(year)
     scheme.report_deadline = datetime.date(year.year + 1, 1, 31)
     scheme.save(update_fields=["report_deadline"])
+    latest = max(
+        (q for q in range(1, 5) if datetime.date(year.year, 3 * q, 20) <= today), default=0
+    )
     opened = []
     for quarter in range(1, 5):
         opens = datetime.date(year.year, 3 * quarter, 20)
+        closes = opens + datetime.timedelta(days=30)
+        if keep_latest_open and quarter == latest:
+            closes = max(closes, today + datetime.timedelta(days=14))
         review_round = services.round_create(
-            actor=None,
-            year=year,
-            quarter=quarter,
-            opens_on=opens,
-            closes_on=opens + datetime.timedelta(days=30),
+            actor=None, year=year, quarter=quarter, opens_on=opens, closes_on=closes
         )
         if opens <= today:
             opened.append(review_round)
     return opened
+
+
+def _score(review: OrganisationReview, scorer, rng: random.Random) -> None:
+    """A few deductions with their reasons; the other items keep full marks."""
+    scores = list(review.scores.select_related("item"))
+    for row in rng.sample(scores, k=min(len(scores), rng.randint(0, 3))):
+        row.score = max(Decimal(0), row.max_points - Decimal(rng.choice(["0.5", "1", "1.5"])))
+        row.reason = rng.choice(REASONS)
+    ItemScore.objects.bulk_update(scores, ["score", "reason"])
+    review.scored_by = scorer
+    review.save(update_fields=["scored_by"])
 
 
 def _score_round(
@@ -90,44 +114,108 @@ def _score_round(
     scorer,
     confirmer,
     rng: random.Random,
-    *,
-    publish: bool,
 ) -> None:
+    """A quarter reviewed in full: every organisation scored, confirmed and published."""
+    submitted = _morning(round_.opens_on + datetime.timedelta(days=10))
+    published = _morning(round_.opens_on + datetime.timedelta(days=20))
     for organisation in organisations:
         review = services.review_start(actor=scorer, review_round=round_, organisation=organisation)
-        scores = list(review.scores.select_related("item"))
-        for row in rng.sample(scores, k=min(len(scores), rng.randint(0, 3))):
-            row.score = max(Decimal(0), row.max_points - Decimal(rng.choice(["0.5", "1", "1.5"])))
-            row.reason = rng.choice(REASONS)
-        ItemScore.objects.bulk_update(scores, ["score", "reason"])
-        review.scored_by = scorer
-        review.save(update_fields=["scored_by"])
+        _score(review, scorer, rng)
         services.review_transition(actor=scorer, review=review, action="submit")
-        if publish:
-            services.review_transition(actor=confirmer, review=review, action="confirm")
-            services.review_transition(actor=confirmer, review=review, action="publish")
+        services.review_transition(actor=confirmer, review=review, action="confirm")
+        services.review_transition(actor=confirmer, review=review, action="publish")
+    # Dated within the round (the services stamp "now"), so the pages' ages read true.
+    round_.reviews.update(submitted_at=submitted, published_at=published)
+
+
+def _morning(day: datetime.date) -> datetime.datetime:
+    """9:30 on `day`, never later than now."""
+    at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
+    return min(at, timezone.now())
+
+
+def _days_ago(days: int, *, not_before: datetime.date) -> datetime.datetime:
+    return _morning(max(timezone.localdate() - datetime.timedelta(days=days), not_before))
+
+
+# The quarter being scored: who holds which review (organisation code → state, scorer).
+IN_PROGRESS = {
+    "CZT-ZB1": ("submitted", "reviewer"),  # waits for reviewer2 (or admin) to confirm
+    "CZT-ZB2": ("submitted", "unit_reviewer"),  # the 机关党委's score, for a second reviewer
+    "JYT-ZB1": ("draft", "reviewer"),  # scoring under way
+}
+
+
+def _round_in_progress(
+    round_: ReviewRound, organisations: list[Organisation], users, rng: random.Random
+) -> None:
+    """The latest round: a third of the organisations not yet scored, three reviews in hand
+    (IN_PROGRESS), the rest confirmed and published."""
+    for index, organisation in enumerate(organisations):
+        state, scorer_name = IN_PROGRESS.get(organisation.code, ("", "reviewer"))
+        if not state and index % 3 == 0:
+            continue  # not started: counted in the reviewers' 待评分
+        scorer = users[scorer_name]
+        review = services.review_start(actor=scorer, review_round=round_, organisation=organisation)
+        _score(review, scorer, rng)
+        if state == "draft":
+            continue
+        services.review_transition(actor=scorer, review=review, action="submit")
+        if state == "submitted":
+            # Handed over a day or two ago: waiting for the second reviewer since then.
+            OrganisationReview.objects.filter(pk=review.pk).update(
+                submitted_at=_days_ago(1 + index % 2, not_before=round_.opens_on)
+            )
+            continue
+        services.review_transition(actor=users["reviewer2"], review=review, action="confirm")
+        services.review_transition(actor=users["reviewer2"], review=review, action="publish")
 
 
 def _ledger(year, organisations, scorer, confirmer) -> None:
-    branches = [o for o in organisations if o.tier.kind == "branch"][:4]
+    """Five bonuses and deductions on branches: three approved, and one proposal by each
+    committee reviewer waiting for the other (the four-eyes rule)."""
+    branches = [o for o in organisations if o.tier.kind == "branch"][:5]
     for index, organisation in enumerate(branches):
+        bonus = index % 2 == 0
         entry = services.ledger_propose(
-            actor=scorer,
+            actor=confirmer if index == 4 else scorer,
             organisation=organisation,
             year=year,
-            kind=LedgerEntry.Kind.BONUS if index % 2 == 0 else LedgerEntry.Kind.DEDUCTION,
-            points=Decimal("2") if index % 2 == 0 else Decimal("1"),
-            reason="党建与业务融合案例获省直机关工委推广"
-            if index % 2 == 0
-            else "党费收缴台账不规范，经督查指出",
+            kind=LedgerEntry.Kind.BONUS if bonus else LedgerEntry.Kind.DEDUCTION,
+            points=Decimal("2") if bonus else Decimal("1"),
+            reason=LEDGER_REASONS[index],
         )
         if index < 3:
             services.ledger_decide(actor=confirmer, entry=entry, approve=True)
+        else:
+            LedgerEntry.objects.filter(pk=entry.pk).update(
+                proposed_at=_days_ago(index - 1, not_before=year.start)
+            )
+
+
+LEDGER_REASONS = [
+    "党建与业务融合案例获省直机关工委推广",
+    "党费收缴台账不规范，经督查指出",
+    "支部“三会一课”做法在全省机关党建工作会议上交流",
+    "主题党日活动记录缺失，经督查指出",
+    "支部书记讲党课获全省机关优秀党课评选二等奖",
+]
+
+# Review meetings still voting: organisation code → raters besides the two committee reviewers
+# (the branch's members rate their secretary's report; the 党组 secretary and the committee's
+# liaison officer rate the 机关党委's). The 机关纪委's persona is added by accountability's demo.
+OPEN_MEETINGS = {"CZT-ZB1": ("member",), "CZT-JGDW": ("party_secretary", "liaison")}
 
 
 def _reports(year, organisations, users, rng: random.Random) -> None:
+    """Year-end reports from half of the organisations: their review meetings closed after both
+    committee reviewers voted, except OPEN_MEETINGS, where reviewer2 and the others have not
+    voted yet."""
     raters = [users["reviewer"], users["reviewer2"]]
-    for organisation in organisations[: len(organisations) // 2]:
+    half = organisations[: len(organisations) // 2]
+    reporting = half + [o for o in organisations if o.code in OPEN_MEETINGS and o not in half]
+    now = timezone.now()
+    for index, organisation in enumerate(reporting):
         secretary = (
             Post.objects.filter(organisation=organisation, kind=Post.Kind.SECRETARY)
             .select_related("user")
@@ -137,14 +225,19 @@ def _reports(year, organisations, users, rng: random.Random) -> None:
             organisation=organisation,
             year=year,
             text=REPORT_TEXT,
-            submitted_at=timezone.now(),
+            submitted_at=now - datetime.timedelta(days=2 + index % 5),
             submitted_by=secretary.user if secretary else None,
         )
-        report.raters.set(raters)
-        for rater in raters:
+        still_open = organisation.code in OPEN_MEETINGS
+        extra = [users[name] for name in OPEN_MEETINGS.get(organisation.code, ())]
+        report.raters.set(raters + extra)
+        voters = raters[:1] if still_open else raters
+        for rater in voters:
             services.vote_cast(
                 actor=rater, report=report, choice=rng.choice(["good", "good", "fairly_good"])
             )
+        if not still_open:
+            services.meeting_close(actor=users["reviewer2"], report=report)
 
 
 def _trainings(context: DemoContext) -> None:

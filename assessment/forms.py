@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
 from responsibility.forms import DateInput, MultipleFileField
@@ -50,8 +51,26 @@ class ScoreLine:
         return self.score.item.group == Group.DISPATCHED
 
 
+class InvalidMarkedBoundField(forms.BoundField):
+    """Marks an input with errors `is-invalid` for Bootstrap (Django adds `aria-invalid` and
+    points `aria-describedby` at `<id>_error`)."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            widget = widget or self.field.widget
+            attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+        return attrs
+
+
 class ReviewScoreForm(forms.Form):
-    """One score and reason per checklist item of the organisation."""
+    """One score and reason per checklist item of the organisation. The page renders the
+    inputs from the bound fields: step, min, max and maxlength come from the fields."""
+
+    bound_field_class = InvalidMarkedBoundField
+    # A branch's review has 44 inputs: Django's Jinja2 widget templates render them in well
+    # under half the time of its Django-template ones (2.1 against 5.5 ms, bench/README.md).
+    default_renderer = Jinja2()
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -66,7 +85,7 @@ class ReviewScoreForm(forms.Form):
                 max_value=row.max_points,
                 decimal_places=2,
                 initial=row.score,
-                widget=forms.NumberInput(attrs={"step": "0.01", "class": "score-input"}),
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
                 error_messages={
                     "max_value": _("不能超过该事项分值 %(limit_value)s。"),
                     "min_value": _("不能小于 0。"),
@@ -79,6 +98,7 @@ class ReviewScoreForm(forms.Form):
                 required=False,
                 max_length=500,
                 initial=row.reason,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             )
             self.rows.append((row, self[score_name], self[reason_name]))
 

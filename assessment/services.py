@@ -366,7 +366,7 @@ def review_refusal(actor: User, review: OrganisationReview, action: str) -> str 
         return _("当前状态为“%(status)s”，不能执行该操作。") % {
             "status": review.get_status_display()
         }
-    if action in ("confirm", "return") and review.scored_by_id == actor.pk:
+    if action in ("confirm", "return") and not scope.can(actor, "second", review):
         return _("复核须由评分人以外的审核人进行。")
     return None
 
@@ -476,7 +476,7 @@ def ledger_decide(*, actor: User, entry: LedgerEntry, approve: bool) -> LedgerEn
     _check_not_own(actor, entry.organisation)
     if entry.status != LedgerEntry.Status.PENDING:
         raise AssessmentError(_("该加减分已审批。"))
-    if entry.proposed_by_id == actor.pk:
+    if not scope.can(actor, "second", entry):
         raise AssessmentError(_("加减分须由提出人以外的审核人审批。"))
     entry.status = LedgerEntry.Status.APPROVED if approve else LedgerEntry.Status.REJECTED
     entry.decided_by = actor
@@ -585,9 +585,10 @@ def vote_cast(*, actor: User, report: DutyReport, choice: str) -> Vote:
         raise AssessmentError(_("评议已结束，不能再投票。"))
     if report.submitted_at is None:
         raise AssessmentError(_("述职报告尚未提交，暂不能评议。"))
-    if not report.raters.filter(pk=actor.pk).exists():
+    if not scope.can(actor, "rate", report):
         raise AssessmentError(_("您不是该组织述职评议的评议人。"))
-    before = Vote.objects.filter(report=report, rater=actor).values_list("choice", flat=True)
+    own = scope.filter_for(actor, Vote.objects.filter(report=report), action="own")
+    before = own.values_list("choice", flat=True)
     previous = before.first()
     vote, _created = Vote.objects.update_or_create(
         report=report, rater=actor, defaults={"choice": Grade(choice), "cast_at": timezone.now()}

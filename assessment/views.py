@@ -396,21 +396,23 @@ def _rater_candidates(organisation: Organisation) -> list[User]:
     return list({p.user_id: p.user for p in posts}.values())
 
 
-def _report_for(request: HttpRequest, pk: int, action: scope.Action) -> DutyReport:
-    report = get_object_or_404(selectors.report_queryset(), pk=pk)
-    # Raters configured for the report may open it to vote even from outside its scope.
-    if action == "view" and report.raters.filter(pk=request.user.pk).exists():
-        return report
-    scope.check(request.user, action, report)
-    return report
+def _report_for(
+    request: HttpRequest, pk: int, action: scope.Action | scope.PersonAction
+) -> DutyReport:
+    """One report; its raters read it ("read") even from outside its scope (scope.RULES)."""
+    return scope.get_for_user(request.user, selectors.report_queryset(), action=action, pk=pk)
 
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report_for(request, pk, "view")
+    report = _report_for(request, pk, "read")
     can_review = scope.can(request.user, "review", report)
-    is_rater = report.raters.filter(pk=request.user.pk).exists()
-    own_vote = report.votes.filter(rater=request.user).first() if is_rater else None
+    is_rater = scope.can(request.user, "rate", report)
+    own_vote = (
+        scope.filter_for(request.user, report.votes.all(), action="own").first()
+        if is_rater
+        else None
+    )
     raters_form = None
     if can_review:
         raters_form = RatersForm(
@@ -456,7 +458,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_vote(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report_for(request, pk, "view")
+    report = _report_for(request, pk, "read")
     form = VoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择评议等次。"))
@@ -568,11 +570,8 @@ def results_refresh(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Every number of a result traced to the obligations, scores, ledger and votes behind it."""
-    result = get_object_or_404(selectors.result_queryset(), pk=pk)
-    if result.published_at is None:
-        scope.check(request.user, "review", result)
-    else:
-        scope.check(request.user, "view_results", result)
+    # Before publication a result is its reviewers' (403 to the rest of its scope).
+    result = scope.get_for_user(request.user, selectors.result_queryset(), action="read", pk=pk)
     breakdown = selectors.result_breakdown(request.user, result)
     return render(
         request,
@@ -650,10 +649,10 @@ def results_export(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _own_job(request: HttpRequest, pk: int) -> ExportJob:
-    job = ExportJob.objects.select_related("year").filter(pk=pk).first()
-    if job is None or job.requested_by_id != request.user.pk:
-        raise Http404
-    return job
+    """Only the person who asked for an export sees it (admins neither: scope's "own")."""
+    return scope.get_for_user(
+        request.user, ExportJob.objects.select_related("year"), action="own", pk=pk
+    )
 
 
 @login_required

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,7 +35,7 @@ from .views_dashboard import cadre_kind
 
 @login_required
 def training_list(request: HttpRequest) -> HttpResponse:
-    organisers = cadres.organisations_to_organise(request.user)
+    organisers = scope.organisers(request.user)
     can_create = organisers.exists()
     form = TrainingForm(request.POST or None, organisers=organisers) if can_create else None
     if request.method == "POST":
@@ -163,15 +163,12 @@ def training_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_record(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(User, pk=pk)
-    if not cadres.person_visible(request.user, person):
-        raise Http404
-    can_record = request.user.pk != person.pk and scope.scope_for(request.user).may_any("review")
+    person = scope.get_for_user(request.user, User.objects.all(), action="view_person", pk=pk)
+    can_record = scope.can(request.user, "record_person", person)
     form = RotationForm(request.POST or None) if can_record else None
     if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
+        scope.check(request.user, "record_person", person)
+        if form is not None and form.is_valid():
             try:
                 cadres.rotation_add(actor=request.user, person=person, **form.cleaned_data)
             except ServiceError as exc:

@@ -6,9 +6,17 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 # Tests change data between two views of a dashboard; the cache has its own test.
 os.environ.setdefault("DASHBOARD_CACHE_SECONDS", "0")
+# Pages' query counts are counted cold: the person cache has its own tests
+# (tests/responsibility/test_person_cache.py), and tests/conftest.py empties it between tests.
+os.environ.setdefault("PERSON_CACHE_SECONDS", "0")
 # Each test process keeps its own cache (and database sessions), whatever REDIS_URL says: query
 # counts must not depend on a shared Redis. The shared cache is tested with real servers
 # (tests/production/test_two_servers.py).
 os.environ.setdefault("CACHE_URL", "")
 
 from .settings import *  # noqa: F403
+
+# Production's hasher (PBKDF2) is slow by design, about half a second a sign-in here; a test
+# that signs someone in is not about that. Tests of hashing and throttling are marked
+# `real_password_hasher` (tests/conftest.py) and get production's hashers back.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -22,6 +22,29 @@ from .models import (
 )
 
 
+class PostsChangeAdmin(admin.ModelAdmin):
+    """An admin whose edits may change anyone's current posts (a post, an organisation's place
+    or unit, a tier's powers): every save or delete moves everyone's posts version on
+    (services.posts_version_bump), so no process keeps serving a scope built on the old rows.
+    Such edits are rare; one UPDATE of the people table is cheap beside a stale permission."""
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        services.posts_version_bump()
+
+    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+        super().save_formset(request, form, formset, change)
+        services.posts_version_bump()
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)
+        services.posts_version_bump()
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        super().delete_queryset(request, queryset)
+        services.posts_version_bump()
+
+
 class PostInline(admin.TabularInline):
     model = Post
     extra = 0
@@ -40,7 +63,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Tier)
-class TierAdmin(admin.ModelAdmin):
+class TierAdmin(PostsChangeAdmin):
     list_display = ["name", "kind", "responsibility", "supervises_subtree", "sort_order"]
     list_editable = ["sort_order"]
     search_fields = ["name", "responsibility"]
@@ -48,7 +71,7 @@ class TierAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PostsChangeAdmin):
     list_display = ["name", "code", "tier", "parent", "unit", "is_active"]
     list_filter = ["tier", "is_active"]
     search_fields = ["name", "code"]
@@ -75,7 +98,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(PostsChangeAdmin):
     list_display = ["user", "organisation", "kind", "start_date", "end_date"]
     list_filter = ["kind", "organisation__tier"]
     search_fields = ["user__username", "user__full_name", "organisation__name"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from . import services
 from .models import (
     Evidence,
+    Frequency,
     MeetingRecord,
     Obligation,
     Opinion,
@@ -179,10 +180,11 @@ def build_year(users: dict[str, User], today: datetime.date | None = None) -> Ye
     obligations = list(
         Obligation.objects.filter(year=year, due_date__lt=today).select_related("item")
     )
+    left_open = _left_open(obligations, year, today)
     meetings = []
     for obligation in obligations:
         roll = rng.random()
-        if roll < 0.08:
+        if roll < 0.08 or obligation.pk in left_open:
             continue  # overdue, not done: red on the pages
         late = roll < 0.18
         days = rng.randint(1, 12)
@@ -223,6 +225,27 @@ def build_year(users: dict[str, User], today: datetime.date | None = None) -> Ye
     return year
 
 
+OFFICER_BRANCH = "CZT-ZB1"  # the `officer` persona's branch
+
+
+def _left_open(obligations: list[Obligation], year: Year, today: datetime.date) -> set[int]:
+    """Two overdue duties the officer's branch has not done, whatever the date: the latest one
+    whose entry has closed (past the grace days: My work offers 申请重新开放) and the latest one
+    still open for late entry. Early in the year there may be none of either."""
+    branch = Organisation.objects.filter(code=OFFICER_BRANCH).values_list("pk", flat=True).first()
+    closes = today - datetime.timedelta(days=year.entry_grace_days)
+    own = [
+        o
+        for o in obligations
+        if o.organisation_id == branch and o.item.frequency != Frequency.AS_NEEDED
+    ]
+    closed = [o for o in own if o.due_date < closes]
+    still_open = [o for o in own if o.due_date >= closes]
+    return {
+        max(group, key=lambda o: (o.due_date, o.pk)).pk for group in (closed, still_open) if group
+    }
+
+
 DEMO_PDF = b"%PDF-1.4\n% demo evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -246,17 +269,44 @@ def _attach_demo_evidence(done: list[Obligation], rng: random.Random) -> None:
     through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
 
 
+OPINIONS = [
+    "建议机关党委加强对支部“三会一课”的指导，组织支部书记专题培训。",
+    "建议将党建与业务融合典型案例汇编推广，便于各支部学习借鉴。",
+    "建议主题党日活动与预算编制、绩效评价等业务工作结合，避免形式单一。",
+    "建议为离退休党员提供线上学习渠道，方便行动不便的老党员参加组织生活。",
+    "建议统一会议记录和签到表模板，减少佐证材料整理的重复劳动。",
+    "建议机关党委每季度通报各支部责任清单完成进度，形成比学赶超氛围。",
+    "建议增加青年党员参与党建课题调研的机会，发挥青年理论学习小组作用。",
+    "建议简化党费收缴台账，按月线上公示收缴情况。",
+    "建议组织支部之间结对共建，交流谈心谈话和党员教育管理的做法。",
+    "建议在年度考核中提高过程监督的权重，引导支部把功夫下在平时。",
+]
+
+
 def build_opinions(year: Year, users: dict[str, User]) -> None:
+    """Two in three branches have submitted their opinions on the year's key points, each its
+    own, by its secretary; the 交通运输厅's first ones are already acknowledged, the rest wait
+    for their 机关党委 (and the committee) to acknowledge them."""
     branches = Organisation.objects.filter(tier__kind=Tier.Kind.BRANCH).order_by("path")
+    secretaries = dict(
+        Post.objects.filter(
+            organisation__in=branches, kind=Post.Kind.SECRETARY, end_date__isnull=True
+        ).values_list("organisation_id", "user_id")
+    )
+    now = timezone.now()
     for index, branch in enumerate(branches):
         if index % 3 == 2 or Opinion.objects.filter(organisation=branch, year=year).exists():
             continue
+        acknowledged = branch.code in ("JTT-ZB1", "JTT-ZB2")
         Opinion.objects.create(
             organisation=branch,
             year=year,
-            content="建议机关党委加强对支部“三会一课”的指导，组织支部书记专题培训；"
-            "建议将党建与业务融合典型案例汇编推广。",
-            submitted_by=users.get("officer"),
+            content=OPINIONS[(index - index // 3) % len(OPINIONS)],  # skipped: index % 3 == 2
+            submitted_by_id=secretaries.get(branch.pk),
+            submitted_at=now - datetime.timedelta(days=20 - index),
+            acknowledged_by=users.get("reviewer") if acknowledged else None,
+            acknowledged_at=now - datetime.timedelta(days=3) if acknowledged else None,
+            reply="已收悉，将在下一阶段工作中研究采纳。" if acknowledged else "",
         )
 
 
@@ -268,9 +318,12 @@ class DemoContext:
     users: dict[str, User]
     year: Year
     counts: dict[str, int] = field(default_factory=dict)
+    # When this seed began: what the services queued to mail since then is the demo's own.
+    started_at: datetime.datetime = field(default_factory=timezone.now)
 
 
 def seed_demo() -> DemoContext:
+    started_at = timezone.now()
     orgs = build_tree()
     users = build_people(orgs)
     year = build_year(users)
@@ -279,6 +332,7 @@ def seed_demo() -> DemoContext:
         organisations=orgs,
         users=users,
         year=year,
+        started_at=started_at,
         counts={
             "organisations": Organisation.objects.count(),
             "users": User.objects.count(),

@@ -247,22 +247,7 @@ class ChecklistItemForm(forms.ModelForm):
 
     class Meta:
         model = ChecklistItem
-        fields = [
-            "ref",
-            "group",
-            "content",
-            "standard",
-            "points",
-            "frequency",
-            "required_count",
-            "due_days",
-            "evidence",
-            "responsible_post",
-            "is_meeting",
-            "deduction_rule",
-            "source",
-            "sort_order",
-        ]
+        fields = ChecklistItem.EDITABLE_FIELDS
         widgets = {
             "content": forms.Textarea(attrs={"rows": 2}),
             "standard": forms.Textarea(attrs={"rows": 2}),

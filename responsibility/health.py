@@ -36,6 +36,8 @@ from django.views.decorators.cache import never_cache
 
 from config.celery import app as celery_app
 
+from . import scope
+
 TIMEOUT = 0.5
 CELERY_PING_BUDGET = 0.8  # seconds for the whole Celery check, whatever the broker does
 LOOPBACK = {"127.0.0.1", "::1"}
@@ -144,8 +146,7 @@ def _shows_details(request: HttpRequest) -> bool:
     """Signed-in staff, or a request from this host that no proxy forwarded (a monitoring
     agent calling gunicorn directly). Behind nginx on the same host every request's
     REMOTE_ADDR is loopback, so a forwarded request (nginx adds X-Forwarded-For) is public."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and (user.is_staff or user.is_superuser):
+    if scope.sees_operations(getattr(request, "user", None)):
         return True
     forwarded = "HTTP_X_FORWARDED_FOR" in request.META or "HTTP_X_REAL_IP" in request.META
     return request.META.get("REMOTE_ADDR") in LOOPBACK and not forwarded

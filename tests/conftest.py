@@ -1,10 +1,15 @@
 import os
 
 import pytest
+from django.conf import global_settings
 from django.db import connection
 from django.test import Client
 
+import config.settings as production
 from tests.factories import World, make_world
+
+# config/settings.py keeps Django's default hashers unless it names its own.
+REAL_PASSWORD_HASHERS = getattr(production, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -30,6 +35,28 @@ def _plain_settings(settings, tmp_path):
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+
+
+@pytest.fixture(autouse=True)
+def _empty_person_cache():
+    """Each test's database starts over (and SQLite reuses ids), so the per-process person
+    cache (scope.current_posts, unread_count) must too, for tests that turn it on."""
+    from django.core.cache import caches
+
+    caches["person"].clear()
+    yield
+    caches["person"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _password_hasher(request: pytest.FixtureRequest, settings) -> None:
+    """Production's hashers for a test marked `real_password_hasher`; the fast one otherwise.
+
+    Autouse, so it runs before the fixtures that create people: their hashes are then made by
+    the hasher the test signs in with (tests.factories.password_hash).
+    """
+    if request.node.get_closest_marker("real_password_hasher"):
+        settings.PASSWORD_HASHERS = REAL_PASSWORD_HASHERS
 
 
 @pytest.fixture

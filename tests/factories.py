@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 import factory
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import get_hasher, make_password
 
 from responsibility import services
 from responsibility.models import Evidence, Organisation, Post, Tier, User, Year
 
 PASSWORD = "Test-pass-2026"
-_PASSWORD_HASH = make_password(PASSWORD)
+
+
+@functools.cache
+def _password_hash_by(algorithm: str) -> str:
+    return make_password(PASSWORD, hasher=algorithm)
+
+
+def password_hash() -> str:
+    """PASSWORD hashed by the hasher in use, once per hasher: the real one is slow by design."""
+    return _password_hash_by(get_hasher().algorithm)
+
+
 START = datetime.date(2024, 1, 1)
 
 
@@ -24,7 +36,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"测试人员{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.gov.cn")
-    password = _PASSWORD_HASH
+    password = factory.LazyFunction(password_hash)
 
 
 def org(code: str, kind: str, parent: Organisation | None, name: str | None = None) -> Organisation:

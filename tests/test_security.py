@@ -217,6 +217,7 @@ def test_it_audits_sign_out_and_the_old_session_no_longer_works(world: World) ->
 
 
 @pytest.mark.django_db
+@pytest.mark.real_password_hasher
 def test_it_locks_by_username_and_address_and_audits_the_lockout(world: World, settings) -> None:
     settings.AXES_FAILURE_LIMIT = 3
     for _ in range(3):

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility import queue
+from responsibility import queue, scope
 from responsibility.models import User
 from responsibility.services import ServiceError
 
@@ -53,6 +53,14 @@ def deliver_after_commit(messages: Sequence[OutboxMessage]) -> None:
         queue.enqueue_on_commit(tasks.deliver_outbox, [m.pk for m in messages])
 
 
+def inbox_version_bump(*, user_ids: Iterable[int]) -> None:
+    """Move on these people's inbox version, so that every process counts their unread
+    messages again (selectors.unread_count)."""
+    ids = set(user_ids)
+    if ids:
+        User.objects.filter(pk__in=ids).update(inbox_version=F("inbox_version") + 1)
+
+
 def notify(
     *,
     recipients: Iterable[User],
@@ -72,6 +80,7 @@ def notify(
             for user in people
         ]
     )
+    inbox_version_bump(user_ids=[user.pk for user in people])
     if email:
         text = f"{body}\n\n{absolute(url)}" if url else body
         deliver_after_commit(
@@ -183,18 +192,23 @@ def outbox_flush(*, now: datetime.datetime | None = None, due_only: bool = False
 @transaction.atomic
 def notification_read(*, actor: User, notification: Notification) -> Notification:
     """Reading one's own messages is not an audited decision: no audit entry."""
-    if notification.recipient_id != actor.pk:
+    if not scope.can(actor, "own", notification):
         raise ServiceError(_("只能处理本人的站内信。"))
     if notification.read_at is None:
         notification.read_at = timezone.now()
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
-        )
+        ):
+            inbox_version_bump(user_ids=[actor.pk])
+            actor.inbox_version += 1  # the page this request renders counts afresh too
     return notification
 
 
 @transaction.atomic
 def notifications_read_all(*, actor: User) -> int:
-    return Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    unread = Notification.objects.filter(read_at__isnull=True)
+    read = scope.filter_for(actor, unread, action="own").update(read_at=timezone.now())
+    if read:
+        inbox_version_bump(user_ids=[actor.pk])
+        actor.inbox_version += 1
+    return read

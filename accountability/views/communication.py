@@ -40,6 +40,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notice_create(request: HttpRequest) -> HttpResponse:
+    scope.require_any(request.user, "review")
     organisations = (
         scope.organisations_for(request.user, "review")
         # A unit is a container for its party organisations, with no officers to read a notice.
@@ -47,8 +48,6 @@ def notice_create(request: HttpRequest) -> HttpResponse:
         .exclude(tier__kind=Tier.Kind.UNIT)
         .select_related("unit")
     )
-    if not organisations.exists():
-        scope.require_admin(request.user)
     form = NoticeForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:

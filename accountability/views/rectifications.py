@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 from responsibility import scope
 from responsibility.audit import record_export
 from responsibility.forms import show_conflict, show_service_error
-from responsibility.models import User, Year
+from responsibility.models import Year
 from responsibility.params import number
 
 from .. import exports, selectors, services, sources
@@ -32,14 +31,6 @@ from ..forms import (
 from ..models import Rectification
 
 DEFAULT_DEADLINE_DAYS = 30
-
-
-def can_work(user: User, rectification: Rectification) -> bool:
-    """The responsible organisation's officers, and the responsible person, do the work."""
-    return scope.can(user, "fill", rectification) or (
-        rectification.responsible_person_id is not None
-        and rectification.responsible_person_id == user.pk
-    )
 
 
 # --- the ledger (整改台账) ---------------------------------------------------------------------
@@ -150,7 +141,7 @@ def rectification_from_source(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, rectification: Rectification, **forms: Any) -> HttpResponse:
     user = request.user
-    working = can_work(user, rectification)
+    working = scope.can(user, "work_on", rectification)
     reviewing = scope.can(user, "review", rectification)
     state = rectification.state
     context: dict[str, Any] = {
@@ -173,7 +164,9 @@ def _detail(request: HttpRequest, rectification: Rectification, **forms: Any) ->
     return render(request, "accountability/rectification_detail.html", context)
 
 
-def _get(request: HttpRequest, pk: int, action: scope.Action = "view") -> Rectification:
+def _get(
+    request: HttpRequest, pk: int, action: scope.Action | scope.PersonAction = "view"
+) -> Rectification:
     return scope.get_for_user(
         request.user, selectors.rectification_queryset(), action=action, pk=pk
     )
@@ -221,9 +214,7 @@ def rectification_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def rectification_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    rectification = _get(request, pk)
-    if not can_work(request.user, rectification):
-        raise PermissionDenied
+    rectification = _get(request, pk, "work_on")
     form = ProgressForm(request.POST, request.FILES, rectification=rectification)
     if form.is_valid():
         data = form.cleaned_data
@@ -249,9 +240,7 @@ def rectification_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def rectification_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    rectification = _get(request, pk)
-    if not can_work(request.user, rectification):
-        raise PermissionDenied
+    rectification = _get(request, pk, "work_on")
     form = SubmitForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("提交失败，请刷新页面后重试。"))

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import services
+from .. import scope, services
 from ..models import Checklist, ChecklistItem, TemplateItem, Tier, User
 from .layout import (
     COLUMN_BY_KEY,
@@ -197,7 +197,7 @@ def checklist_editable_error(checklist: Checklist, actor: User) -> str | None:
     """Why `actor` may not change the checklist now, or None (the services' own rules)."""
     if checklist.year.is_closed:
         return _("该年度已结束，清单只读。")
-    if checklist.is_locked and not actor.is_superuser:
+    if checklist.is_locked and not scope.scope_for(actor).is_admin:
         return _("年度已启动，清单已锁定；如需调整请联系管理员。")
     return None
 

@@ -20,7 +20,6 @@ from ..excel import RowError, chinese_labels, dropdown, write_header
 from ..excel import cell_header as _header
 from ..models import ChecklistItem, Post
 from ..models.checklists import Frequency, Group
-from ..services.checklists import ITEM_FIELDS
 
 DATA_SHEET = "责任清单"
 HELP_SHEET = "填写说明"
@@ -331,7 +330,11 @@ class ItemRow:
 
     def fields(self) -> dict[str, Any]:
         """The item's fields as the models name them, without sort_order."""
-        return {name: getattr(self, name) for name in ITEM_FIELDS if name != "sort_order"}
+        return {
+            name: getattr(self, name)
+            for name in ChecklistItem.EDITABLE_FIELDS
+            if name != "sort_order"
+        }
 
     @property
     def points_label(self) -> str:

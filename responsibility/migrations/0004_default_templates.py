@@ -1,8 +1,17 @@
-"""Ship realistic checklist templates for the three tiers (responsibility/default_templates.py)."""
+"""Ship realistic checklist templates for the three tiers.
 
+The items are a frozen copy of what this migration shipped (0004_default_templates.json beside
+it), so editing responsibility/data/default_templates.toml never changes history: a change to
+the shipped templates comes with a new data migration and its own frozen copy.
+"""
+
+import json
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import migrations
+
+SHIPPED = Path(__file__).with_suffix(".json")
 
 FIELDS = (
     "group",
@@ -20,11 +29,10 @@ FIELDS = (
 
 
 def forward(apps, schema_editor):
-    from responsibility.default_templates import DEFAULT_TEMPLATES
-
+    shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
     Tier = apps.get_model("responsibility", "Tier")
     TemplateItem = apps.get_model("responsibility", "TemplateItem")
-    for kind, items in DEFAULT_TEMPLATES.items():
+    for kind, items in shipped.items():
         tier = Tier.objects.filter(kind=kind).first()
         if tier is None:
             continue

@@ -105,6 +105,25 @@ class ItemFields(models.Model):
     source = models.CharField(_("依据"), max_length=200, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
+    # What a person writes: the item form, the item services, the Excel import and the default
+    # templates' loader all name these, and only these.
+    EDITABLE_FIELDS = (
+        "ref",
+        "group",
+        "content",
+        "standard",
+        "points",
+        "frequency",
+        "required_count",
+        "due_days",
+        "evidence",
+        "responsible_post",
+        "is_meeting",
+        "deduction_rule",
+        "source",
+        "sort_order",
+    )
+
     class Meta:
         abstract = True
 

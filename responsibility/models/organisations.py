@@ -20,6 +20,11 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    # Moved on by the services that may change what every page reads about the person, so the
+    # per-process copies keyed on them (scope.current_posts, accountability's unread_count) are
+    # read again in every worker: this row is loaded on every request anyway.
+    posts_version = models.PositiveIntegerField(default=0, editable=False)
+    inbox_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("用户")

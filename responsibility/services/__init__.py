@@ -30,6 +30,7 @@ from .organisations import (
     organisation_create,
     post_create,
     post_end,
+    posts_version_bump,
 )
 from .reopen_requests import reopen_request_create, reopen_request_decide
 
@@ -58,6 +59,7 @@ __all__ = [
     "organisation_create",
     "post_create",
     "post_end",
+    "posts_version_bump",
     "reopen_request_create",
     "reopen_request_decide",
     "year_activate",

@@ -19,9 +19,8 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import dates, files, periods
+from .. import dates, default_templates, files, periods, scope
 from ..audit import audit_entry, audit_record_many
-from ..default_templates import DEFAULT_TEMPLATES
 from ..errors import ServiceError
 from ..models import (
     Checklist,
@@ -41,23 +40,6 @@ from .organisations import ConcurrentEditError, audit_record, diff
 
 BATCH_SIZE = 2000
 CHECKLIST_CHUNK = 200  # checklists per generation round: bounds memory at province scale
-
-ITEM_FIELDS = (
-    "ref",
-    "group",
-    "content",
-    "standard",
-    "points",
-    "frequency",
-    "required_count",
-    "due_days",
-    "evidence",
-    "responsible_post",
-    "is_meeting",
-    "deduction_rule",
-    "source",
-    "sort_order",
-)
 
 # Detected type → the file-name extensions it may carry.
 ALLOWED_EVIDENCE = {
@@ -95,12 +77,12 @@ def default_templates_load(*, actor: User | None) -> int:
     """Create or refresh the shipped template items of every tier; returns items written."""
     tiers = Tier.objects.in_bulk(field_name="kind")
     written = 0
-    for kind, items in DEFAULT_TEMPLATES.items():
+    for kind, items in default_templates.load().items():
         tier = tiers.get(kind)
         if tier is None:
             continue
         for order, item in enumerate(items, start=1):
-            values = {field: item[field] for field in ITEM_FIELDS if field in item}  # type: ignore[literal-required]
+            values: dict[str, Any] = {field: item[field] for field in default_templates.FIELDS}  # type: ignore[literal-required]
             values["points"] = Decimal(item["points"])
             values["sort_order"] = order * 10
             TemplateItem.objects.update_or_create(tier=tier, ref=item["ref"], defaults=values)
@@ -162,7 +144,7 @@ def checklists_create(
                 ChecklistItem(
                     checklist=checklist,
                     template_item=template,
-                    **{field: getattr(template, field) for field in ITEM_FIELDS},
+                    **{field: getattr(template, field) for field in ChecklistItem.EDITABLE_FIELDS},
                 )
             )
         if len(items) >= BATCH_SIZE:
@@ -369,13 +351,13 @@ def _refresh_due_dates(item: ChecklistItem) -> None:
 
 
 def _item_snapshot(item: ChecklistItem) -> dict[str, Any]:
-    return {field: getattr(item, field) for field in ITEM_FIELDS}
+    return {field: getattr(item, field) for field in ChecklistItem.EDITABLE_FIELDS}
 
 
 def _check_item_editable(checklist: Checklist, actor: User) -> None:
     if checklist.year.is_closed:
         raise ServiceError(_("该年度已结束，清单只读。"))
-    if checklist.is_locked and not actor.is_superuser:
+    if checklist.is_locked and not scope.scope_for(actor).is_admin:
         raise ServiceError(_("年度已启动，清单已锁定；如需调整请联系管理员。"))
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import F
 
+from .. import scope
 from ..audit import audit_entry
 from ..models import AuditEntry, Organisation, Post, Tier, User
 
@@ -75,6 +78,20 @@ def organisation_create(
     return organisation
 
 
+def posts_version_bump(*, users: Iterable[User] | None = None) -> None:
+    """Move on the posts version of these people (of everyone when None), so that every
+    process reads their current posts again (scope.current_posts). The version on the given
+    instances moves too, so that the rest of this request reads the change as well."""
+    rows = User.objects.all()
+    if users is not None:
+        users = list(users)
+        rows = rows.filter(pk__in=[user.pk for user in users])
+        for user in users:
+            user.posts_version += 1
+            scope.forget(user)
+    rows.update(posts_version=F("posts_version") + 1)
+
+
 @transaction.atomic
 def post_create(
     *,
@@ -88,6 +105,7 @@ def post_create(
     post = Post.objects.create(
         user=user, organisation=organisation, kind=kind, start_date=start_date, end_date=end_date
     )
+    posts_version_bump(users=[user])
     audit_record(
         actor=actor,
         action="post.create",
@@ -102,6 +120,9 @@ def post_create(
 def post_end(*, actor: User | None, post: Post, end_date: datetime.date) -> Post:
     post.end_date = end_date
     post.save(update_fields=["end_date"])
+    # The holder as loaded, else by id: ending a post must not cost a read of the person.
+    holder = post.user if Post.user.is_cached(post) else User(pk=post.user_id)
+    posts_version_bump(users=[holder])
     audit_record(
         actor=actor,
         action="post.end",

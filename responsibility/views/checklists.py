@@ -45,6 +45,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "responsibility/my_work.html",
         {
             "work": work,
+            "tables": {
+                "overdue_open": selectors.obligation_rows(work.overdue_open),
+                "due_soon": selectors.obligation_rows(work.due_soon),
+                "this_period": selectors.obligation_rows(work.this_period),
+            },
             "today": timezone.localdate(),
             "year": selectors.current_year_for(request),
         },
@@ -146,6 +151,7 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "responsibility/obligation_detail.html",
         {
             "obligation": obligation,
+            "badge": selectors.obligation_badge(obligation),
             "organisation": obligation.organisation,
             "item": obligation.item,
             "meeting": getattr(obligation, "meeting", None),

@@ -22,6 +22,14 @@ ACTIONS: dict[str, Promise] = {
     "configure": _("系统配置（仅管理员）"),
     "register": _("问责登记"),
     "view_evidence": _("查看该附件"),
+    "read": _("查看该内容"),
+    "follow": _("跟踪本人发出的通知或任务"),
+    "rate": _("参加述职评议投票"),
+    "work_on": _("承办该整改"),
+    "second": _("复核他人的评分或加减分"),
+    "own": _("查看本人的内容"),
+    "view_person": _("查看该人员档案"),
+    "record_person": _("记录岗位交流"),
 }
 
 # The pages the menu links to, by URL name, as the menu names them.

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from accountability.models import Rectification
+from accountability.models import Dispatch, Notice, NoticeRecipient, Rectification
 from tests.accountability.support import (
     case_of,
     comment_of,
@@ -50,6 +50,30 @@ class WorldData(dict):
 
 def row(name: str, expected: dict[str, int], data: WorldData, **kwargs: Any) -> Row:
     return Row(name, expected, data.args, data=data, **kwargs)
+
+
+# Person-level rights (scope.RULES): objects that name a persona outside the organisation right.
+
+
+def notice_sent_by_officer_b(world: Any) -> Notice:
+    """A notice to branch A whose sender is officer B (say, before a move): its sender reads it."""
+    notice = Notice.objects.create(
+        sender=world.officer_b, title="通知", body="正文", target=Notice.Target.CHOSEN
+    )
+    NoticeRecipient.objects.create(notice=notice, organisation=world.branch_a)
+    return notice
+
+
+def dispatch_sent_by_officer_b(world: Any) -> Dispatch:
+    dispatch = dispatch_of(world)
+    dispatch.sender = world.officer_b
+    dispatch.save(update_fields=["sender"])
+    return dispatch
+
+
+def member_responsible(world: Any, state: str = Rectification.State.PENDING) -> Rectification:
+    """Branch A's rectification with its member as the responsible person: they work on it."""
+    return rectification_of(world, state=state, person=world.member)
 
 
 ROWS: list[Row] = [
@@ -132,6 +156,22 @@ ROWS: list[Row] = [
         data={"version": "2"},
     ),
     Row(
+        "rectification_progress",
+        A_WORKERS_POST | {"member": 302},
+        lambda w: [member_responsible(w).pk],
+        method="post",
+        data={"version": "1", "text": "已召开支委会补课"},
+        label="responsible person",
+    ),
+    Row(
+        "rectification_submit",
+        A_WORKERS_POST | {"member": 302},
+        lambda w: [member_responsible(w, Rectification.State.IN_PROGRESS).pk],
+        method="post",
+        data={"version": "2"},
+        label="responsible person",
+    ),
+    Row(
         "rectification_verify",
         A_REVIEWERS_POST,
         lambda w: [rectification_of(w, state=Rectification.State.SUBMITTED).pk],
@@ -177,6 +217,12 @@ ROWS += [
         A_BRANCH_VIEWERS,
         lambda w: [(n := notice_of(w, attachment=True)).pk, n.attachments.get().pk],
     ),
+    Row(
+        "notice_detail",
+        A_BRANCH_VIEWERS | {"officer_b": 200},
+        lambda w: [notice_sent_by_officer_b(w).pk],
+        label="sender outside scope",
+    ),
     Row("dispatch_list", ALL_IN),
     Row("dispatch_create", REVIEWERS_ONLY),
     row(
@@ -190,6 +236,12 @@ ROWS += [
         label="post",
     ),
     Row("dispatch_detail", A_DISPATCH_VIEWERS, lambda w: [dispatch_of(w).pk]),
+    Row(
+        "dispatch_detail",
+        A_DISPATCH_VIEWERS | {"officer_b": 200},
+        lambda w: [dispatch_sent_by_officer_b(w).pk],
+        label="sender outside scope",
+    ),
     Row("meeting_list", ALL_IN),
     Row("meeting_create", SUPERVISORS),
     row(

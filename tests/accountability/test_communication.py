@@ -277,6 +277,7 @@ def test_it_seeds_demo_notices_a_dispatch_and_a_meeting_once() -> None:
 
     from django.core.management import call_command
 
+    from accountability.demo import DISPATCH_TITLE
     from accountability.models import LiaisonMeeting, OutboxMessage
 
     call_command("seed_demo", stdout=StringIO())
@@ -284,7 +285,8 @@ def test_it_seeds_demo_notices_a_dispatch_and_a_meeting_once() -> None:
     assert Notice.objects.count() == 2
     assert NoticeRecipient.objects.filter(first_read_at=None).exists()
     assert NoticeRecipient.objects.exclude(first_read_at=None).count() == 1
-    assert Dispatch.objects.count() == 1
-    assert Dispatch.objects.get().obligations.count() == 3
+    # The branches' liaison-meeting report, and two short tasks due in 1 and 5 days.
+    assert Dispatch.objects.count() == 3
+    assert Dispatch.objects.get(title=DISPATCH_TITLE).obligations.count() == 3
     assert LiaisonMeeting.objects.count() == 1
     assert not OutboxMessage.objects.exists()

@@ -113,8 +113,9 @@ def test_it_waits_a_day_and_stops_once_someone_acts(
 
 
 def test_it_keeps_the_handover_queries_flat(
-    assessed_world: World, django_assert_num_queries
-) -> None:  # noqa: F811
+    assessed_world: World,  # noqa: F811
+    django_assert_num_queries,
+) -> None:
     world = assessed_world
     submitted_review(world)
     rules = reminders.Rules()

@@ -122,7 +122,7 @@ class TestTheLoop:
             overdue = as_user(world.unit_a_reviewer).get(
                 reverse("rectification_list"), {"state": "overdue"}
             )
-            assert list(overdue.context["ledger"].page.object_list) == [rectification]
+            assert [r.pk for r in overdue.context["ledger"].page.object_list] == [rectification.pk]
             as_user(world.officer_a).post(
                 reverse("rectification_submit", args=[rectification.pk]),
                 {"version": rectification.version},

@@ -353,3 +353,23 @@ def test_it_shows_no_card_of_zeros(active_world: World, as_user) -> None:
     page = as_user(world.officer_a).get(reverse("work_queue")).content.decode()
     assert 'data-queue="obligations"' not in page
     assert "目前没有需要您处理的事项" in page
+
+
+def test_it_lists_a_rectification_for_the_person_responsible(active_world: World, as_user) -> None:
+    """A member named responsible for a rectification works on it (scope: work_on), so it is in
+    their queue though they fill in nothing; another member's queue does not have it."""
+    world = active_world
+    Rectification.objects.create(
+        year=world.year,
+        organisation=world.branch_a,
+        source_type="manual",
+        problem="发展党员材料不完整",
+        deadline=datetime.date(2026, 12, 31),
+        state=Rectification.State.IN_PROGRESS,
+        responsible_person=world.member,
+    )
+    page = as_user(world.member).get(reverse("work_queue")).content.decode()
+    assert 'data-queue="rectify"' in page
+    assert "发展党员材料不完整" in page
+    other = as_user(world.officer_b).get(reverse("work_queue")).content.decode()
+    assert "发展党员材料不完整" not in other

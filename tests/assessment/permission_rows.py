@@ -73,6 +73,27 @@ def export_job_of(world: World) -> ExportJob:
     return job
 
 
+def report_rated_by_officer_b(world: World) -> DutyReport:
+    """A branch A report whose rater is officer B: a rater reads and votes from outside the
+    report's scope (scope's "read" and "rate")."""
+    report = report_of(world)
+    report.raters.set([world.officer_b])
+    return report
+
+
+def unpublished_result(world: World) -> AnnualResult:
+    results.results_compute(actor=None, year=world.year)
+    return AnnualResult.objects.get(organisation=world.branch_a, is_current=True)
+
+
+def export_job_of_officer_a(world: World) -> ExportJob:
+    """An export is its requester's own (scope's "own"): officer A's, though they export nothing."""
+    published_result(world)
+    job = ExportJob.objects.create(requested_by=world.officer_a, year=world.year)
+    exports.export_job_run(job.pk)
+    return job
+
+
 def training_of(world: World) -> Training:
     """A training the unit A organ committee held: its officers fill it in."""
     return Training.objects.create(
@@ -123,6 +144,22 @@ ROWS: list[Row] = [
         data={"choice": "good"},
     ),
     Row(
+        "report_detail",
+        A_BRANCH_VIEWERS | {"officer_b": 200},
+        lambda w: [report_rated_by_officer_b(w).pk],
+        label="rater outside scope",
+    ),
+    Row(
+        "report_vote",
+        A_BRANCH_VIEWERS
+        | {p: 302 for p, s in A_BRANCH_VIEWERS.items() if s == 200}
+        | {"officer_b": 302},
+        lambda w: [report_rated_by_officer_b(w).pk],
+        method="post",
+        data={"choice": "good"},
+        label="rater outside scope",
+    ),
+    Row(
         "report_comment",
         A_REVIEWERS_POST,
         lambda w: [report_of(w).pk],
@@ -138,10 +175,29 @@ ROWS: list[Row] = [
         method="post",
     ),
     Row("result_detail", A_BRANCH_VIEWERS, lambda w: [published_result(w).pk]),
+    # Before publication a result is its reviewers' (scope's "read"): 403 in scope, 404 outside.
+    Row(
+        "result_detail",
+        A_BRANCH_VIEWERS | {"officer_a": 403, "liaison": 403, "member": 403},
+        lambda w: [unpublished_result(w).pk],
+        label="unpublished",
+    ),
     Row("scheme_edit", ADMIN_ONLY, lambda w: [2026]),
     Row("results_export", REVIEWERS_ONLY, lambda w: [published_result(w).year.year]),
     Row("export_job", statuses(404, admin=200), lambda w: [export_job_of(w).pk]),
     Row("export_job_download", statuses(404, admin=200), lambda w: [export_job_of(w).pk]),
+    Row(
+        "export_job",
+        statuses(404, officer_a=200),
+        lambda w: [export_job_of_officer_a(w).pk],
+        label="officer A's",
+    ),
+    Row(
+        "export_job_download",
+        statuses(404, officer_a=200),
+        lambda w: [export_job_of_officer_a(w).pk],
+        label="officer A's",
+    ),
     # Dashboards and cadres' records: reviewers and admins, each seeing their own scope.
     Row("assessment_dashboard", REVIEWERS_ONLY),
     Row(
@@ -175,6 +231,21 @@ ROWS: list[Row] = [
         "person_record",
         statuses(404, admin=200, wc_reviewer=200, unit_a_reviewer=200, officer_a=200),
         lambda w: [w.officer_a.pk],
+    ),
+    Row(
+        "person_record",
+        statuses(404, admin=200, wc_reviewer=200, officer_b=200),
+        lambda w: [w.officer_b.pk],
+        label="unit B",
+    ),
+    # Recording a rotation: whoever may view the record, never about oneself (403).
+    Row(
+        "person_record",
+        statuses(404, admin=200, wc_reviewer=200, unit_a_reviewer=200, officer_a=403),
+        lambda w: [w.officer_a.pk],
+        method="post",
+        data={"moved_on": ""},
+        label="rotation",
     ),
     Row("young_cadres", REVIEWERS_ONLY, lambda w: [2026]),
     Row("cadre_export", REVIEWERS_ONLY, lambda w: [2026]),

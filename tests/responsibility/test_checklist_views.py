@@ -245,11 +245,11 @@ def test_it_filters_the_checklist_by_group_status_and_month(active_world: World,
     page = client.get(url, {"group": "纪律建设"}).context["page"]
     assert {g.name for g in page.groups} == {"纪律建设"}
     page = client.get(url, {"status": "overdue"}).context["page"]
-    shown = [o for g in page.groups for i in g.items for o in i.shown_obligations]
+    shown = [o for g in page.groups for i in g.items for o in i.obligations]
     assert shown
     assert all(o.due_date < datetime.date(2026, 6, 15) and o.status == "not_started" for o in shown)
     page = client.get(url, {"month": "2"}).context["page"]
-    shown = [o for g in page.groups for i in g.items for o in i.shown_obligations]
+    shown = [o for g in page.groups for i in g.items for o in i.obligations]
     assert all(o.period_start.month <= 2 <= o.period_end.month for o in shown)
 
 

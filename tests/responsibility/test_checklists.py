@@ -9,8 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
-from responsibility import periods, services
-from responsibility.default_templates import DEFAULT_TEMPLATES
+from responsibility import default_templates, periods, services
 from responsibility.models import (
     AuditEntry,
     Checklist,
@@ -28,12 +27,13 @@ JUNE = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=datetime.UTC)
 
 @pytest.mark.django_db
 def test_it_ships_templates_whose_points_sum_to_100_per_tier() -> None:
+    shipped = default_templates.load()
     for kind in ("party_group", "organ_committee", "branch"):
         total = TemplateItem.objects.filter(tier__kind=kind, is_active=True).aggregate(
             total=Sum("points")
         )["total"]
         assert total == Decimal(100), kind
-        assert TemplateItem.objects.filter(tier__kind=kind).count() == len(DEFAULT_TEMPLATES[kind])
+        assert TemplateItem.objects.filter(tier__kind=kind).count() == len(shipped[kind])
 
 
 @pytest.mark.django_db

@@ -1,0 +1,104 @@
+"""Every Jinja2 row fragment (<app>/jinja2/, config/jinja2.py) escapes what it shows: each renders
+with hostile text in every text field of its rows, and none of it comes out as markup. A new
+fragment without a case here fails the last test."""
+
+import dataclasses
+import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from accountability.selectors import LedgerRow
+from assessment.dashboards import UnitAverage
+from assessment.selectors import ResultRow
+from responsibility.selectors.checklists import (
+    Badge,
+    Chip,
+    GroupProgress,
+    ItemRow,
+    MonthCell,
+    ObligationRow,
+    ProgressRow,
+)
+from responsibility.templatetags.fragments import fragment
+
+HOSTILE = "<script>alert(1)</script>\"onmouseover=alert(1) x='&"
+DAY = datetime.date(2026, 6, 5)
+
+
+def hostile(cls: type, **others: Any) -> Any:
+    """A row whose every text field holds HOSTILE; the other fields as given."""
+    text = {f.name: HOSTILE for f in dataclasses.fields(cls) if f.type == "str"}
+    return cls(**(text | others))
+
+
+def badge() -> Badge:
+    return hostile(Badge, is_late=True)
+
+
+def chip() -> Chip:
+    return hostile(Chip, pk=1, period_start=DAY, period_end=DAY, due_date=DAY, is_late=True)
+
+
+def item() -> ItemRow:
+    numbers = {"required_count": 2, "points": Decimal(3), "as_needed": True}
+    return hostile(ItemRow, obligations=[chip()], **numbers)
+
+
+def ledger_row() -> LedgerRow:
+    return hostile(LedgerRow, pk=1, deadline=DAY, is_late=True, returned_count=2)
+
+
+MONTHS = [MonthCell(total=2, done=1, overdue=1, label=HOSTILE) for _ in range(12)]
+SCORES = {
+    name: Decimal("1.5")
+    for name in ("process_score", "quarterly_score", "year_end_score", "ledger_points", "composite")
+}
+
+CASES = {
+    "responsibility/_badge.html": lambda: {"obligation_badge": badge()},
+    "responsibility/_chips.html": lambda: {"obligations": [chip()]},
+    "responsibility/_obligation_rows.html": lambda: {
+        "rows": [hostile(ObligationRow, due_date=DAY, badge=badge())]
+    },
+    "responsibility/_progress_rows.html": lambda: {
+        "rows": [hostile(ProgressRow, organisation_id=1, months=MONTHS, overdue=1)]
+    },
+    "responsibility/_checklist_groups.html": lambda: {
+        "groups": [GroupProgress(name=HOSTILE, items=[item()], total=2, overdue=1)],
+        "can_adjust": True,
+        "can_record": True,
+    },
+    "assessment/_result_rows.html": lambda: {
+        "rows": [hostile(ResultRow, pk=1, rank_in_tier=1, published=True, version=2, **SCORES)]
+    },
+    "assessment/_unit_average_rows.html": lambda: {
+        "units": [
+            UnitAverage(1, HOSTILE, Decimal(80), 2, Decimal(70), Decimal(90), Decimal(160)),
+            UnitAverage(None, HOSTILE, Decimal(80), 2, Decimal(70), Decimal(90), Decimal(160)),
+        ],
+        "results_url": HOSTILE,
+    },
+    "accountability/_ledger_rows.html": lambda: {"rows": [ledger_row()]},
+    "accountability/_state_badge.html": lambda: {"rectification": ledger_row()},
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_it_escapes_hostile_text_in_every_field(name: str) -> None:
+    html = str(fragment(name, **CASES[name]()))
+    assert "&lt;script&gt;" in html  # the text is shown…
+    assert "<script" not in html  # …never as markup
+    assert '"onmouseover' not in html  # nor breaks out of an attribute
+    assert "x='" not in html
+
+
+def test_every_fragment_has_a_hostile_case() -> None:
+    names = set()
+    for app in ("responsibility", "assessment", "accountability"):
+        root = Path(settings.BASE_DIR) / app / "jinja2"
+        names |= {str(path.relative_to(root)) for path in root.rglob("*.html")}
+    assert names == set(CASES)
