@@ -72,6 +72,8 @@ class Page:
     title: str
     persona: str
     url: Callable[[Lookup], str]
+    # The page's query limit when it is not run.py's MAX_QUERIES, with its reason beside it.
+    max_queries: int | None = None
 
 
 # The cheapest realistic page (responsibility/views/floor.py): every ratio is against it. Opened
@@ -80,8 +82,16 @@ FLOOR = Page("floor", "基准页 floor: 50 organisations", "reviewer", lambda _:
 
 PAGES: list[Page] = [
     Page("my_work", "我的任务 My work", "officer", lambda _: reverse("my_work")),
-    # Everyone's landing page: every kind of pending work in the reviewer's scope.
-    Page("work_queue", "我的待办 work queue", "reviewer", lambda _: reverse("work_queue")),
+    # Everyone's landing page: every kind of pending work in the reviewer's scope. Its limit:
+    # the page's own reads (session, person, year) and one query per kind of work, of which
+    # there are ten (accountability/worklist.py KINDS, rounds to score, the obligations).
+    Page(
+        "work_queue",
+        "我的待办 work queue",
+        "reviewer",
+        lambda _: reverse("work_queue"),
+        max_queries=13,
+    ),
     Page("work_queue_officer", "我的待办 (officer)", "officer", lambda _: reverse("work_queue")),
     Page(
         "checklist",
