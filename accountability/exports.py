@@ -124,7 +124,7 @@ def ledger_response(rows: QuerySet[Rectification], *, today: datetime.date) -> F
 def annual_results_sheet(workbook: Workbook, year: Year, organisation_ids: list[int]) -> None:
     """The rectification ledger sheet of the annual results workbook (registered in apps.py):
     rectifications of the exported organisations whose deadline falls in the year."""
-    from assessment.exports import Column, SheetWriter
+    from assessment.sheet_writer import Column, SheetWriter
 
     sheet = SheetWriter(
         workbook, str(_("整改台账")), [Column(str(title), width) for title, width in COLUMNS]

@@ -12,8 +12,14 @@ class AssessmentConfig(AppConfig):
         from django.conf import settings
 
         from responsibility import health
+        from responsibility.services import years
 
+        from . import services
         from .models import ExportJob
+
+        # Every new year gets its scheme in the transaction that creates it, so reading a
+        # scheme never writes (selectors.scheme_for).
+        years.register(services.scheme_create)
 
         health.register(
             "exports",

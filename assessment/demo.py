@@ -77,7 +77,7 @@ def _scheme_and_rounds(
     each quarter's last month, for 30 days); returns those already open by `today`. With
     `keep_latest_open`, the latest of those is still open today (its scoring runs late), so
     the demo always has a quarter being scored once the first round has opened."""
-    scheme = services.scheme_for(year)
+    scheme = services.scheme_create(actor=None, year=year)
     scheme.report_deadline = datetime.date(year.year + 1, 1, 31)
     scheme.save(update_fields=["report_deadline"])
     latest = max(
@@ -243,7 +243,7 @@ def _reports(year, organisations, users, rng: random.Random) -> None:
 def _trainings(context: DemoContext) -> None:
     """Two party-knowledge trainings with their cadres, and birth dates for the young-cadre
     overview (idempotent)."""
-    from . import cadres
+    from . import selectors
     from .models import Training
 
     if Training.objects.exists():
@@ -264,7 +264,7 @@ def _trainings(context: DemoContext) -> None:
         (orgs["CZT-JGDW"], datetime.date(context.year.year, 9, 10), "支部工作条例专题辅导", "4"),
     ]
     for organiser, held_on, topic, hours in sessions:
-        training = cadres.training_create(
+        training = services.training_create(
             actor=users["admin"],
             organiser=organiser,
             held_on=held_on,
@@ -273,11 +273,13 @@ def _trainings(context: DemoContext) -> None:
         )
         attendees = [
             (person, None)
-            for person in cadres.attendance_candidates(training)
+            for person in selectors.attendance_candidates(training)
             if person.username in {"officer", "officer_b", "unit_reviewer", "organ_secretary"}
             or person.username.endswith("-jz")
         ]
-        cadres.training_attendance_add(actor=users["admin"], training=training, attendees=attendees)
+        services.training_attendance_add(
+            actor=users["admin"], training=training, attendees=attendees
+        )
 
 
 # --- province scale (bench/README.md) ----------------------------------------------------------

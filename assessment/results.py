@@ -23,7 +23,8 @@ from responsibility.services import audit_record
 
 from . import scoring, stale
 from .models import AnnualResult, GradeCap, ItemScore, LedgerEntry, Scheme, Vote
-from .services import AssessmentError, scheme_for
+from .selectors import scheme_for
+from .services import AssessmentError
 
 FACT_CHUNK = 20_000
 

@@ -67,7 +67,7 @@ def main() -> None:
     from django.utils import translation
 
     from assessment.selectors import ResultRow
-    from responsibility.selectors.checklists import Badge, MonthCell, ObligationRow, ProgressRow
+    from responsibility.selectors import Badge, MonthCell, ObligationRow, ProgressRow
 
     translation.activate("zh-hans")
     day = datetime.date(2026, 6, 5)

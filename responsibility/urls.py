@@ -1,7 +1,14 @@
 from django.urls import path
 
-from . import onboarding_views
-from .views import checklist_excel, checklists, floor, occurrences, organisations, reopen_requests
+from .views import (
+    checklist_excel,
+    checklists,
+    floor,
+    occurrences,
+    onboarding,
+    organisations,
+    reopen_requests,
+)
 
 urlpatterns = [
     path("", organisations.home, name="home"),
@@ -56,10 +63,10 @@ urlpatterns = [
     ),
     path("years/", checklists.year_list, name="year_list"),
     path("years/<int:year>/<slug:action>/", checklists.year_action, name="year_action"),
-    path("onboarding/", onboarding_views.onboarding_import, name="onboarding_import"),
+    path("onboarding/", onboarding.onboarding_import, name="onboarding_import"),
     path(
         "onboarding/template.xlsx",
-        onboarding_views.onboarding_template,
+        onboarding.onboarding_template,
         name="onboarding_template",
     ),
     path(

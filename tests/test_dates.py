@@ -26,6 +26,7 @@ from accountability.models import (
     LiaisonMeeting,
     Rectification,
 )
+from assessment import selectors as assessment_selectors
 from assessment import services as assessment_services
 from assessment.forms import SchemeForm
 from assessment.models import ReviewRound, Scheme
@@ -86,7 +87,7 @@ def _done(world: World) -> int:
 
 
 def _scheme_data(world: World) -> dict[str, Any]:
-    scheme = assessment_services.scheme_for(world.year)
+    scheme = assessment_selectors.scheme_for(world.year)
     data = {name: getattr(scheme, name) for name in SchemeForm.Meta.fields}
     return {
         "version": str(scheme.version),
@@ -435,7 +436,7 @@ def test_it_refuses_round_dates_in_the_service(active_world: World, field, value
 
 @pytest.mark.parametrize(("value", "message"), _each("report_deadline"))
 def test_it_refuses_a_report_deadline_in_the_service(active_world: World, value, message) -> None:
-    scheme = assessment_services.scheme_for(active_world.year)
+    scheme = assessment_selectors.scheme_for(active_world.year)
     _refused(
         lambda: assessment_services.scheme_update(
             actor=active_world.admin,

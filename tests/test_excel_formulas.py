@@ -7,7 +7,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from accountability.exports import cell as ledger_cell
-from assessment.exports import Column, SheetWriter
+from assessment.sheet_writer import Column, SheetWriter
 from responsibility.checklist_excel.export import _export_cell as checklist_cell
 
 RISKY = ["=1+1", '=HYPERLINK("http://evil")', "+1+2", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"]

@@ -12,9 +12,9 @@ import pytest
 from django.conf import settings
 
 from accountability.selectors import LedgerRow
-from assessment.dashboards import UnitAverage
 from assessment.selectors import ResultRow
-from responsibility.selectors.checklists import (
+from assessment.selectors.dashboards import UnitAverage
+from responsibility.selectors import (
     Badge,
     Chip,
     GroupProgress,

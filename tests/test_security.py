@@ -19,7 +19,7 @@ from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from assessment import cadres, results
+from assessment import results
 from assessment import services as assessment_services
 from assessment.models import (
     AnnualResult,
@@ -504,7 +504,7 @@ def _assessing(world: World) -> Assessing:
         actor=world.unit_a_reviewer, report=report, raters=[world.unit_a_reviewer]
     )
     results.results_compute(actor=None, year=world.year)
-    training = cadres.training_create(
+    training = assessment_services.training_create(
         actor=world.officer_a,
         organiser=world.branch_a,
         held_on=datetime.date(2026, 3, 1),

@@ -17,8 +17,7 @@ from responsibility.forms import show_service_error
 from responsibility.models import Tier
 from responsibility.selectors import current_year_for
 
-from .. import communication_selectors as selectors
-from .. import services
+from .. import selectors, services
 from ..forms import DispatchForm, MeetingForm, NoticeForm
 from ..selectors import PAGE_SIZE
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from responsibility import selectors as core
 
-from .. import worklist
+from ..selectors import worklist
 
 
 @login_required

@@ -439,8 +439,8 @@ class Opinion(models.Model):
             ),
         ]
         indexes = [
-            # accountability.worklist (待签收): the oldest opinions not yet acknowledged, read in
-            # order until a section's rows are found, not all of a province's sorted.
+            # accountability.selectors.worklist (待签收): the oldest opinions not yet acknowledged,
+            # read in order until a section's rows are found, not all of a province's sorted.
             models.Index(
                 fields=["submitted_at", "id"],
                 condition=models.Q(acknowledged_at__isnull=True),
@@ -504,7 +504,7 @@ class ReopenRequest(models.Model):
             ),
         ]
         indexes = [
-            # accountability.worklist.reopen_requests: pending requests, oldest first.
+            # accountability.selectors.worklist.reopen_requests: pending requests, oldest first.
             models.Index(fields=["state", "requested_at"], name="reopen_req_state_idx"),
         ]
 

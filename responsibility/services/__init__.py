@@ -1,27 +1,23 @@
 """Writes of the shared core; one module per concern, re-exported here."""
 
+from ..errors import ServiceError
 from .checklists import (
+    checklist_item_create,
+    checklist_item_update,
+    obligations_dispatch,
+    opinion_acknowledge,
+    opinion_submit,
+)
+from .obligations import (
     EntryClosedError,
     EvidenceRejected,
     MeetingInput,
-    ServiceError,
-    checklist_item_create,
-    checklist_item_update,
-    checklists_create,
-    default_templates_load,
     evidence_check,
     evidence_upload,
     obligation_detach_evidence,
     obligation_fill,
     obligation_reopen,
-    obligations_dispatch,
-    obligations_generate,
     occurrence_record,
-    opinion_acknowledge,
-    opinion_submit,
-    year_activate,
-    year_close,
-    year_create,
 )
 from .organisations import (
     ConcurrentEditError,
@@ -33,6 +29,14 @@ from .organisations import (
     posts_version_bump,
 )
 from .reopen_requests import reopen_request_create, reopen_request_decide
+from .years import (
+    checklists_create,
+    default_templates_load,
+    obligations_generate,
+    year_activate,
+    year_close,
+    year_create,
+)
 
 __all__ = [
     "ConcurrentEditError",

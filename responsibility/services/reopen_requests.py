@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from .. import handovers
 from ..errors import ServiceError
 from ..models import Obligation, ReopenRequest, User
-from .checklists import obligation_reopen
+from .obligations import obligation_reopen
 from .organisations import ConcurrentEditError, audit_record
 
 

@@ -20,14 +20,14 @@ from .. import checklist_excel, scope, selectors
 from ..audit import record_export
 from ..checklist_excel import ImportPlan, ImportResult
 from ..excel import RowError
+from ..forms import ExcelUploadForm
 from ..models import Checklist, Tier
-from ..onboarding_forms import OnboardingUploadForm
 from .excel_import import SESSION_KEY, ImportTarget, error_context, run_import
 
 __all__ = ["SESSION_KEY", "checklist_export", "checklist_import", "import_template"]
 
 
-class ChecklistUploadForm(OnboardingUploadForm):
+class ChecklistUploadForm(ExcelUploadForm):
     """The onboarding upload checks (.xlsx only, size limit) with this page's help text."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from .. import services
 from ..excel import RowError
-from ..onboarding_forms import OnboardingUploadForm
+from ..forms import ExcelUploadForm
 
 SESSION_KEY = "checklist_excel_imports"  # kept from the checklist import: sessions in flight
 STASH_DIR = "imports"
@@ -61,7 +61,7 @@ class ImportTarget:
     cancel_url: str
     upload_page: UploadPage
     preview_page: Callable[[Any, str], HttpResponse]
-    form_class: type[forms.Form] = OnboardingUploadForm
+    form_class: type[forms.Form] = ExcelUploadForm
 
 
 def error_context(errors: list[RowError]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from accountability.models import Dispatch, Notice, NoticeRecipient, Notificatio
 from accountability.services import communication
 from assessment import scoring
 from assessment.results import obligation_facts, rules_from
-from assessment.services import scheme_for
+from assessment.selectors import scheme_for
 from responsibility.models import Obligation, Post
 from tests.accountability.support import dispatch_of, meeting_of, notice_of
 from tests.factories import UserFactory, World, activate_year, make_world, post

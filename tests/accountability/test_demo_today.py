@@ -17,8 +17,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from accountability import worklist
 from accountability.models import DigestItem, Notification, OutboxMessage, Rectification
+from accountability.selectors import worklist
 from assessment.models import AnnualResult, DutyReport, OrganisationReview, ReviewRound
 from responsibility.models import Obligation, Opinion, User
 

@@ -99,7 +99,7 @@ class TestCollect:
     ) -> None:
         rectification = rectification_of(world, deadline=days(1), person=world.member)
         ReviewRound.objects.create(year=world.year, quarter=2, opens_on=TODAY, closes_on=days(20))
-        Scheme.objects.create(year=world.year, report_deadline=days(5))
+        Scheme.objects.filter(year=world.year).update(report_deadline=days(5))
         items = reminders.collect(TODAY)
         kinds = {(i.kind, i.stage) for i in items}
         assert ("rectification", Stage.DUE) in kinds

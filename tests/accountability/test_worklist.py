@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accountability import worklist
 from accountability.models import Notification, Rectification
+from accountability.selectors import worklist
 from assessment import services as assessment
 from assessment.models import ReviewRound
 from responsibility import services

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from assessment import cadres, results
+from assessment import results
+from assessment import selectors as assessment_selectors
 from assessment import services as assessment_services
 from assessment.forms import SchemeForm
 from assessment.models import (
@@ -97,7 +98,7 @@ def assessment_world(active_world: World) -> World:
     assessment_services.report_raters_set(
         actor=world.unit_a_reviewer, report=world.report, raters=[world.unit_a_reviewer]
     )
-    world.training = cadres.training_create(
+    world.training = assessment_services.training_create(
         actor=world.officer_a,
         organiser=world.branch_a,
         held_on=datetime.date(2026, 3, 1),
@@ -288,7 +289,7 @@ def test_it_refuses_a_bad_ledger_entry_and_changes_nothing(
 
 
 def scheme_form(world: World) -> dict[str, str]:
-    scheme = assessment_services.scheme_for(world.year)
+    scheme = assessment_selectors.scheme_for(world.year)
     data = {name: getattr(scheme, name) for name in SchemeForm.Meta.fields}
     return {
         "version": str(scheme.version),
@@ -325,7 +326,7 @@ def test_it_refuses_a_bad_scheme_and_changes_nothing(
     assessment_world: World, overrides: dict[str, Any], message: str
 ) -> None:
     world = assessment_world
-    base = scheme_form(world)  # creates the scheme with its defaults, before the snapshot
+    base = scheme_form(world)
     before = assessment_state()
     response = signed_in(world.admin).post(
         reverse("scheme_edit", args=[2026]), with_overrides(base, overrides)
@@ -365,7 +366,6 @@ def test_it_refuses_a_bad_duty_report_and_changes_nothing(
     url = reverse("report_edit", args=[active_world.branch_a.pk, 2026])
     client = signed_in(active_world.officer_a)
     assert client.post(url, {"text": "草稿", "save": "1"}).status_code == 302
-    assessment_services.scheme_for(active_world.year)  # the page makes it on first view
     before = assessment_state()
     response = client.post(url, with_overrides({"text": "述职报告", "save": "1"}, overrides))
     assert response.status_code == 200
@@ -375,7 +375,7 @@ def test_it_refuses_a_bad_duty_report_and_changes_nothing(
 
 @pytest.mark.django_db
 def test_it_refuses_a_duty_report_after_its_deadline(active_world: World) -> None:
-    scheme = assessment_services.scheme_for(active_world.year)
+    scheme = assessment_selectors.scheme_for(active_world.year)
     Scheme.objects.filter(pk=scheme.pk).update(report_deadline=datetime.date(2026, 1, 15))
     url = reverse("report_edit", args=[active_world.branch_a.pk, 2026])
     before = assessment_state()

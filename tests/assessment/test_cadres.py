@@ -10,13 +10,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from assessment import cadres
+from assessment import attendance_import
+from assessment import selectors as assessment_selectors
+from assessment import services as assessment_services
 from assessment.models import Rotation, Training, TrainingAttendance
 from tests.factories import World
 
 
 def training(world: World) -> Training:
-    return cadres.training_create(
+    return assessment_services.training_create(
         actor=world.unit_a_reviewer,
         organiser=world.organ_a,
         held_on=datetime.date(2026, 5, 8),
@@ -61,7 +63,7 @@ def test_it_imports_attendance_and_refuses_a_file_with_one_bad_row(
 @pytest.mark.django_db
 def test_it_names_duplicates_and_bad_hours(active_world: World) -> None:
     session = training(active_world)
-    plan = cadres.attendance_from_excel(
+    plan = attendance_import.attendance_from_excel(
         session, workbook([("officer_a", 4), ("officer_a", 4), ("member", "-1")])
     )
     messages = [str(e) for e in plan.errors]
@@ -72,7 +74,9 @@ def test_it_names_duplicates_and_bad_hours(active_world: World) -> None:
 @pytest.mark.django_db
 def test_it_refuses_garbage_bytes(active_world: World) -> None:
     session = training(active_world)
-    plan = cadres.attendance_from_excel(session, SimpleUploadedFile("x.xlsx", b"not a workbook"))
+    plan = attendance_import.attendance_from_excel(
+        session, SimpleUploadedFile("x.xlsx", b"not a workbook")
+    )
     assert plan.errors
     assert "无法读取" in str(plan.errors[0])
 
@@ -86,12 +90,14 @@ def test_it_counts_young_cadres_hours_by_unit(active_world: World) -> None:
     world.officer_b.birth_date = datetime.date(1980, 3, 1)  # 46: not young
     world.officer_b.save()
     session = training(world)
-    cadres.training_attendance_add(
+    assessment_services.training_attendance_add(
         actor=world.unit_a_reviewer, training=session, attendees=[(world.officer_a, None)]
     )
-    rows = cadres.young_cadres(world.admin, 2026, today=today)
+    rows = assessment_selectors.young_cadres(world.admin, 2026, today=today)
     assert [(r.unit.code, r.people, r.hours) for r in rows] == [("A", 1, D(4))]
-    assert cadres.young_cadres(world.unit_a_reviewer, 2026, today=today)[0].people == 1
+    assert (
+        assessment_selectors.young_cadres(world.unit_a_reviewer, 2026, today=today)[0].people == 1
+    )
 
 
 @pytest.mark.django_db
@@ -115,7 +121,7 @@ def test_it_exports_the_cadres_records_with_training_hours(active_world: World, 
 
     world = active_world
     session = training(world)
-    cadres.training_attendance_add(
+    assessment_services.training_attendance_add(
         actor=world.unit_a_reviewer, training=session, attendees=[(world.officer_a, None)]
     )
     response = as_user(world.unit_a_reviewer).get(reverse("cadre_export", args=[2026]))

@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment import cadres, dashboards, results
+from assessment import results
+from assessment import services as assessment_services
 from assessment.models import AnnualResult
+from assessment.selectors import dashboards
 from responsibility import services as core_services
 from responsibility.models import Checklist, Obligation, Organisation, Post, Tier
 from tests.factories import UserFactory, World, org, post
@@ -317,14 +319,14 @@ class TestCadreRecords:
         url = reverse("cadre_records", args=[2026])
         assert "本年无培训记录" in as_user(world.admin).get(url).content.decode()
         for held_on, hours in ((datetime.date(2026, 5, 8), 4), (datetime.date(2025, 5, 8), 9)):
-            training = cadres.training_create(
+            training = assessment_services.training_create(
                 actor=world.admin,
                 organiser=world.organ_a,
                 held_on=held_on,
                 topic="党务知识",
                 hours=Decimal(hours),
             )
-            cadres.training_attendance_add(
+            assessment_services.training_attendance_add(
                 actor=world.admin, training=training, attendees=[(world.officer_a, None)]
             )
         response = as_user(world.admin).get(url)

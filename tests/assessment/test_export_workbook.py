@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from assessment import exports, results, scoring, services
 from assessment.results import default_as_of, obligation_facts, rules_from
-from assessment.services import scheme_for
+from assessment.selectors import scheme_for
 from responsibility.models import ChecklistItem, Obligation
 from tests.assessment.conftest import started_review
 from tests.assessment.test_scoring import RULES

@@ -8,8 +8,8 @@ from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
 from assessment import stale
-from assessment.dashboards import UnitAverage
 from assessment.selectors import ResultRow
+from assessment.selectors.dashboards import UnitAverage
 from responsibility.templatetags.fragments import fragment
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 from django.db import IntegrityError, transaction
 
-from assessment import results, services
+from assessment import results, selectors, services
 from assessment.models import (
     AnnualResult,
     DutyReport,
@@ -24,7 +24,7 @@ from tests.factories import World
 @pytest.mark.django_db
 class TestScheme:
     def test_it_refuses_weights_that_do_not_sum_to_100(self, active_world: World) -> None:
-        scheme = services.scheme_for(active_world.year)
+        scheme = selectors.scheme_for(active_world.year)
         with pytest.raises(services.AssessmentError, match="100"):
             services.scheme_update(
                 actor=active_world.admin,
@@ -36,7 +36,7 @@ class TestScheme:
         assert scheme.weight_process == D(30)
 
     def test_it_saves_a_valid_scheme_and_audits_it(self, active_world: World) -> None:
-        scheme = services.scheme_for(active_world.year)
+        scheme = selectors.scheme_for(active_world.year)
         services.scheme_update(
             actor=active_world.admin,
             scheme=scheme,
@@ -51,7 +51,7 @@ class TestScheme:
             )
 
     def test_it_defaults_to_the_domain_values(self, active_world: World) -> None:
-        scheme = services.scheme_for(active_world.year)
+        scheme = selectors.scheme_for(active_world.year)
         assert (scheme.weight_process, scheme.weight_quarterly, scheme.weight_year_end) == (
             30,
             30,
@@ -218,7 +218,7 @@ class TestLedgerAndVotes:
             services.vote_cast(actor=world.wc_reviewer2, report=report, choice="good")
 
     def test_a_report_cannot_be_submitted_after_the_deadline(self, assessed_world: World) -> None:
-        scheme = services.scheme_for(assessed_world.year)
+        scheme = selectors.scheme_for(assessed_world.year)
         scheme.report_deadline = datetime.date(2027, 1, 31)
         scheme.save()
         with pytest.raises(services.AssessmentError, match="截止"):
@@ -302,7 +302,7 @@ def test_it_computes_a_result_matching_a_hand_example(assessed_world: World) -> 
     assert result.year_end_score == 90
     assert result.ledger_points == D("-1.5")
     assert result.composite == expected
-    assert result.grade == services.scheme_for(world.year).grade_for(expected)
+    assert result.grade == selectors.scheme_for(world.year).grade_for(expected)
 
 
 @pytest.mark.django_db

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from accountability import services as accountability_services
 from accountability.models import AccountabilityCase
-from assessment import results, services, stale
+from assessment import results, selectors, services, stale
 from assessment.models import AnnualResult, DutyReport, Scheme
 from responsibility.models import AuditEntry
 from tests.assessment.conftest import publish_scored_review
@@ -218,7 +218,7 @@ def cast_a_vote(world: World) -> None:
 
 
 def change_the_scheme(world: World, process: int = 20) -> None:
-    scheme = services.scheme_for(world.year)
+    scheme = selectors.scheme_for(world.year)
     services.scheme_update(
         actor=world.admin,
         scheme=scheme,
@@ -284,7 +284,7 @@ def test_what_does_not_change_a_published_result_leaves_no_mark(assessed_world: 
         reason="推广经验",
     )
     services.ledger_decide(actor=world.unit_a_reviewer, entry=entry, approve=False)
-    scheme = services.scheme_for(world.year)
+    scheme = selectors.scheme_for(world.year)
     services.scheme_update(
         actor=world.admin,
         scheme=scheme,
@@ -318,7 +318,7 @@ def test_a_cap_removed_after_publication_marks_too(assessed_world: World) -> Non
 def test_a_recompute_that_changes_nothing_clears_the_mark(assessed_world: World) -> None:
     world = assessed_world
     publish(world)
-    scheme = services.scheme_for(world.year)
+    scheme = selectors.scheme_for(world.year)
     # No votes yet: the value of a "差" vote changes no number.
     services.scheme_update(
         actor=world.admin, scheme=scheme, version=scheme.version, vote_poor=Decimal(30)

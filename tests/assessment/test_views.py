@@ -145,7 +145,7 @@ def test_results_page_is_paginated_with_the_filters_kept(
     assessed_world: World, client, monkeypatch
 ) -> None:
     """A province's 3,000 results in one page cost ~0.7 s; the page shows a slice and links on."""
-    from assessment import views
+    from assessment.views import results as views
 
     world = assessed_world
     add_branches(world, 6)

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from assessment import cadres, results, services
+from assessment import results, services
 from assessment.models import (
     AnnualResult,
     DutyReport,
@@ -142,14 +142,14 @@ def _build(site: Site) -> Assessed:
     )
     results.results_compute(actor=world.admin, year=year)
     result = AnnualResult.objects.get(organisation=world.branch_a, year=year, is_current=True)
-    training = cadres.training_create(
+    training = services.training_create(
         actor=world.officer_a,
         organiser=world.branch_a,
         held_on=site.today - datetime.timedelta(days=3),
         topic="党支部工作条例专题培训",
         hours=Decimal(4),
     )
-    cadres.training_attendance_add(
+    services.training_attendance_add(
         actor=world.officer_a, training=training, attendees=[(world.member, None)]
     )
     job = ExportJob.objects.create(

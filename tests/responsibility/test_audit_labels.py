@@ -19,7 +19,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from responsibility import audit_labels
+from responsibility import audit_labels, models
 from responsibility.models import AuditEntry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,6 +129,11 @@ class Module:
             values = self.assignments(node.id, scope) or self.assignments(node.id, None)
             if values:
                 return set().union(*(self.strings(v, scope) for v in values))
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            # A model's field list (ChecklistItem.EDITABLE_FIELDS): read from the class itself.
+            value = getattr(getattr(models, node.value.id, None), node.attr, None)
+            if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+                return set(value)
         raise Unresolved(f"{self.where(node)}: cannot follow {ast.unparse(node)!r}")
 
     def keys(self, node: ast.expr | None, scope: ast.FunctionDef | None, found: set[str]) -> bool:

@@ -672,7 +672,7 @@ def test_it_leaves_the_database_unchanged_when_an_import_fails_midway(
             raise fault
         return real_post_create(**kwargs)
 
-    monkeypatch.setattr(services, "post_create", failing_third)
+    monkeypatch.setattr("responsibility.services.onboarding.post_create", failing_third)
     client = Client(raise_request_exception=False)
     client.force_login(world.admin)
     before = state()

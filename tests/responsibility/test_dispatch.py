@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assessment import scoring
 from assessment.results import obligation_facts, rules_from
-from assessment.services import scheme_for
+from assessment.selectors import scheme_for
 from responsibility import services
 from responsibility.models import AuditEntry, ChecklistItem, Obligation, Organisation
 from tests.factories import World

@@ -20,7 +20,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from assessment import cadres
+from assessment import attendance_import
+from assessment import selectors as assessment_selectors
+from assessment import services as assessment_services
 from assessment.models import Training, TrainingAttendance
 from responsibility import checklist_excel, excel, onboarding, services
 from responsibility.excel import XLSX_CONTENT_TYPE
@@ -100,7 +102,7 @@ def xlsx_upload(data: bytes, name: str = "导入.xlsx") -> SimpleUploadedFile:
 
 
 def branch_training(world: World) -> Training:
-    return cadres.training_create(
+    return assessment_services.training_create(
         actor=world.officer_a,
         organiser=world.branch_a,
         held_on=datetime.date(2026, 3, 1),
@@ -287,7 +289,7 @@ def test_it_refuses_a_formula_with_its_address(
     elif importer == "onboarding":
         errors = onboarding.validate_workbook(data).errors
     else:
-        errors = cadres.attendance_from_excel(
+        errors = attendance_import.attendance_from_excel(
             branch_training(active_world), xlsx_upload(data)
         ).errors
     address = FORMULA_ADDRESS[importer]
@@ -309,7 +311,9 @@ def test_it_refuses_a_cell_longer_than_excel_allows(active_world: World) -> None
             content = source.read(entry.filename)
             out.writestr(entry, content.replace(b"PLACEHOLDER", b"x" * (excel.MAX_CELL_CHARS + 1)))
     data = target.getvalue()
-    errors = cadres.attendance_from_excel(branch_training(active_world), xlsx_upload(data)).errors
+    errors = attendance_import.attendance_from_excel(
+        branch_training(active_world), xlsx_upload(data)
+    ).errors
     assert [e.message for e in errors] == [
         "单元格 A2 超过 32767 个字符（Excel 单元格的上限），请检查文件。"
     ]
@@ -319,10 +323,10 @@ def test_it_refuses_a_cell_longer_than_excel_allows(active_world: World) -> None
 def test_it_refuses_a_sheet_with_too_many_rows(active_world: World) -> None:
     workbook = Workbook()
     workbook.active.append(["用户名", "学时"])
-    workbook.active.cell(row=cadres.MAX_ATTENDANCE_ROWS + 5, column=1, value="officer_a")
+    workbook.active.cell(row=attendance_import.MAX_ATTENDANCE_ROWS + 5, column=1, value="officer_a")
     buffer = io.BytesIO()
     workbook.save(buffer)
-    errors = cadres.attendance_from_excel(
+    errors = attendance_import.attendance_from_excel(
         branch_training(active_world), xlsx_upload(buffer.getvalue())
     ).errors
     assert len(errors) == 1
@@ -371,7 +375,7 @@ def test_it_checks_hours_like_the_web_form_after_rounding(
     active_world: World, hours: Any, accepted: D | None
 ) -> None:
     data = book_bytes({"参训人员": [["用户名", "学时"], ["officer_a", hours]]})
-    plan = cadres.attendance_from_excel(branch_training(active_world), xlsx_upload(data))
+    plan = attendance_import.attendance_from_excel(branch_training(active_world), xlsx_upload(data))
     if accepted is None:
         assert {(e.row, e.column) for e in plan.errors} == {(2, "学时")}
         assert plan.rows == []
@@ -383,7 +387,9 @@ def test_it_checks_hours_like_the_web_form_after_rounding(
 @pytest.mark.django_db
 def test_it_refuses_an_overlong_username_without_echoing_it(active_world: World) -> None:
     data = book_bytes({"参训人员": [["用户名", "学时"], ["u" * 5000, 2]]})
-    [error] = cadres.attendance_from_excel(branch_training(active_world), xlsx_upload(data)).errors
+    [error] = attendance_import.attendance_from_excel(
+        branch_training(active_world), xlsx_upload(data)
+    ).errors
     assert (error.row, error.column) == (2, "用户名")
     assert "u" * 51 not in error.message
 
@@ -450,7 +456,7 @@ def test_it_refuses_an_implausible_training_date(
 ) -> None:
     world = active_world
     with pytest.raises(services.ServiceError, match="培训日期须在"):
-        cadres.training_create(
+        assessment_services.training_create(
             actor=world.officer_a,
             organiser=world.branch_a,
             held_on=held_on,
@@ -475,7 +481,9 @@ def test_it_refuses_an_implausible_training_date(
 def test_the_training_window_spans_the_assessment_years_and_a_year_either_side(
     active_world: World,
 ) -> None:
-    first, last = cadres.training_date_window(datetime.date(2026, 6, 1))
+    first, last = assessment_selectors.training_date_window(datetime.date(2026, 6, 1))
     assert (first, last) == (datetime.date(2025, 1, 1), datetime.date(2027, 12, 31))
     services.year_create(actor=None, year=2029)
-    assert cadres.training_date_window(datetime.date(2026, 6, 1))[1] == datetime.date(2030, 12, 31)
+    assert assessment_selectors.training_date_window(datetime.date(2026, 6, 1))[1] == datetime.date(
+        2030, 12, 31
+    )

@@ -98,7 +98,7 @@ class TestFillIn:
             stored.append(real_save(field_file, name, content))
             return stored[-1]
 
-        real_audit = services.checklists.audit_record
+        real_audit = services.obligations.audit_record
 
         def fail(**kwargs):
             if kwargs["action"] == "obligation.fill":  # after the evidence rows and files
@@ -106,7 +106,7 @@ class TestFillIn:
             return real_audit(**kwargs)
 
         monkeypatch.setattr(files, "save", spy)
-        monkeypatch.setattr("responsibility.services.checklists.audit_record", fail)
+        monkeypatch.setattr("responsibility.services.obligations.audit_record", fail)
         obligation = committee_meeting(active_world)
         with pytest.raises(DatabaseError):
             as_user(active_world.officer_a).post(

@@ -456,13 +456,13 @@ def test_existing_post_with_another_end_date_is_an_error(tree: dict[str, Organis
     ],
 )
 def test_dates(value: Any, expected: datetime.date | None) -> None:
-    assert onboarding._date(value) == expected
+    assert onboarding.reading._date(value) == expected
 
 
 @pytest.mark.parametrize("value", ["2024-02-30", "昨天", "1/1/2024", True, -5])
 def test_bad_dates(value: Any) -> None:
     with pytest.raises(ValueError, match="not a date"):
-        onboarding._date(value)
+        onboarding.reading._date(value)
 
 
 @pytest.mark.parametrize(
@@ -470,4 +470,4 @@ def test_bad_dates(value: Any) -> None:
     [(1001.0, "1001"), (1001, "1001"), ("\u3000CZT \xa0", "CZT"), (None, ""), (1.5, "1.5")],
 )
 def test_text(value: Any, expected: str) -> None:
-    assert onboarding._text(value) == expected
+    assert onboarding.reading._text(value) == expected

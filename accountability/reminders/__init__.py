@@ -1,0 +1,330 @@
+"""The reminder sweep (督促提醒), in small steps that tests call without a worker:
+
+    collect(today)               what is due, overdue or to escalate today (collectors.py)
+    plan(items)                  who hears of what: one entry per person (a few bulk queries)
+    digests_prepare(plan, today) one Digest row per person and day (unique: a rerun is a no-op)
+    digests_claim(digests, now)  compare-and-swap on `sent_at`: only one sweep sends a digest
+    digests_send(claimed, plan)  write the items (督促留痕), the inbox message and the email
+    run(today)                   all of the above, then deliver the outbox
+
+The number of queries does not grow with the number of obligations, rectifications or people:
+every step works on whole sets (see tests/accountability/test_reminders.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from responsibility.models import Organisation, User
+
+from .. import services
+from ..models import Digest, DigestItem, Notification, OutboxMessage
+from ..selectors import officers_of, supervising_chains
+from .collectors import (
+    COLLECTORS,
+    Item,
+    Kind,
+    Rules,
+    Stage,
+    collect,
+    collect_duty_reports,
+    collect_handovers,
+    collect_obligations,
+    collect_rectifications,
+    collect_review_rounds,
+)
+
+CHUNK = 500  # digests claimed and written per transaction
+
+
+# --- planning: who hears of what ---------------------------------------------------------------
+
+
+@dataclass
+class Recipient:
+    user: User
+    items: list[Item] = field(default_factory=list)
+    keys: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, item: Item) -> None:
+        key = (item.object_key, item.stage)
+        if key not in self.keys:
+            self.keys.add(key)
+            self.items.append(item)
+
+
+@dataclass
+class Plan:
+    recipients: dict[int, Recipient] = field(default_factory=dict)
+    organisation_names: dict[int, str] = field(default_factory=dict)
+
+    def add(self, user: User, item: Item) -> None:
+        self.recipients.setdefault(user.pk, Recipient(user=user)).add(item)
+
+
+def _reviewers(
+    organisation_id: int, chain: list[int], officers: dict[int, list[User]], actor_id: int | None
+) -> list[User]:
+    """Who takes over waiting work: responsibility.selectors.reviewers_for over whole sets.
+    The officers of the nearest supervising ancestor, never the organisation's own; the
+    actor's own supervising organisation first (the second reviewer is a colleague of the
+    first); never the actor."""
+    own = {user.pk for user in officers.get(organisation_id, [])}
+    candidates = [
+        people
+        for ancestor in chain
+        if (people := [u for u in officers.get(ancestor, []) if u.pk not in own])
+    ]
+    if actor_id is not None:
+        candidates.sort(key=lambda people: all(u.pk != actor_id for u in people))
+    return [u for u in candidates[0] if u.pk != actor_id] if candidates else []
+
+
+def plan(items: Iterable[Item]) -> Plan:
+    """Officers of the organisation hear of its items; escalations go to the officers of the
+    nearest supervising ancestor (its reviewers), work waiting for reviewers to the reviewers
+    who take it over; named people hear of their own: 3-4 queries."""
+    items = list(items)
+    result = Plan()
+    if not items:
+        return result
+    organisations = list(
+        Organisation.objects.filter(pk__in={i.organisation_id for i in items}).values_list(
+            "pk", "name", "path"
+        )
+    )
+    result.organisation_names = {pk: name for pk, name, _path in organisations}
+    chains = (
+        supervising_chains([(pk, path) for pk, _name, path in organisations])
+        if any(i.escalated or i.waiting for i in items)
+        else {}
+    )
+    officers = officers_of(
+        {i.organisation_id for i in items} | {pk for chain in chains.values() for pk in chain}
+    )
+    person_ids = {pk for i in items for pk in i.person_ids}
+    people = User.objects.filter(pk__in=person_ids, is_active=True).in_bulk() if person_ids else {}
+    for item in items:
+        chain = chains.get(item.organisation_id, [])
+        if item.escalated:
+            audience = officers.get(chain[0], []) if chain else []
+        elif item.waiting:
+            audience = _reviewers(item.organisation_id, chain, officers, item.actor_id)
+        else:
+            audience = officers.get(item.organisation_id, [])
+            audience = audience + [people[pk] for pk in item.person_ids if pk in people]
+        for user in audience:
+            result.add(user, item)
+    return result
+
+
+# --- digests -----------------------------------------------------------------------------------
+
+
+def digests_prepare(planned: Plan, today: datetime.date) -> list[Digest]:
+    """One row per person and day; a second sweep finds the rows already there: 2 queries."""
+    if not planned.recipients:
+        return []
+    email = settings.REMINDER_EMAIL
+    Digest.objects.bulk_create(
+        [
+            Digest(
+                recipient_id=pk,
+                date=today,
+                channel=Digest.Channel.INBOX_EMAIL
+                if email and entry.user.email
+                else Digest.Channel.INBOX,
+            )
+            for pk, entry in planned.recipients.items()
+        ],
+        ignore_conflicts=True,
+    )
+    return list(
+        Digest.objects.filter(
+            date=today, recipient_id__in=list(planned.recipients), sent_at__isnull=True
+        ).order_by("pk")
+    )
+
+
+def digests_claim(digests: Iterable[Digest], *, now: datetime.datetime) -> list[Digest]:
+    """Claim unsent digests: `sent_at` is set only where it is still empty, so of several
+    sweeps running at once exactly one claims each digest (`update(...) == 1` for a set,
+    told apart by a token). Call inside the transaction that writes what is sent."""
+    pks = [digest.pk for digest in digests]
+    if not pks:
+        return []
+    token = uuid.uuid4().hex
+    Digest.objects.filter(pk__in=pks, sent_at__isnull=True).update(sent_at=now, claim=token)
+    return list(Digest.objects.filter(claim=token).order_by("pk"))
+
+
+def _group(item: Item) -> str:
+    """The digest's heading over an item: its colour, or 待您处理 for waiting work."""
+    return "waiting" if item.waiting else item.colour
+
+
+def _order(items: list[Item]) -> list[Item]:
+    rank = {"red": 0, "waiting": 1, "yellow": 2, "green": 3}
+    return sorted(items, key=lambda i: (rank[_group(i)], i.due_date or datetime.date.max, i.title))
+
+
+def digest_text(items: list[Item], names: dict[int, str]) -> str:
+    headings = {
+        "red": _("【已逾期】"),
+        "waiting": _("【待您处理】"),
+        "yellow": _("【即将到期】"),
+        "green": _("【提示】"),
+    }
+    lines: list[str] = []
+    current = ""
+    for item in _order(items):
+        if _group(item) != current:
+            current = _group(item)
+            lines.append(headings[current])
+        due = f" {_('截止')} {item.due_date:%Y-%m-%d}" if item.due_date else ""
+        prefix = _("[逾期上报] ") if item.escalated else ""
+        lines.append(
+            f"- {prefix}{names.get(item.organisation_id, '')}：{item.title}{due}"
+            f"\n  {services.absolute(item.url)}"
+        )
+    return "\n".join(lines)
+
+
+def digests_send(claimed: list[Digest], planned: Plan, today: datetime.date) -> list[OutboxMessage]:
+    """Store every line sent (督促留痕), one inbox message and one email per digest: 3 queries."""
+    if not claimed:
+        return []
+    rows: list[DigestItem] = []
+    notifications: list[Notification] = []
+    emails: list[tuple[str, str, str]] = []
+    now = timezone.now()
+    for digest in claimed:
+        entry = planned.recipients[digest.recipient_id]
+        items = _order(entry.items)
+        rows += [
+            DigestItem(
+                digest=digest,
+                organisation_id=item.organisation_id,
+                kind=item.kind,
+                stage=item.stage,
+                title=item.title[:300],
+                due_date=item.due_date,
+                url=item.url,
+                object_key=item.object_key,
+            )
+            for item in items
+        ]
+        red = sum(1 for item in items if item.colour == "red")
+        title = _("督促提醒（%(date)s）：%(n)s 项待办") % {
+            "date": f"{today:%Y-%m-%d}",
+            "n": len(items),
+        }
+        if red:
+            title += _("，其中 %(red)s 项已逾期") % {"red": red}
+        text = digest_text(items, planned.organisation_names)
+        notifications.append(
+            Notification(
+                recipient_id=digest.recipient_id,
+                digest=digest,
+                title=title,
+                body=text,
+                created_at=now,
+            )
+        )
+        if digest.channel == Digest.Channel.INBOX_EMAIL:
+            emails.append((entry.user.email, f"【责任链】{title}", text))
+    # No batch size: Django splits only where the database needs it (SQLite's variable limit).
+    DigestItem.objects.bulk_create(rows)
+    Notification.objects.bulk_create(notifications)
+    services.inbox_version_bump(user_ids=[n.recipient_id for n in notifications])
+    return services.outbox_add(messages=emails)
+
+
+def claim_and_send(
+    digests: list[Digest], planned: Plan, today: datetime.date, *, now: datetime.datetime
+) -> tuple[int, list[OutboxMessage]]:
+    """Claim and write in one transaction per chunk: if writing fails, the claim is undone and
+    the next sweep sends the digest; a concurrent sweep waits on the claimed rows, then finds
+    them sent."""
+    sent = 0
+    messages: list[OutboxMessage] = []
+    for start in range(0, len(digests), CHUNK):
+        with transaction.atomic():
+            claimed = digests_claim(digests[start : start + CHUNK], now=now)
+            messages += digests_send(claimed, planned, today)
+        sent += len(claimed)
+    return sent, messages
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    items: int
+    recipients: int
+    digests: int
+    emails: int
+    delivered: int
+
+
+def run(today: datetime.date | None = None, *, deliver: bool = True) -> SweepResult:
+    """The whole sweep for one day. Safe to run twice, or on several workers at once."""
+    today = today or timezone.localdate()
+    items = collect(today)
+    planned = plan(items)
+    digests = digests_prepare(planned, today)
+    sent, messages = claim_and_send(digests, planned, today, now=timezone.now())
+    delivered = 0
+    if deliver:
+        delivered = flush_outbox()
+    return SweepResult(
+        items=len(items),
+        recipients=len(planned.recipients),
+        digests=sent,
+        emails=len(messages),
+        delivered=delivered,
+    )
+
+
+def flush_outbox(max_batches: int = 50) -> int:
+    """Deliver every due outbox email, batch by batch (also retries earlier failures)."""
+    sent = 0
+    for _batch in range(max_batches):
+        delivery = services.outbox_deliver()
+        sent += delivery.sent
+        if delivery.sent + delivery.failed == 0:
+            break
+    return sent
+
+
+__all__ = [
+    "CHUNK",
+    "COLLECTORS",
+    "Item",
+    "Kind",
+    "Plan",
+    "Recipient",
+    "Rules",
+    "Stage",
+    "SweepResult",
+    "claim_and_send",
+    "collect",
+    "collect_duty_reports",
+    "collect_handovers",
+    "collect_obligations",
+    "collect_rectifications",
+    "collect_review_rounds",
+    "digest_text",
+    "digests_claim",
+    "digests_prepare",
+    "digests_send",
+    "flush_outbox",
+    "plan",
+    "run",
+]

@@ -1,0 +1,29 @@
+"""Assessment (考核评价): schemes, quarterly reviews, ledger, year-end reports, votes, results,
+party-affairs cadres; one module per concern, re-exported here."""
+
+from .cadres import Rotation, Training, TrainingAttendance
+from .reports import DutyReport, ReviewComment, Vote
+from .results import AnnualResult, ExportJob, GradeCap
+from .reviews import ItemScore, LedgerEntry, OrganisationReview, ReviewRound
+from .schemes import GRADE_ORDER, Grade, Scheme, pct_field, worse_grade
+
+__all__ = [
+    "GRADE_ORDER",
+    "AnnualResult",
+    "DutyReport",
+    "ExportJob",
+    "Grade",
+    "GradeCap",
+    "ItemScore",
+    "LedgerEntry",
+    "OrganisationReview",
+    "ReviewComment",
+    "ReviewRound",
+    "Rotation",
+    "Scheme",
+    "Training",
+    "TrainingAttendance",
+    "Vote",
+    "pct_field",
+    "worse_grade",
+]

@@ -1,0 +1,107 @@
+"""Grades and the year's assessment rules (考核方案)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from responsibility.models import Year
+
+
+class Grade(models.TextChoices):
+    """Grades, best first (domain.md §5); the order matters for caps and quotas."""
+
+    GOOD = "good", _("好")
+    FAIRLY_GOOD = "fairly_good", _("较好")
+    AVERAGE = "average", _("一般")
+    POOR = "poor", _("差")
+
+
+GRADE_ORDER = [Grade.GOOD, Grade.FAIRLY_GOOD, Grade.AVERAGE, Grade.POOR]
+
+
+def worse_grade(a: str, b: str) -> str:
+    return a if GRADE_ORDER.index(a) >= GRADE_ORDER.index(b) else b
+
+
+def pct_field(verbose: str, default: str) -> models.DecimalField:
+    return models.DecimalField(verbose, max_digits=5, decimal_places=2, default=Decimal(default))
+
+
+class Scheme(models.Model):
+    """A year's assessment rules; every number is configuration with the domain's default."""
+
+    year = models.OneToOneField(
+        Year, on_delete=models.CASCADE, related_name="scheme", verbose_name=_("年度")
+    )
+    weight_process = pct_field(_("过程监督权重（%）"), "30")
+    weight_quarterly = pct_field(_("季度检查权重（%）"), "30")
+    weight_year_end = pct_field(_("年底述职权重（%）"), "40")
+    good_min = pct_field(_("“好”最低分"), "90")
+    fairly_good_min = pct_field(_("“较好”最低分"), "80")
+    average_min = pct_field(_("“一般”最低分"), "60")
+    good_quota_percent = models.DecimalField(
+        _("“好”等次比例上限（%）"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("留空表示不限。按同层级排名超出比例的降为“较好”。"),
+    )
+    vote_good = pct_field(_("“好”票折算分"), "100")
+    vote_fairly_good = pct_field(_("“较好”票折算分"), "80")
+    vote_average = pct_field(_("“一般”票折算分"), "60")
+    vote_poor = pct_field(_("“差”票折算分"), "40")
+    late_deduction_percent = pct_field(
+        _("逾期完成扣减比例（%）"), "50"
+    )  # share of an obligation's points lost when it was done late
+    no_evidence_deduction_percent = pct_field(_("无佐证材料扣减比例（%）"), "20")
+    accountability_cap = models.CharField(
+        _("被问责时最高等次"), max_length=20, choices=Grade.choices, default=Grade.AVERAGE
+    )
+    report_deadline = models.DateField(_("述职报告截止日期"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("考核方案")
+        verbose_name_plural = _("考核方案")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_process__gte=0, weight_quarterly__gte=0, weight_year_end__gte=0)
+                & Q(weight_process__lte=100, weight_quarterly__lte=100, weight_year_end__lte=100),
+                name="scheme_weights_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    good_min__gte=F("fairly_good_min"), fairly_good_min__gte=F("average_min")
+                ),
+                name="scheme_grade_bands_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} 考核方案"
+
+    @property
+    def weights_total(self) -> Decimal:
+        return self.weight_process + self.weight_quarterly + self.weight_year_end
+
+    def vote_value(self, choice: str) -> Decimal:
+        return {
+            Grade.GOOD: self.vote_good,
+            Grade.FAIRLY_GOOD: self.vote_fairly_good,
+            Grade.AVERAGE: self.vote_average,
+            Grade.POOR: self.vote_poor,
+        }[Grade(choice)]
+
+    def grade_for(self, score: Decimal) -> str:
+        if score >= self.good_min:
+            return Grade.GOOD
+        if score >= self.fairly_good_min:
+            return Grade.FAIRLY_GOOD
+        if score >= self.average_min:
+            return Grade.AVERAGE
+        return Grade.POOR

@@ -1,0 +1,64 @@
+"""Writes for assessment, one module per concern, re-exported here. Scoring rules are in
+scoring.py; these functions record decisions."""
+
+from .cadres import rotation_add, training_attendance_add, training_create
+from .exports import EXPORT_RESUME_AFTER, EXPORT_RESUME_BATCH, export_job_start, export_jobs_resume
+from .ledger import ledger_decide, ledger_propose
+from .reports import comment_add, meeting_close, report_raters_set, report_save, vote_cast
+from .reviews import (
+    TRANSITIONS,
+    ScoreInput,
+    review_may,
+    review_refusal,
+    review_scores_save,
+    review_self_assess,
+    review_start,
+    review_transition,
+    round_create,
+)
+from .schemes import (
+    NOT_SCORING,
+    SCHEME_FIELDS,
+    WEIGHT_FIELDS,
+    AssessmentError,
+    grade_cap_add,
+    grade_cap_remove,
+    results_mark_stale,
+    scheme_create,
+    scheme_update,
+)
+
+__all__ = [
+    "EXPORT_RESUME_AFTER",
+    "EXPORT_RESUME_BATCH",
+    "NOT_SCORING",
+    "SCHEME_FIELDS",
+    "TRANSITIONS",
+    "WEIGHT_FIELDS",
+    "AssessmentError",
+    "ScoreInput",
+    "comment_add",
+    "export_job_start",
+    "export_jobs_resume",
+    "grade_cap_add",
+    "grade_cap_remove",
+    "ledger_decide",
+    "ledger_propose",
+    "meeting_close",
+    "report_raters_set",
+    "report_save",
+    "results_mark_stale",
+    "review_may",
+    "review_refusal",
+    "review_scores_save",
+    "review_self_assess",
+    "review_start",
+    "review_transition",
+    "rotation_add",
+    "round_create",
+    "scheme_create",
+    "scheme_update",
+    "training_attendance_add",
+    "training_create",
+    "vote_cast",
+]

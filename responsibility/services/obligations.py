@@ -1,0 +1,362 @@
+"""Writes of an obligation's fill-in: what was done, occurrences, reopening and the
+evidence files attached to it."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+import filetype
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import dates, files
+from ..errors import ServiceError
+from ..models import (
+    ChecklistItem,
+    Evidence,
+    MeetingRecord,
+    Obligation,
+    Organisation,
+    User,
+    Year,
+)
+from ..models.checklists import Frequency
+from .organisations import ConcurrentEditError, audit_record, diff
+
+# Detected type → the file-name extensions it may carry.
+ALLOWED_EVIDENCE = {
+    "application/pdf": {"pdf"},
+    "image/jpeg": {"jpg", "jpeg"},
+    "image/png": {"png"},
+    "image/gif": {"gif"},
+    "image/webp": {"webp"},
+    "image/bmp": {"bmp"},
+    "application/msword": {"doc", "wps"},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {"docx"},
+    "application/vnd.ms-excel": {"xls", "et"},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"xlsx"},
+    "application/vnd.ms-powerpoint": {"ppt", "dps"},
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": {"pptx"},
+    "application/vnd.oasis.opendocument.text": {"odt"},
+    "application/vnd.oasis.opendocument.spreadsheet": {"ods"},
+    "application/vnd.oasis.opendocument.presentation": {"odp"},
+}
+
+
+class EntryClosedError(ServiceError):
+    pass
+
+
+class EvidenceRejected(ServiceError):
+    pass
+
+
+# --- fill-in -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingInput:
+    held_on: datetime.date
+    topic: str
+    expected_count: int
+    attended_count: int
+    minutes: str
+
+
+def _obligation_snapshot(obligation: Obligation) -> dict[str, Any]:
+    return {
+        "status": obligation.status,
+        "completed_on": obligation.completed_on,
+        "description": obligation.description,
+        "na_reason": obligation.na_reason,
+        "is_late": obligation.is_late,
+    }
+
+
+@files.atomic()
+def obligation_fill(
+    *,
+    actor: User,
+    obligation: Obligation,
+    version: int,
+    status: str,
+    completed_on: datetime.date | None,
+    description: str,
+    na_reason: str = "",
+    meeting: MeetingInput | None = None,
+    evidence: Iterable[Evidence] = (),
+    uploads: Sequence[UploadedFile] = (),
+    today: datetime.date | None = None,
+) -> Obligation:
+    """Record what was done. Refuses a stale version, a closed entry, or a meeting without quorum.
+
+    A completion dated, or recorded, after the due date sets the permanent late mark
+    (domain.md §5): supervision sees the record, so a back-dated entry is still late.
+    `uploads` are stored as new evidence in the same transaction, once every refusal check has
+    passed: a refused, conflicting or failed fill-in leaves no file and no evidence row behind
+    (responsibility.files).
+    """
+    today = today or timezone.localdate()
+    year = obligation.year
+    if year.is_closed:
+        raise EntryClosedError(_("该年度已结束，不能再填报。"))
+    if not obligation.entry_open(year.entry_grace_days, today):
+        raise EntryClosedError(
+            _("填报已截止（截止日期加宽限期已过）。如需补报，请联系审核人重新开放。")
+        )
+    if status == Obligation.Status.DONE and completed_on is None:
+        raise ServiceError(_("状态为已完成时必须填写完成日期。"))
+    if status == Obligation.Status.NOT_APPLICABLE and not na_reason.strip():
+        raise ServiceError(_("选择“不适用”时必须说明原因。"))
+    if completed_on is not None:
+        dates.check_completion(completed_on, year=year, today=today)
+    if meeting is not None:
+        dates.check_meeting_record(meeting.held_on, year=year, today=today)
+    if (
+        meeting is not None
+        and status == Obligation.Status.DONE
+        and not (meeting.attended_count * 2 > meeting.expected_count)
+    ):
+        raise ServiceError(_("实到人数未超过应到人数的一半，会议不符合法定人数要求。"))
+    # Stored before the compare-and-swap, so the obligation's row is not locked while files are
+    # written (to a bucket, this takes a while); a conflict rolls back and deletes them.
+    attached = [
+        evidence_upload(actor=actor, organisation=obligation.organisation, upload=upload)
+        for upload in uploads
+    ]
+
+    before = _obligation_snapshot(obligation)
+    if status != Obligation.Status.DONE:
+        completed_on = None
+    late = obligation.is_late or (
+        status == Obligation.Status.DONE
+        and completed_on is not None
+        and (completed_on > obligation.due_date or today > obligation.due_date)
+    )
+    updated = Obligation.objects.filter(pk=obligation.pk, version=version).update(
+        status=status,
+        completed_on=completed_on,
+        description=description,
+        na_reason=na_reason if status == Obligation.Status.NOT_APPLICABLE else "",
+        is_late=late,
+        updated_by=actor,
+        updated_at=timezone.now(),
+        version=F("version") + 1,
+    )
+    if updated != 1:
+        raise ConcurrentEditError
+    obligation.refresh_from_db()
+    changes = diff(before, _obligation_snapshot(obligation))
+    if meeting is not None:
+        record, created = MeetingRecord.objects.update_or_create(
+            obligation=obligation,
+            defaults={
+                "held_on": meeting.held_on,
+                "topic": meeting.topic,
+                "expected_count": meeting.expected_count,
+                "attended_count": meeting.attended_count,
+                "minutes": meeting.minutes,
+            },
+        )
+        changes["meeting"] = [
+            None if created else "…",
+            f"{record.held_on} {record.topic} {record.attended_count}/{record.expected_count}",
+        ]
+    attached += [e for e in evidence if e.organisation_id == obligation.organisation_id]
+    if attached:
+        obligation.evidence.add(*attached)
+        changes["evidence"] = [None, [e.original_name for e in attached]]
+    audit_record(
+        actor=actor,
+        action="obligation.fill",
+        obj=obligation,
+        organisation=obligation.organisation,
+        changes=changes,
+    )
+    return obligation
+
+
+@transaction.atomic
+def obligation_reopen(
+    *, actor: User, obligation: Obligation, reason: str, today: datetime.date | None = None
+) -> Obligation:
+    """A reviewer reopens entry after the deadline, for the year's grace period, with a reason."""
+    if not reason.strip():
+        raise ServiceError(_("重新开放填报必须说明原因。"))
+    if obligation.year.is_closed:
+        raise ServiceError(_("该年度已结束，不能重新开放。"))
+    today = today or timezone.localdate()
+    until = today + datetime.timedelta(days=max(obligation.year.entry_grace_days, 1))
+    before = obligation.reopened_until
+    Obligation.objects.filter(pk=obligation.pk).update(
+        reopened_until=until, version=F("version") + 1
+    )
+    obligation.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="obligation.reopen",
+        obj=obligation,
+        organisation=obligation.organisation,
+        changes={
+            "reopened_until": [str(before) if before else None, str(until)],
+            "reason": [None, reason],  # [old, new] like every other change: pages show pairs
+        },
+    )
+    return obligation
+
+
+@transaction.atomic
+def obligation_detach_evidence(*, actor: User, obligation: Obligation, evidence: Evidence) -> None:
+    obligation.evidence.remove(evidence)
+    audit_record(
+        actor=actor,
+        action="obligation.detach_evidence",
+        obj=obligation,
+        organisation=obligation.organisation,
+        changes={"evidence": [evidence.original_name, None]},
+    )
+
+
+@files.atomic()
+def occurrence_record(
+    *,
+    actor: User,
+    item: ChecklistItem,
+    held_on: datetime.date,
+    description: str,
+    uploads: Sequence[UploadedFile] = (),
+    evidence: Iterable[Evidence] = (),
+    today: datetime.date | None = None,
+) -> Obligation:
+    """Record one occurrence of an as-needed duty (适时、根据工作需要) as a done obligation dated
+    the day it happened, with its evidence.
+
+    Such an item has no scheduled obligations (periods.periods), so nothing is open for the
+    reminders to chase; process scoring counts the recorded occurrences like any done
+    obligation (evidence counts, a late mark cannot arise: it is due the day it happens), and
+    an item with none recorded is left out of the score rather than counted as missed.
+    """
+    today = today or timezone.localdate()
+    year = item.checklist.year
+    if item.frequency != Frequency.AS_NEEDED:
+        raise ServiceError(_("该事项按固定频次生成任务，请在对应的任务中填报。"))
+    if year.status != Year.Status.ACTIVE:
+        raise EntryClosedError(_("该年度未启动或已结束，不能记录。"))
+    dates.check_completion(held_on, year=year, today=today, field="held_on")
+    if not description.strip():
+        raise ServiceError(_("请填写开展情况。"))
+    if Obligation.objects.filter(item=item, period_start=held_on, period_end=held_on).exists():
+        raise ServiceError(
+            _("%(date)s 已记录过一次，请在该次记录中补充。") % {"date": held_on.isoformat()}
+        )
+    obligation = Obligation.objects.create(
+        item=item,
+        organisation=item.checklist.organisation,
+        year=year,
+        period_start=held_on,
+        period_end=held_on,
+        period_label=_("%(m)d月%(d)d日") % {"m": held_on.month, "d": held_on.day},
+        due_date=held_on,
+        status=Obligation.Status.DONE,
+        completed_on=held_on,
+        description=description,
+        updated_by=actor,
+    )
+    attached = [
+        evidence_upload(actor=actor, organisation=obligation.organisation, upload=upload)
+        for upload in uploads
+    ]
+    attached += [e for e in evidence if e.organisation_id == obligation.organisation_id]
+    if attached:
+        obligation.evidence.add(*attached)
+    audit_record(
+        actor=actor,
+        action="obligation.occurrence",
+        obj=obligation,
+        organisation=obligation.organisation,
+        changes={
+            "completed_on": [None, held_on.isoformat()],
+            "description": [None, description],
+            **({"evidence": [None, [e.original_name for e in attached]]} if attached else {}),
+        },
+    )
+    return obligation
+
+
+# --- evidence ----------------------------------------------------------------------------------
+
+
+def evidence_check(upload: UploadedFile) -> str:
+    """The detected content type, or EvidenceRejected with a reason a person can act on."""
+    if upload.size == 0:
+        raise EvidenceRejected(_("文件“%(name)s”是空文件。") % {"name": upload.name})
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise EvidenceRejected(
+            _("文件“%(name)s”超过大小上限 %(mb)d MB。")
+            % {"name": upload.name, "mb": limit // (1024 * 1024)}
+        )
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
+    if kind is None or kind.mime not in ALLOWED_EVIDENCE:
+        raise EvidenceRejected(
+            _("文件“%(name)s”的内容不是允许的类型（PDF、图片、Office 文档）。")
+            % {"name": upload.name}
+        )
+    if extension not in ALLOWED_EVIDENCE[kind.mime]:
+        raise EvidenceRejected(
+            _("文件“%(name)s”的扩展名与实际内容（%(kind)s）不符。")
+            % {"name": upload.name, "kind": kind.extension}
+        )
+    return kind.mime
+
+
+@files.atomic()
+def evidence_upload(
+    *,
+    actor: User,
+    organisation: Organisation,
+    upload: UploadedFile,
+    reviewers_only: bool = False,
+) -> Evidence:
+    """Store one file as evidence. Called inside the service that attaches it, so that a
+    rollback there deletes the file too (responsibility.files). `reviewers_only` files are a
+    reviewer's about the organisation: never offered to it for reuse, nor served to it."""
+    content_type = evidence_check(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = PurePath(upload.name or "file").name[:255]
+    evidence = Evidence(
+        organisation=organisation,
+        original_name=name,
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+        reviewers_only=reviewers_only,
+    )
+    # Stored under a neutral name; the original name is kept in the row and used on download.
+    extension = PurePath(name).suffix.lower()
+    files.save(evidence.file, f"{digest.hexdigest()[:16]}{extension}", upload)
+    evidence.save()
+    audit_record(
+        actor=actor,
+        action="evidence.upload",
+        obj=evidence,
+        organisation=organisation,
+        changes={"name": name, "sha256": evidence.sha256, "size": evidence.size},
+    )
+    return evidence
