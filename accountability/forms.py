@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from responsibility.forms import DateInput, MultipleFileField
+from responsibility.forms import DateInput, MultipleFileField, choice_field, model_choice_field
 from responsibility.models import Organisation, Post, Tier, User, Year
 from responsibility.services import EvidenceRejected, evidence_check
 
@@ -30,6 +30,11 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.display_name}（{obj.username}）"
 
 
+class FindingsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Finding) -> str:
+        return f"{obj.organisation.name}：{obj}"
+
+
 class FindingForm(forms.Form):
     organisation = OrganisationChoiceField(
         label=_("被督查组织"), queryset=Organisation.objects.none()
@@ -41,14 +46,16 @@ class FindingForm(forms.Form):
     problem = forms.CharField(
         label=_("发现问题"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    files = MultipleFileField(
+    # The form metaclass moves declared fields into base_fields: `self.files` stays the
+    # uploaded-files dict at runtime, which is what the stubs' type describes.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("佐证材料"), required=False, help_text=_("PDF、图片或 Office 文档，可多选。")
     )
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"found_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        model_choice_field(self, "organisation").queryset = organisations
 
 
 class RectificationForm(forms.Form):
@@ -83,8 +90,8 @@ class RectificationForm(forms.Form):
         if organisations is None:
             del self.fields["organisation"]
         else:
-            self.fields["organisation"].queryset = organisations
-        self.fields["responsible_person"].queryset = people
+            model_choice_field(self, "organisation").queryset = organisations
+        model_choice_field(self, "responsible_person").queryset = people
 
 
 class RectificationEditForm(forms.Form):
@@ -117,7 +124,7 @@ class RectificationEditForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["responsible_person"].queryset = people
+        model_choice_field(self, "responsible_person").queryset = people
 
 
 class ProgressForm(forms.Form):
@@ -132,7 +139,9 @@ class ProgressForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("留空则保持原有措施。"),
     )
-    files = MultipleFileField(
+    # The form metaclass moves declared fields into base_fields: `self.files` stays the
+    # uploaded-files dict at runtime, which is what the stubs' type describes.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("佐证材料"), required=False, help_text=_("PDF、图片或 Office 文档，可多选。")
     )
 
@@ -159,7 +168,8 @@ class VerifyForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == "return" and not data.get("note", "").strip():
             self.add_error("note", _("退回整改必须说明原因。"))
         return data
@@ -187,8 +197,8 @@ class LedgerFilterForm(forms.Form):
         self, *args: Any, units: list[tuple[int, str]], years: Iterable[int], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("全部单位")), *units]
-        self.fields["year"].choices = [("", _("全部年度"))] + [(y, f"{y}") for y in years]
+        choice_field(self, "unit").choices = [("", _("全部单位")), *units]
+        choice_field(self, "year").choices = [("", _("全部年度"))] + [(y, f"{y}") for y in years]
 
 
 class CaseForm(forms.Form):
@@ -219,7 +229,7 @@ class CaseForm(forms.Form):
     document = forms.FileField(
         label=_("问责决定书"), required=False, help_text=_("PDF 或 Office 文档。")
     )
-    findings = forms.ModelMultipleChoiceField(
+    findings = FindingsChoiceField(
         label=_("相关督查发现"),
         queryset=Finding.objects.none(),
         required=False,
@@ -242,12 +252,10 @@ class CaseForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["person"].queryset = people
-        self.fields["findings"].queryset = findings
-        self.fields["rectifications"].queryset = rectifications
-        self.fields["findings"].label_from_instance = lambda f: f"{f.organisation.name}：{f}"
-        self.fields["rectifications"].label_from_instance = lambda r: str(r)
+        model_choice_field(self, "organisation").queryset = organisations
+        model_choice_field(self, "person").queryset = people
+        model_choice_field(self, "findings").queryset = findings
+        model_choice_field(self, "rectifications").queryset = rectifications
 
     def clean_document(self) -> Any:
         upload = self.cleaned_data.get("document")
@@ -259,7 +267,8 @@ class CaseForm(forms.Form):
         return upload
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         target, form = data.get("target_type"), data.get("form")
         if target and form and form not in AccountabilityCase.FORMS_FOR[target]:
             self.add_error("form", _("该问责方式不适用于所选问责对象。"))
@@ -323,21 +332,26 @@ class NoticeForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple({"size": 8}),
     )
-    files = MultipleFileField(
+    # The form metaclass moves declared fields into base_fields: `self.files` stays the
+    # uploaded-files dict at runtime, which is what the stubs' type describes.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("附件"), required=False, help_text=_("PDF、图片或 Office 文档，可多选。")
     )
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.candidates = organisations
-        self.fields["organisations"].queryset = organisations
-        self.fields["tier"].queryset = Tier.objects.filter(pk__in=organisations.values("tier_id"))
-        self.fields["unit"].queryset = Organisation.objects.filter(
+        model_choice_field(self, "organisations").queryset = organisations
+        model_choice_field(self, "tier").queryset = Tier.objects.filter(
+            pk__in=organisations.values("tier_id")
+        )
+        model_choice_field(self, "unit").queryset = Organisation.objects.filter(
             pk__in=organisations.values("unit_id")
         ).select_related("unit")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         target = data.get("target")
         if target == Notice.Target.TIER and not data.get("tier"):
             self.add_error("tier", _("请选择层级。"))
@@ -385,7 +399,7 @@ class DispatchForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = organisations
+        model_choice_field(self, "organisations").queryset = organisations
 
 
 class MeetingForm(forms.Form):
@@ -410,4 +424,4 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"held_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        model_choice_field(self, "organisation").queryset = organisations

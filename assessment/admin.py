@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import (
     AnnualResult,
@@ -102,7 +105,7 @@ class AnnualResultAdmin(admin.ModelAdmin):
     list_select_related = ["organisation", "year"]
     raw_id_fields = ["organisation"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # results change only through computation, which keeps versions
 
 
@@ -154,10 +157,10 @@ class VoteAdmin(admin.ModelAdmin):
     search_fields = ["report__organisation__name"]
     exclude = ["rater"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

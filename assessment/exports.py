@@ -195,7 +195,7 @@ def _write_results(
 
 
 def _decimal(value: str | None) -> Decimal | None:
-    return Decimal(value) if value not in (None, "") else None
+    return Decimal(value) if value else None
 
 
 def _write_items(
@@ -253,7 +253,7 @@ def _write_items(
 
 
 FIGURES_CACHED = 4096
-NO_SCORES = [None] * 8
+NO_SCORES: list[Any] = [None] * 8
 # An obligation's outcome, as process scoring tells them apart (scoring.ItemProcess.count):
 # not counted (not due yet, or not applicable), missing, done on time / late, with evidence
 # or without. Letters rather than numbers: Django converts a numeric expression's value row by

@@ -10,24 +10,24 @@ from django import forms
 from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
-from responsibility.forms import DateInput, MultipleFileField
-from responsibility.models import User
+from responsibility.forms import DateInput, MultipleFileField, choice_field, model_choice_field
+from responsibility.models import Organisation, User
 from responsibility.models.checklists import Group
 
-from .models import Grade, ItemScore, LedgerEntry, ReviewRound, Scheme
+from .models import Grade, ItemScore, LedgerEntry, Scheme
+from .models.reviews import QUARTERS
 from .selectors import ItemFacts
 from .services import ScoreInput
 
 
 class RoundForm(forms.Form):
-    quarter = forms.TypedChoiceField(
-        label=_("季度"), choices=ReviewRound._meta.get_field("quarter").choices, coerce=int
-    )
+    quarter = forms.TypedChoiceField(label=_("季度"), choices=QUARTERS, coerce=int)
     opens_on = forms.DateField(label=_("开始日期"), widget=DateInput())
     closes_on = forms.DateField(label=_("截止日期"), widget=DateInput())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
             self.add_error("closes_on", _("截止日期不能早于开始日期。"))
         return data
@@ -75,7 +75,8 @@ class ReviewScoreForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, scores: list[ItemScore], version: int, **kwargs: Any) -> None:
-        super().__init__(*args, initial={"version": version}, **kwargs)
+        kwargs["initial"] = {"version": version}
+        super().__init__(*args, **kwargs)
         self.rows = []
         for row in scores:
             score_name, reason_name = f"score_{row.item_id}", f"reason_{row.item_id}"
@@ -103,7 +104,8 @@ class ReviewScoreForm(forms.Form):
             self.rows.append((row, self[score_name], self[reason_name]))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for row, score_field, reason_field in self.rows:
             score = data.get(score_field.name)
             if (
@@ -152,7 +154,9 @@ class LedgerForm(forms.Form):
     reason = forms.CharField(
         label=_("理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
-    files = MultipleFileField(label=_("佐证材料"), required=False)
+    # The form metaclass moves declared fields into base_fields: `self.files` stays the
+    # uploaded-files dict at runtime, which is what the stubs' type describes.
+    files = MultipleFileField(label=_("佐证材料"), required=False)  # type: ignore[assignment]
 
 
 class ReportForm(forms.Form):
@@ -164,7 +168,9 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("围绕履行党建工作责任情况、存在问题和下一步打算撰写。"),
     )
-    files = MultipleFileField(label=_("附件"), required=False)
+    # The form metaclass moves declared fields into base_fields: `self.files` stays the
+    # uploaded-files dict at runtime, which is what the stubs' type describes.
+    files = MultipleFileField(label=_("附件"), required=False)  # type: ignore[assignment]
 
 
 class VoteForm(forms.Form):
@@ -181,8 +187,10 @@ class RatersForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["raters"].queryset = User.objects.filter(pk__in=[u.pk for u in candidates])
-        self.fields["raters"].choices = [(u.pk, u.display_name) for u in candidates]
+        model_choice_field(self, "raters").queryset = User.objects.filter(
+            pk__in=[u.pk for u in candidates]
+        )
+        choice_field(self, "raters").choices = [(u.pk, u.display_name) for u in candidates]
 
 
 class RecomputeForm(forms.Form):
@@ -223,7 +231,8 @@ class SchemeForm(forms.ModelForm):
         self.initial.setdefault("version", self.instance.version)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name, field in self.fields.items():
             value = data.get(name)
             # Only the numbers: comparing the grade cap (text) or the deadline (date) would fail.
@@ -231,16 +240,18 @@ class SchemeForm(forms.ModelForm):
                 continue
             if not Decimal(0) <= value <= 100:
                 self.add_error(name, _("请输入 0 到 100 之间的数。"))
-        weights = [data.get(n) for n in ("weight_process", "weight_quarterly", "weight_year_end")]
-        if all(w is not None for w in weights) and sum(weights) != 100:
+        names = ("weight_process", "weight_quarterly", "weight_year_end")
+        weights: list[Decimal] = [w for n in names if (w := data.get(n)) is not None]
+        if len(weights) == len(names) and sum(weights, Decimal(0)) != 100:
             self.add_error(
                 None,
                 # Fixed-point: normalize() alone writes 90 as "9E+1".
                 _("三部分权重之和必须为 100，当前为 %(t)s。")
-                % {"t": f"{sum(weights).normalize():f}"},
+                % {"t": f"{sum(weights, Decimal(0)).normalize():f}"},
             )
-        bands = [data.get(n) for n in ("good_min", "fairly_good_min", "average_min")]
-        if all(b is not None for b in bands) and not bands[0] >= bands[1] >= bands[2]:
+        names = ("good_min", "fairly_good_min", "average_min")
+        bands: list[Decimal] = [b for n in names if (b := data.get(n)) is not None]
+        if len(bands) == len(names) and not bands[0] >= bands[1] >= bands[2]:
             self.add_error("fairly_good_min", _("等次分数线须从高到低：好 ≥ 较好 ≥ 一般。"))
         return data
 
@@ -259,7 +270,7 @@ def hours_field(*, required: bool = True) -> forms.DecimalField:
 
 
 class TrainingForm(forms.Form):
-    organiser = forms.ModelChoiceField(label=_("主办组织"), queryset=None)  # type: ignore[arg-type]
+    organiser = forms.ModelChoiceField(label=_("主办组织"), queryset=Organisation.objects.none())
     held_on = forms.DateField(label=_("培训日期"), widget=DateInput())
     topic = forms.CharField(label=_("培训主题"), max_length=200)
     hours = hours_field()
@@ -267,7 +278,7 @@ class TrainingForm(forms.Form):
 
     def __init__(self, *args: Any, organisers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organiser"].queryset = organisers
+        model_choice_field(self, "organiser").queryset = organisers
 
 
 class AttendanceForm(forms.Form):
@@ -282,8 +293,10 @@ class AttendanceForm(forms.Form):
     ) -> None:
         """People show as names; login codes only with `show_codes` (admins)."""
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = User.objects.filter(pk__in=[u.pk for u in candidates])
-        self.fields["people"].choices = [
+        model_choice_field(self, "people").queryset = User.objects.filter(
+            pk__in=[u.pk for u in candidates]
+        )
+        choice_field(self, "people").choices = [
             (u.pk, f"{u.display_name}（{u.username}）" if show_codes else u.display_name)
             for u in candidates
         ]

@@ -201,7 +201,7 @@ def composite(
     A missing input (no published review, no votes yet) is left out and the remaining weights
     are scaled up to 100, with a note, rather than counting it as zero.
     """
-    parts = [(process, rules.weight_process, None)]
+    parts: list[tuple[Decimal, Decimal, str | None]] = [(process, rules.weight_process, None)]
     notes: list[str] = []
     for value, weight, label in (
         (quarterly, rules.weight_quarterly, "季度检查"),

@@ -83,7 +83,7 @@ class SheetWriter:
                     text.data_type = "s"
                     value = text
             elif number is not None and kind in NUMBER_TYPES:
-                if type(number) is str:
+                if isinstance(number, str):
                     number = self._number_cell(index)
                 number.value = value
                 value = number

@@ -1,6 +1,10 @@
+from typing import Any, cast
+
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -28,19 +32,19 @@ class PostsChangeAdmin(admin.ModelAdmin):
     (services.posts_version_bump), so no process keeps serving a scope built on the old rows.
     Such edits are rare; one UPDATE of the people table is cheap beside a stale permission."""
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         services.posts_version_bump()
 
-    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         services.posts_version_bump()
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
         super().delete_model(request, obj)
         services.posts_version_bump()
 
-    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         super().delete_queryset(request, queryset)
         services.posts_version_bump()
 
@@ -57,7 +61,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "full_name", "phone", "email"]
     list_filter = ["is_active", "is_superuser", "is_staff"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("个人信息（补充）"), {"fields": ("full_name", "phone", "birth_date")}),
     )
 
@@ -80,13 +84,14 @@ class OrganisationAdmin(PostsChangeAdmin):
     autocomplete_fields = ["parent"]
     inlines = [PostInline]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
             return
         # New organisations go through the service so path, depth and unit are set.
         created = services.organisation_create(
-            actor=request.user,
+            # The admin site serves signed-in staff only.
+            actor=cast(User, request.user),
             code=obj.code,
             name=obj.name,
             tier=obj.tier,
@@ -119,13 +124,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def action_display(self, entry: AuditEntry) -> str:
         return entry.action_label
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -233,7 +238,8 @@ def _name_axes() -> None:
     config = apps.get_app_config("axes")
     config.verbose_name = AXES_NAMES[""]
     for model in config.get_models():
-        name = AXES_NAMES[model._meta.model_name]
+        # Every installed model has a model_name; the stubs allow None before class creation.
+        name = AXES_NAMES[str(model._meta.model_name)]
         model._meta.verbose_name = model._meta.verbose_name_plural = name
 
 

@@ -13,9 +13,12 @@ and FIELDS_FOR / VALUES_FOR hold those records' own labels, checked before FIELD
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ACTIONS = {
     # Sign-in, refusals, files handed out (responsibility/audit.py)
@@ -95,7 +98,7 @@ ACTIONS = {
     # Demonstration data (manage.py seed_demo --province)
     "demo.seed_province": _("生成演示数据"),
 }
-FIELDS = {
+FIELDS: dict[str, StrOrPromise] = {
     # Requests
     "ip": _("IP 地址"),
     "user_agent": _("浏览器"),

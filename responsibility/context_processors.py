@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from . import scope
+from .models import Organisation
 from .selectors import current_year_for
 
 SESSION_KEY = "current_organisation_id"
@@ -55,7 +56,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     user_scope = scope.scope_for(request.user)
-    organisations = {}
+    organisations: dict[int, Organisation] = {}
     for post in user_scope.posts:
         organisations.setdefault(post.organisation_id, post.organisation)
     return {

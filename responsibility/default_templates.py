@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TypedDict, cast
 
+from .model_fields import concrete_field
 from .models import TemplateItem
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "default_templates.toml"
@@ -59,7 +60,7 @@ RESPONSIBLE_POSTS = [
 
 # The model's limits: what the database and the forms would refuse, the file may not hold.
 _MAX_LEN = {
-    name: length for name in FIELDS if (length := TemplateItem._meta.get_field(name).max_length)
+    name: length for name in FIELDS if (length := concrete_field(TemplateItem, name).max_length)
 }
 _REQUIRED_GROUPS = set(GROUPS[:6])  # the five constructions plus 党建与业务融合
 _TIERS_WITH_CADRE_GROUP = ("organ_committee", "branch")

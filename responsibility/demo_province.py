@@ -25,9 +25,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from time import perf_counter
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
@@ -125,7 +126,7 @@ GIVEN = [
 ]  # fmt: skip
 
 # Posts each organisation gets, by tier; the rest of the people are branch members.
-TIER_POSTS: dict[str, list[str]] = {
+TIER_POSTS: dict[str, Sequence[str]] = {
     Tier.Kind.COMMITTEE: [Post.Kind.SECRETARY, Post.Kind.DEPUTY_SECRETARY]
     + [Post.Kind.COMMITTEE_MEMBER] * 4
     + [Post.Kind.CADRE_FULL_TIME] * 12,
@@ -347,7 +348,7 @@ def fill_in(year: Year, today: datetime.date) -> None:
     """
     o = Obligation._meta.db_table
     descriptions = ", ".join(f"%(d{n})s" for n in range(len(DESCRIPTIONS)))
-    params: dict[str, object] = {
+    params: dict[str, Any] = {
         "year": year.pk,
         "today": today,
         **{f"d{n}": text for n, text in enumerate(DESCRIPTIONS)},
@@ -457,7 +458,7 @@ def build_opinions(year: Year, orgs: dict[str, Organisation], secretaries: dict[
     return len(opinions)
 
 
-VACUUM_TABLES = [
+VACUUM_TABLES: list[type[Model]] = [
     Organisation,
     User,
     Post,

@@ -24,7 +24,7 @@ import datetime
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -72,8 +72,11 @@ QUOTE_CHARS = 50  # characters of a cell that a message quotes
 class TemplateColumn(Protocol):
     """A template column as the importers declare them: a key and the header people see."""
 
-    key: str
-    header: str
+    # Read-only, so that frozen dataclasses match.
+    @property
+    def key(self) -> str: ...
+    @property
+    def header(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,7 @@ def _is_formula(cell: Any) -> bool:
 
 def sheet_rows(
     worksheet: Any, *, max_rows: int = MAX_SHEET_ROWS
-) -> Iterator[tuple[int, tuple[Any, ...]]]:
+) -> Generator[tuple[int, tuple[Any, ...]]]:
     """(Excel row number, cell values) of every row stored in the sheet, blank ones included.
 
     Raises ImportRefused at the first formula or overlong cell, past `max_rows` rows, or when

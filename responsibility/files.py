@@ -80,8 +80,11 @@ def save(field_file: FieldFile, name: str, content: File) -> str:
     if not blocks:
         raise RuntimeError("files.save() must run inside files.atomic()")
     field_file.save(name, content, save=False)
-    blocks[-1].append(Stored(field_file.storage, field_file.name))
-    return field_file.name
+    stored_name = field_file.name
+    if stored_name is None:  # FieldFile.save() always sets it; the stubs allow None
+        raise RuntimeError("the storage returned no name")
+    blocks[-1].append(Stored(field_file.storage, stored_name))
+    return stored_name
 
 
 def discard(stored: list[Stored]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -24,10 +25,28 @@ def show_conflict(form: forms.BaseForm, record: models.Model) -> None:
     record's current version, so that submitting again after reading the latest content on the
     page saves instead of conflicting forever."""
     record.refresh_from_db(fields=["version"])
-    data = form.data.copy()
-    data[form.add_prefix("version")] = str(record.version)
+    # A bound form's data is the request's QueryDict; only a bound form meets a conflict.
+    data = cast(QueryDict, form.data).copy()
+    # Every model a form edits concurrently carries `version` (compare-and-swap).
+    data[form.add_prefix("version")] = str(record.version)  # type: ignore[attr-defined]
     form.data = data
     form.add_error(None, CONFLICT_MESSAGE)
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field `name`, declared as a model choice field, to narrow its queryset."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a model choice field")
+    return field
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field `name`, declared as a choice field, to set its choices."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a choice field")
+    return field
 
 
 def show_service_error(form: forms.BaseForm, error: Exception) -> None:
@@ -104,7 +123,9 @@ class ObligationFillForm(forms.Form):
         max_length=500,
         help_text=_("仅在状态为“不适用”时填写。"),
     )
-    files = MultipleFileField(
+    # The form metaclass moves declared fields into base_fields: `self.files` stays the
+    # uploaded-files dict at runtime, which is what the stubs' type describes.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("上传佐证材料"),
         required=False,
         help_text=_("PDF、图片或 Office 文档，可多选。"),
@@ -158,8 +179,10 @@ class ObligationFillForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.obligation = obligation
-        self.fields["reuse"].queryset = Evidence.objects.filter(pk__in=[e.pk for e in reusable])
-        self.fields["reuse"].choices = [(e.pk, e.original_name) for e in reusable]
+        model_choice_field(self, "reuse").queryset = Evidence.objects.filter(
+            pk__in=[e.pk for e in reusable]
+        )
+        choice_field(self, "reuse").choices = [(e.pk, e.original_name) for e in reusable]
         if not reusable:
             del self.fields["reuse"]
         if not obligation.item.is_meeting:
@@ -167,7 +190,8 @@ class ObligationFillForm(forms.Form):
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         status = data.get("status")
         # The dates' ranges are the service's (responsibility.dates), shown on their fields.
         if status == Obligation.Status.DONE and not data.get("completed_on"):
@@ -213,7 +237,9 @@ class OccurrenceForm(forms.Form):
     description = forms.CharField(
         label=_("开展情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    files = MultipleFileField(
+    # The form metaclass moves declared fields into base_fields: `self.files` stays the
+    # uploaded-files dict at runtime, which is what the stubs' type describes.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("佐证材料"), required=False, help_text=_("PDF、图片或 Office 文档，可多选。")
     )
 

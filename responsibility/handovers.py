@@ -12,6 +12,7 @@ logged and never turns a committed decision into an error page.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -48,4 +49,4 @@ def announce(kind: Kind, *, obj: models.Model, actor: User | None) -> None:
     """Tell every registered hook once the current transaction commits."""
     handover = Handover(kind=kind, obj=obj, actor=actor)
     for hook in HOOKS:
-        transaction.on_commit(lambda hook=hook: hook(handover), robust=True)
+        transaction.on_commit(functools.partial(hook, handover), robust=True)

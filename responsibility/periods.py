@@ -43,7 +43,7 @@ def periods(frequency: str, year: int) -> list[Period]:
             Period(datetime.date(year, 1, 1), datetime.date(year, 6, 30), _("上半年")),
             Period(datetime.date(year, 7, 1), datetime.date(year, 12, 31), _("下半年")),
         ]
-    labels = {
+    labels: dict[str, str] = {
         Frequency.ONCE: _("年内一次"),
         Frequency.YEARLY: _("全年"),
         Frequency.PER_TERM: _("本届（届满年度）"),

@@ -26,13 +26,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar, get_args
+from typing import Any, Literal, TypeVar, cast, get_args
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Field, Manager, Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -156,9 +156,11 @@ def _many_valued(model: type[Model], path: str) -> bool:
         relation = model._meta.get_field(name)
         if relation.many_to_many or relation.one_to_many:
             return True
-        if relation.related_model is None:
+        related = relation.related_model
+        # Once the apps are loaded a relation names its model class, never "self" or a label.
+        if related is None or isinstance(related, str):
             return False
-        model = relation.related_model
+        model = related
     return False
 
 
@@ -248,11 +250,16 @@ class Scope:
         if self.user_id is None:
             return False
         if relation == "pk":
-            return obj.pk == self.user_id
+            pk: object = obj.pk
+            return pk == self.user_id
         field = obj._meta.get_field(relation)
         if field.many_to_many or field.one_to_many:
-            return getattr(obj, relation).filter(pk=self.user_id).exists()
-        return getattr(obj, field.attname) == self.user_id
+            related: Manager[Model] = getattr(obj, relation)
+            return related.filter(pk=self.user_id).exists()
+        if not isinstance(field, Field):
+            raise TypeError(f"{relation} names a reverse relation, not a column")
+        value: object = getattr(obj, field.attname)
+        return value == self.user_id
 
     def _may(self, rule: Rule, obj: Model) -> bool:
         """`rule` for one object: what the object itself says first, then at most one query
@@ -388,7 +395,7 @@ class Scope:
             unless: Iterable[int] = (),
             units: Iterable[int] = (),
         ) -> str:
-            parts = {
+            parts: dict[str, list[int] | list[str]] = {
                 "ids": sorted(ids),
                 "under": sorted(under),
                 "below": sorted(below),
@@ -448,7 +455,7 @@ def _read_current_posts(user: User, today: datetime.date) -> list[Post]:
 
 def scope_for(user: User | AnonymousUser) -> Scope:
     """Computed once per user object (one query), so pages keep a fixed query count."""
-    cached = getattr(user, _CACHE_ATTR, None)
+    cached: Scope | None = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
     if not user.is_authenticated or not user.is_active:
@@ -588,10 +595,16 @@ def _prefixed(condition: Q, via: str) -> Q:
     prefixed = Q()
     prefixed.connector, prefixed.negated = condition.connector, condition.negated
     prefixed.children = [
-        _prefixed(child, via) if isinstance(child, Q) else (f"{via}__{child[0]}", child[1])
+        _prefixed(child, via) if isinstance(child, Q) else _prefixed_leaf(child, via)
         for child in condition.children
     ]
     return prefixed
+
+
+def _prefixed_leaf(child: object, via: str) -> tuple[str, Any]:
+    # A Q's children are Qs or (lookup, value) pairs; the stubs type them as any node.
+    lookup, value = cast(tuple[str, Any], child)
+    return f"{via}__{lookup}", value
 
 
 # Rights that are neither an organisation's nor a person's --------------------------------------

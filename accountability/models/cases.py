@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -31,7 +33,7 @@ class AccountabilityCase(models.Model):
         ORGANISATIONAL = "organisational", _("组织调整或组织处理")
         DISCIPLINARY = "disciplinary", _("纪律处分")
 
-    FORMS_FOR = {
+    FORMS_FOR: ClassVar[dict[str, tuple[str, ...]]] = {
         TargetType.ORGANISATION: (Form.INSPECTION, Form.CIRCULATE, Form.REORGANISE),
         TargetType.PERSON: (
             Form.CIRCULATE,

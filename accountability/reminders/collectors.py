@@ -81,7 +81,7 @@ class Rules:
     def stages(rules: ReminderSettings, due: datetime.date, today: datetime.date) -> list[str]:
         """Due in 5 and 1 days, overdue since yesterday, escalated after N days (domain.md §7)."""
         days = (due - today).days
-        stages = []
+        stages: list[str] = []
         if days in rules.offsets:
             stages.append(Stage.DUE)
         if rules.remind_overdue and days == -1:
@@ -182,7 +182,7 @@ def collect_review_rounds(today: datetime.date, rules: Rules) -> list[Item]:
     items = []
     for review_round in rounds:
         url = _url("review_round_detail", review_round.pk, fallback=reverse("progress_overview"))
-        stages = [Stage.OPENS] if review_round.opens_on == today else []
+        stages: list[str] = [Stage.OPENS] if review_round.opens_on == today else []
         stages += [
             s
             for s in Rules.stages(

@@ -187,5 +187,8 @@ def liaison_progress(
         )
         # Every organisation below a unit belongs to it (Organisation.unit is kept by the
         # tree services), so grouping is one lookup rather than a path test per unit.
-        by_unit[organisation.unit_id].rows.append(row)
+        unit_id = organisation.unit_id
+        if unit_id is None:
+            raise ValueError(f"organisation {organisation.pk} has no unit")
+        by_unit[unit_id].rows.append(row)
     return result

@@ -43,14 +43,14 @@ def unread_count(user: User) -> int:
     return count
 
 
-def inbox_page(user: User, page: int | str = 1) -> Page:
+def inbox_page(user: User, page: int | str = 1) -> Page[Notification]:
     return Paginator(inbox(user).order_by("-created_at", "-pk"), PAGE_SIZE).get_page(page)
 
 
 # --- supervision record (督促留痕) -------------------------------------------------------------
 
 
-def supervision_record(organisation: Organisation, page: int | str = 1) -> Page:
+def supervision_record(organisation: Organisation, page: int | str = 1) -> Page[DigestItem]:
     items = (
         DigestItem.objects.filter(organisation=organisation)
         .select_related("digest__recipient")

@@ -72,7 +72,7 @@ COUNT_KEYS = ("total", "pending", "in_progress", "submitted", "closed", "overdue
 
 @dataclass
 class Ledger:
-    page: Page
+    page: Page[Rectification]
     counts: list[UnitCount] = field(default_factory=list)
 
 

@@ -48,7 +48,7 @@ class CaseInput:
 
 
 def _check_case(data: CaseInput) -> None:
-    if data.form not in AccountabilityCase.FORMS_FOR.get(data.target_type, ()):  # type: ignore[call-overload]
+    if data.form not in AccountabilityCase.FORMS_FOR.get(data.target_type, ()):
         raise ServiceError(_("该问责方式不适用于所选问责对象。"))
     if data.target_type == AccountabilityCase.TargetType.PERSON and data.person is None:
         raise ServiceError(_("问责个人时请选择被问责人。"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from responsibility import scope
 from responsibility.audit import record_export
 from responsibility.forms import show_conflict, show_service_error
+from responsibility.http import AuthenticatedHttpRequest
 from responsibility.models import User
 from responsibility.selectors import current_year_for
 
@@ -24,15 +25,15 @@ from ..models import AccountabilityCase, Finding, Rectification
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     cases = selectors.cases_for(request.user)
     page = Paginator(cases, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accountability/case_list.html", {"page": page})
 
 
-def _form(request: HttpRequest, case: AccountabilityCase | None = None) -> CaseForm:
+def _form(request: AuthenticatedHttpRequest, case: AccountabilityCase | None = None) -> CaseForm:
     organisations = selectors.case_organisations(request.user).select_related("unit")
-    initial = {
+    initial: dict[str, object] = {
         "year": current_year_for(request),
         "target_type": AccountabilityCase.TargetType.ORGANISATION,
         "decided_on": timezone.localdate(),
@@ -83,7 +84,7 @@ def _input(form: CaseForm) -> services.CaseInput:
 
 
 @login_required
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope.require_any(request.user, "register")
     form = _form(request)
     if request.method == "POST" and form.is_valid():
@@ -100,7 +101,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(request.user, pk)
     findings, rectifications = selectors.case_links(case)
     return render(
@@ -116,7 +117,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(request.user, pk)
     form = _form(request, case)
     if request.method == "POST" and form.is_valid():
@@ -139,7 +140,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def case_document(request: HttpRequest, pk: int) -> FileResponse:
+def case_document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     case = selectors.case_get(request.user, pk)
     if not case.document:
         raise Http404

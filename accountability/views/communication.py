@@ -7,13 +7,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from responsibility import params, scope
 from responsibility.forms import show_service_error
+from responsibility.http import AuthenticatedHttpRequest
 from responsibility.models import Tier
 from responsibility.selectors import current_year_for
 
@@ -27,7 +28,7 @@ DEFAULT_UNREAD_DAYS = 3
 
 
 @login_required
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.notices(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     can_publish = scope.scope_for(request.user).may_any("review")
     return render(
@@ -38,7 +39,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notice_create(request: HttpRequest) -> HttpResponse:
+def notice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope.require_any(request.user, "review")
     organisations = (
         scope.organisations_for(request.user, "review")
@@ -68,7 +69,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_for(request.user, pk)
     services.notice_read(actor=request.user, notice=notice)
     sender_view = selectors.is_sender(request.user, notice)
@@ -94,7 +95,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def notice_attachment(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+def notice_attachment(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     """Whoever may see the notice may download its attachments."""
     notice = selectors.notice_for(request.user, pk)
     evidence = notice.attachments.filter(pk=evidence_pk).first()
@@ -116,7 +117,7 @@ def notice_attachment(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
 
 
 @login_required
-def dispatch_list(request: HttpRequest) -> HttpResponse:
+def dispatch_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.dispatches(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -129,7 +130,7 @@ def dispatch_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dispatch_create(request: HttpRequest) -> HttpResponse:
+def dispatch_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope.require_any(request.user, "review")
     year = current_year_for(request)
     organisations = (
@@ -160,7 +161,7 @@ def dispatch_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def dispatch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dispatch = selectors.dispatch_for(request.user, pk)
     return render(
         request,
@@ -176,7 +177,7 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.meetings(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     can_record = scope.scope_for(request.user).may_any("supervise")
     return render(
@@ -187,7 +188,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope.require_any(request.user, "supervise")
     organisations = scope.organisations_for(request.user, "supervise").select_related("unit")
     form = MeetingForm(request.POST or None, organisations=organisations)
@@ -203,7 +204,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = scope.get_for_user(request.user, selectors.meeting_queryset(), action="view", pk=pk)
     can_dispatch = scope.scope_for(request.user).may_any("review")
     dispatch_url = reverse("dispatch_create")
@@ -223,7 +224,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def liaison_progress(request: HttpRequest) -> HttpResponse:
+def liaison_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A liaison officer's units and how their organisations are doing this year."""
     scope.require_any(request.user, "liaise")
     year = current_year_for(request)

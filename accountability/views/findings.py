@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from responsibility import scope
 from responsibility.forms import show_service_error
+from responsibility.http import AuthenticatedHttpRequest
 
 from .. import selectors, services
 from ..forms import FindingForm
@@ -18,7 +19,7 @@ from ..models import Rectification
 
 
 @login_required
-def finding_list(request: HttpRequest) -> HttpResponse:
+def finding_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = selectors.findings(request.user)
     page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     can_record = scope.scope_for(request.user).may_any("supervise")
@@ -30,7 +31,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def finding_create(request: HttpRequest) -> HttpResponse:
+def finding_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope.require_any(request.user, "supervise")
     organisations = scope.organisations_for(request.user, "supervise").select_related("unit")
     initial_org = request.GET.get("organisation")
@@ -59,7 +60,7 @@ def finding_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     finding = scope.get_for_user(request.user, selectors.finding_queryset(), action="view", pk=pk)
     user_scope = scope.scope_for(request.user)
     return render(

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from responsibility import scope
 from responsibility.audit import record_export
 from responsibility.forms import show_conflict, show_service_error
+from responsibility.http import AuthenticatedHttpRequest
 from responsibility.models import Year
 from responsibility.params import number
 
@@ -36,7 +38,7 @@ DEFAULT_DEADLINE_DAYS = 30
 # --- the ledger (整改台账) ---------------------------------------------------------------------
 
 
-def _filters(request: HttpRequest) -> tuple[LedgerFilterForm, selectors.LedgerFilters]:
+def _filters(request: AuthenticatedHttpRequest) -> tuple[LedgerFilterForm, selectors.LedgerFilters]:
     form = LedgerFilterForm(
         request.GET or None,
         units=selectors.ledger_units(request.user),
@@ -54,7 +56,7 @@ def _filters(request: HttpRequest) -> tuple[LedgerFilterForm, selectors.LedgerFi
 
 
 @login_required
-def rectification_list(request: HttpRequest) -> HttpResponse:
+def rectification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     ledger = selectors.ledger(request.user, filters, page=request.GET.get("page", 1))
     return render(
@@ -70,7 +72,7 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def rectification_export(request: HttpRequest) -> HttpResponse:
+def rectification_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     _form, filters = _filters(request)
     rows = selectors.ledger_rows(request.user, filters)
     response = exports.ledger_response(rows, today=timezone.localdate())
@@ -82,7 +84,7 @@ def rectification_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def rectification_from_source(request: HttpRequest) -> HttpResponse:
+def rectification_from_source(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: the form prefilled from the source; POST: assign. Links from other pages carry
     `?source_type=<type>&source_id=<id>` (see sources.REGISTRY)."""
     params = request.POST if request.method == "POST" else request.GET
@@ -139,7 +141,9 @@ def rectification_from_source(request: HttpRequest) -> HttpResponse:
 # --- one rectification -------------------------------------------------------------------------
 
 
-def _detail(request: HttpRequest, rectification: Rectification, **forms: Any) -> HttpResponse:
+def _detail(
+    request: AuthenticatedHttpRequest, rectification: Rectification, **forms: Any
+) -> HttpResponse:
     user = request.user
     working = scope.can(user, "work_on", rectification)
     reviewing = scope.can(user, "review", rectification)
@@ -173,12 +177,12 @@ def _get(
 
 
 @login_required
-def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def rectification_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _get(request, pk))
 
 
 @login_required
-def rectification_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def rectification_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rectification = _get(request, pk, "review")
     form = RectificationEditForm(
         request.POST or None,
@@ -213,7 +217,7 @@ def rectification_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rectification_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def rectification_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rectification = _get(request, pk, "work_on")
     form = ProgressForm(request.POST, request.FILES, rectification=rectification)
     if form.is_valid():
@@ -239,7 +243,7 @@ def rectification_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rectification_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def rectification_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rectification = _get(request, pk, "work_on")
     form = SubmitForm(request.POST)
     if not form.is_valid():
@@ -260,7 +264,7 @@ def rectification_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rectification_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def rectification_verify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rectification = _get(request, pk, "review")
     form = VerifyForm(request.POST)
     if form.is_valid():

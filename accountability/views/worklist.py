@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from responsibility import selectors as core
+from responsibility.http import AuthenticatedHttpRequest
 
 from ..selectors import worklist
 
 
 @login_required
-def work_queue(request: HttpRequest) -> HttpResponse:
+def work_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from responsibility.models import ChecklistItem, Evidence, Organisation, User, Year
 
+QUARTERS = [(1, _("第一季度")), (2, _("第二季度")), (3, _("第三季度")), (4, _("第四季度"))]
+
 
 class ReviewRound(models.Model):
     """A quarterly review (季度检查) of one year."""
@@ -22,7 +24,7 @@ class ReviewRound(models.Model):
     )
     quarter = models.PositiveSmallIntegerField(
         _("季度"),
-        choices=[(1, _("第一季度")), (2, _("第二季度")), (3, _("第三季度")), (4, _("第四季度"))],
+        choices=QUARTERS,
     )
     opens_on = models.DateField(_("开始日期"))
     closes_on = models.DateField(_("截止日期"))

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from responsibility.models import Year
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Grade(models.TextChoices):
@@ -20,14 +24,14 @@ class Grade(models.TextChoices):
     POOR = "poor", _("差")
 
 
-GRADE_ORDER = [Grade.GOOD, Grade.FAIRLY_GOOD, Grade.AVERAGE, Grade.POOR]
+GRADE_ORDER: list[str] = [Grade.GOOD, Grade.FAIRLY_GOOD, Grade.AVERAGE, Grade.POOR]
 
 
 def worse_grade(a: str, b: str) -> str:
     return a if GRADE_ORDER.index(a) >= GRADE_ORDER.index(b) else b
 
 
-def pct_field(verbose: str, default: str) -> models.DecimalField:
+def pct_field(verbose: StrOrPromise, default: str) -> models.DecimalField:
     return models.DecimalField(verbose, max_digits=5, decimal_places=2, default=Decimal(default))
 
 

@@ -121,7 +121,7 @@ def profile(person: User, viewer: User) -> Profile:
     )
     if not scope.can(viewer, "own", person):
         results = results.filter(organisation__in=scope.organisations_for(viewer, "view_results"))
-    results = list(
+    result_rows = list(
         results.select_related("organisation", "year").order_by("-year__year", "organisation__path")
     )
 
@@ -135,7 +135,7 @@ def profile(person: User, viewer: User) -> Profile:
         attendance=attendance,
         rotations=list(Rotation.objects.filter(person=person).select_related("recorded_by")),
         hours_by_year=dict(sorted(hours.items(), reverse=True)),
-        results=results,
+        results=result_rows,
         full_time_since=since(Post.Kind.CADRE_FULL_TIME),
         part_time_since=since(Post.Kind.CADRE_PART_TIME),
     )

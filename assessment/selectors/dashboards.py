@@ -10,6 +10,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -176,7 +177,8 @@ def dashboard_cached(user: User, year: Year) -> Dashboard:
     reviewed = scope.scope_for(user).cache_key("review")
     digest = hashlib.sha256(reviewed.encode()).hexdigest()[:32]
     key = f"dashboard:{year.pk}:{timezone.localdate().isoformat()}:{digest}"
-    return cache.get_or_set(key, lambda: dashboard(user, year), seconds)
+    # With a callable default get_or_set returns the cached or the freshly computed Dashboard.
+    return cast(Dashboard, cache.get_or_set(key, lambda: dashboard(user, year), seconds))
 
 
 def score_distribution(results: QuerySet[AnnualResult]) -> list[TierDistribution]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 
@@ -19,6 +20,9 @@ from ..models import (
     LedgerEntry,
     Vote,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def ledger_entries(user: User, year: Year) -> list[LedgerEntry]:
@@ -46,15 +50,15 @@ def reports(user: User, year: Year) -> list[DutyReport]:
     )
 
 
-def vote_tally(report: DutyReport) -> list[tuple[str, int]]:
+def vote_tally(report: DutyReport) -> list[tuple[StrOrPromise, int]]:
     """Counts per grade, never who voted what (anonymous in results)."""
     return _tally(Vote.objects.filter(report=report))
 
 
-def _tally_for(organisation: Organisation, year: Year) -> list[tuple[str, int]]:
+def _tally_for(organisation: Organisation, year: Year) -> list[tuple[StrOrPromise, int]]:
     return _tally(Vote.objects.filter(report__organisation=organisation, report__year=year))
 
 
-def _tally(votes: QuerySet[Vote]) -> list[tuple[str, int]]:
+def _tally(votes: QuerySet[Vote]) -> list[tuple[StrOrPromise, int]]:
     counts = Counter(votes.values_list("choice", flat=True))
     return [(grade.label, counts.get(grade.value, 0)) for grade in Grade]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from responsibility import selectors as core
 from responsibility.audit import record_export
 from responsibility.excel import RowError
 from responsibility.forms import ExcelUploadForm
+from responsibility.http import AuthenticatedHttpRequest
 from responsibility.models import User
 from responsibility.services import ServiceError
 from responsibility.views.excel_import import ImportTarget, error_context, run_import
@@ -35,7 +36,7 @@ from .reviews import _require_reviewer, _unit_param
 
 
 @login_required
-def training_list(request: HttpRequest) -> HttpResponse:
+def training_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisers = scope.organisers(request.user)
     can_create = organisers.exists()
     form = TrainingForm(request.POST or None, organisers=organisers) if can_create else None
@@ -57,14 +58,14 @@ def training_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _training(request: HttpRequest, pk: int, action: scope.Action) -> Training:
+def _training(request: AuthenticatedHttpRequest, pk: int, action: scope.Action) -> Training:
     return scope.get_for_user(
         request.user, Training.objects.select_related("organiser"), action=action, pk=pk
     )
 
 
 @login_required
-def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def training_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     training = _training(request, pk, "view")
     can_edit = scope.can(request.user, "fill", training)
     show_codes = scope.scope_for(request.user).is_admin
@@ -103,7 +104,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def training_import(request: HttpRequest, pk: int) -> HttpResponse:
+def training_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Attendance from Excel: upload → preview → confirm (the shared flow of every import)."""
     training = _training(request, pk, "fill")
 
@@ -163,7 +164,7 @@ def training_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_record(request: HttpRequest, pk: int) -> HttpResponse:
+def person_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = scope.get_for_user(request.user, User.objects.all(), action="view_person", pk=pk)
     can_record = scope.can(request.user, "record_person", person)
     form = RotationForm(request.POST or None) if can_record else None
@@ -185,7 +186,7 @@ def person_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def young_cadres(request: HttpRequest, year: int) -> HttpResponse:
+def young_cadres(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     _require_reviewer(request.user)
     year_obj = core.year_for(request, year)
     return render(
@@ -214,7 +215,7 @@ CADRE_COLUMNS = [
 
 
 @login_required
-def cadre_export(request: HttpRequest, year: int) -> FileResponse:
+def cadre_export(request: AuthenticatedHttpRequest, year: int) -> FileResponse:
     """The cadres' records of the year (the page's filters apply), one row per person, plus
     the young cadres' hours per unit; streamed from a write-only workbook."""
     _require_reviewer(request.user)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from responsibility import params
 from responsibility import selectors as core
+from responsibility.http import AuthenticatedHttpRequest
 from responsibility.models import Post, Year
 
 from ..models import Grade
@@ -28,7 +29,7 @@ def _year_param(request: HttpRequest) -> int | None:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Charts drawn by static/js/dashboard.js from a JSON island, each with a table fallback."""
     _require_reviewer(request.user)
     year = core.year_for(request, _year_param(request))
@@ -136,7 +137,7 @@ def cadre_kind(request: HttpRequest) -> str:
 
 
 @login_required
-def cadre_records(request: HttpRequest, year: int) -> HttpResponse:
+def cadre_records(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     """Per person, per year: party posts held, their organisations' results and (later) training;
     for the appointment and rotation decisions that use party-work performance (domain.md §5)."""
     _require_reviewer(request.user)

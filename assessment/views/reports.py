@@ -13,6 +13,7 @@ from responsibility import scope
 from responsibility import selectors as core
 from responsibility import services as core_services
 from responsibility.forms import show_conflict
+from responsibility.http import AuthenticatedHttpRequest
 from responsibility.models import Organisation, Post, User
 
 from .. import selectors, services
@@ -29,7 +30,7 @@ from .reviews import _optional_url, _require_reviewer
 
 
 @login_required
-def report_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def report_edit(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse:
     """The organisation's secretary writes the year-end report here and submits it."""
     organisation = scope.get_for_user(
         request.user, core.organisation_queryset(), action="view", pk=pk
@@ -86,7 +87,7 @@ def report_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 @login_required
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reviewer(request.user)
     year = core.year_for(request)
     return render(
@@ -117,7 +118,7 @@ def _report_for(
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk, "read")
     can_review = scope.can(request.user, "review", report)
     is_rater = scope.can(request.user, "rate", report)
@@ -170,7 +171,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_vote(request: HttpRequest, pk: int) -> HttpResponse:
+def report_vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk, "read")
     form = VoteForm(request.POST)
     if not form.is_valid():
@@ -187,7 +188,7 @@ def report_vote(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def report_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk, "review")
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -200,7 +201,7 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_close(request: HttpRequest, pk: int) -> HttpResponse:
+def report_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk, "review")
     try:
         services.meeting_close(actor=request.user, report=report)

@@ -8,7 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from responsibility import params, scope
 from responsibility import selectors as core
 from responsibility import services as core_services
 from responsibility.forms import show_conflict, show_service_error
+from responsibility.http import AuthenticatedHttpRequest
 from responsibility.models import Tier, User, Year
 
 from .. import exports, results, selectors, services
@@ -34,7 +36,7 @@ RESULTS_PAGE_SIZE = 50
 
 
 @login_required
-def result_list(request: HttpRequest, year: int) -> HttpResponse:
+def result_list(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     year_obj = core.year_for(request, year)
     user_scope = scope.scope_for(request.user)
     tier = request.GET.get("tier", "")
@@ -86,7 +88,7 @@ def result_list(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def results_refresh(request: HttpRequest, year: int) -> HttpResponse:
+def results_refresh(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     """Recompute the results marked 待更新 as new versions with their recorded reasons."""
     scope.require_admin(request.user)
     year_obj = core.year_for(request, year)
@@ -100,7 +102,7 @@ def results_refresh(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @login_required
-def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def result_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every number of a result traced to the obligations, scores, ledger and votes behind it."""
     # Before publication a result is its reviewers' (403 to the rest of its scope).
     result = scope.get_for_user(request.user, selectors.result_queryset(), action="read", pk=pk)
@@ -116,7 +118,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
+def scheme_edit(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     scope.require_admin(request.user)
     year_obj = core.year_for(request, year)
     scheme = selectors.scheme_for(year_obj)
@@ -154,7 +156,7 @@ def _export_scope(user: User, year: Year) -> list[int]:
 
 
 @login_required
-def results_export(request: HttpRequest, year: int) -> HttpResponse:
+def results_export(request: AuthenticatedHttpRequest, year: int) -> HttpResponseBase:
     """Small scopes download at once; large ones are built by a background task."""
     year_obj = core.year_for(request, year)
     organisation_ids = _export_scope(request.user, year_obj)
@@ -180,7 +182,7 @@ def results_export(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-def _own_job(request: HttpRequest, pk: int) -> ExportJob:
+def _own_job(request: AuthenticatedHttpRequest, pk: int) -> ExportJob:
     """Only the person who asked for an export sees it (admins neither: scope's "own")."""
     return scope.get_for_user(
         request.user, ExportJob.objects.select_related("year"), action="own", pk=pk
@@ -188,14 +190,14 @@ def _own_job(request: HttpRequest, pk: int) -> ExportJob:
 
 
 @login_required
-def export_job(request: HttpRequest, pk: int) -> HttpResponse:
+def export_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     template = "assessment/_export_progress.html" if request.htmx else "assessment/export_job.html"
     return render(request, template, {"job": job})
 
 
 @login_required
-def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
+def export_job_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     job = _own_job(request, pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404

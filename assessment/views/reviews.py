@@ -15,6 +15,7 @@ from responsibility import params, scope
 from responsibility import selectors as core
 from responsibility import services as core_services
 from responsibility.forms import show_conflict, show_service_error
+from responsibility.http import AuthenticatedHttpRequest
 from responsibility.models import User
 
 from .. import selectors, services
@@ -49,7 +50,7 @@ def _unit_param(request: HttpRequest) -> int | None:
 
 
 @login_required
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reviewer(request.user)
     year = core.year_for(request, params.query_number(request, "year"))
     is_admin = scope.scope_for(request.user).is_admin
@@ -72,7 +73,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def review_round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_reviewer(request.user)
     review_round = get_object_or_404(ReviewRound.objects.select_related("year"), pk=pk)
     return render(
@@ -87,7 +88,7 @@ def review_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_start(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+def review_start(request: AuthenticatedHttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     review_round = get_object_or_404(ReviewRound.objects.select_related("year"), pk=pk)
     organisation = scope.get_for_user(
         request.user, core.organisation_queryset(), action="review", pk=organisation_pk
@@ -99,7 +100,7 @@ def review_start(request: HttpRequest, pk: int, organisation_pk: int) -> HttpRes
 
 
 @login_required
-def review_score(request: HttpRequest, pk: int) -> HttpResponse:
+def review_score(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The scoring page: every item of the checklist with its score and reason."""
     review = scope.get_for_user(request.user, selectors.review_queryset(), action="review", pk=pk)
     scores = selectors.review_scores(review)
@@ -146,7 +147,7 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def review_item_evidence(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def review_item_evidence(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """The side panel of the scoring page: one item's obligations in the quarter with their
     evidence, for the reviewers of the organisation (a whole page without htmx)."""
     review = scope.get_for_user(request.user, selectors.review_queryset(), action="review", pk=pk)
@@ -170,7 +171,7 @@ def review_item_evidence(request: HttpRequest, pk: int, item_pk: int) -> HttpRes
 
 @login_required
 @require_POST
-def review_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def review_transition(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in services.TRANSITIONS or action == "submit":
         raise Http404
     review = scope.get_for_user(request.user, selectors.review_queryset(), action="review", pk=pk)
@@ -193,7 +194,7 @@ def review_transition(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 
 @login_required
-def review_self_assess(request: HttpRequest, pk: int) -> HttpResponse:
+def review_self_assess(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = scope.get_for_user(request.user, selectors.review_queryset(), action="fill", pk=pk)
     form = SelfAssessForm(request.POST or None, initial={"text": review.self_assessment})
     if request.method == "POST" and form.is_valid():
@@ -216,7 +217,7 @@ def review_self_assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_scores(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def organisation_scores(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse:
     """An organisation's published quarterly scores with every deduction's reason."""
     organisation = scope.get_for_user(
         request.user, core.organisation_queryset(), action="view_results", pk=pk
@@ -244,7 +245,7 @@ def organisation_scores(request: HttpRequest, pk: int, year: int) -> HttpRespons
 
 
 @login_required
-def ledger_list(request: HttpRequest) -> HttpResponse:
+def ledger_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reviewer(request.user)
     year = core.year_for(request)
     return render(
@@ -255,7 +256,7 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ledger_propose(request: HttpRequest, pk: int) -> HttpResponse:
+def ledger_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = scope.get_for_user(
         request.user, core.organisation_queryset(), action="review", pk=pk
     )
@@ -287,7 +288,7 @@ def ledger_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ledger_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def ledger_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = scope.get_for_user(
         request.user, LedgerEntry.objects.select_related("organisation"), action="review", pk=pk
     )

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import scope, services
+from ..excel import RowError
+from ..model_fields import concrete_field
 from ..models import Checklist, ChecklistItem, TemplateItem, Tier, User
 from .layout import (
     COLUMN_BY_KEY,
@@ -53,20 +55,27 @@ class PlannedItem:
         return str(ACTION_LABELS[self.action])
 
     @property
+    def existing(self) -> int:
+        """The existing item's pk, which every update and deactivation plans name."""
+        if self.existing_pk is None:
+            raise ValueError(f"a planned {self.action} names no existing item")
+        return self.existing_pk
+
+    @property
     def changed_labels(self) -> list[str]:
         return [_field_label(name) for name in self.changes]
 
 
 def _field_label(name: str) -> str:
     model = TemplateItem if name == "is_active" else ChecklistItem
-    return str(model._meta.get_field(name).verbose_name)
+    return str(concrete_field(model, name).verbose_name)
 
 
 @dataclass
 class ImportPlan:
     """What a checked file would write; applied only when `errors` is empty."""
 
-    errors: list[CellError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
     items: list[PlannedItem] = field(default_factory=list)
     sheet: str = ""
     header_row: int = 0
@@ -297,11 +306,11 @@ def template_import(*, plan: ImportPlan, tier: Tier, actor: User) -> ImportResul
         if planned.action == UNCHANGED:
             result.unchanged += 1
         elif planned.action == DEACTIVATE:
-            TemplateItem.objects.filter(pk=planned.existing_pk).update(is_active=False)
+            TemplateItem.objects.filter(pk=planned.existing).update(is_active=False)
             result.deactivated += 1
         elif planned.action == UPDATE:
             # Only the changed fields: columns the file lacks keep their values.
-            TemplateItem.objects.filter(pk=planned.existing_pk).update(**planned.changes)
+            TemplateItem.objects.filter(pk=planned.existing).update(**planned.changes)
             result.updated += 1
         elif planned.row is not None:
             TemplateItem.objects.create(

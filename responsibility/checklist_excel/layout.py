@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from ..excel import RowError, chinese_labels, dropdown, write_header
 from ..excel import cell_header as _header
+from ..model_fields import max_length
 from ..models import ChecklistItem, Post
 from ..models.checklists import Frequency, Group
 
@@ -31,7 +32,7 @@ MAX_POINTS = Decimal("999.99")  # ItemFields.points: max_digits=5, decimal_place
 MAX_SMALL_INT = 32767  # PositiveSmallIntegerField
 # The model's limits, so the form and the import refuse the same text.
 TEXT_LIMITS = {
-    name: ChecklistItem._meta.get_field(name).max_length
+    name: max_length(ChecklistItem, name)
     for name in ("ref", "content", "standard", "evidence", "deduction_rule", "source")
 }
 TOTAL_LABELS = frozenset({"合计", "小计", "总计", "总分", "合计分值"})
@@ -342,11 +343,11 @@ class ItemRow:
 
     @property
     def group_label(self) -> str:
-        return Group(self.group).label
+        return str(Group(self.group).label)
 
     @property
     def frequency_label(self) -> str:
-        return Frequency(self.frequency).label
+        return str(Frequency(self.frequency).label)
 
 
 @dataclass
@@ -361,7 +362,8 @@ class SkippedRow:
 
 @dataclass
 class ParsedFile:
-    errors: list[CellError] = field(default_factory=list)
+    # CellErrors, or the RowError of an upload the shared reader refused as a whole.
+    errors: list[RowError] = field(default_factory=list)
     rows: list[ItemRow] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
     sheet: str = ""

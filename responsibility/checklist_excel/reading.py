@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from ..excel import (
     ALL_SPACE_RE,
     ImportRefused,
+    RowError,
     chinese_labels,
     lookup_key,
     open_workbook,
@@ -107,7 +108,7 @@ def _shown(value: Any) -> str:
     return quoted(value, 30)
 
 
-def _choice_lookup(choices: type[Any], extra: dict[str, str] | None = None) -> dict[str, str]:
+def _choice_lookup(choices: type[Any], extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """Chinese labels and codes (and aliases) → value, compared without spaces and case."""
     lookup = {lookup_key(label): value for value, label in chinese_labels(choices).items()}
     lookup.update({value.lower(): value for value in choices.values})
@@ -131,7 +132,7 @@ def _file_error(message: str) -> ParsedFile:
 
 def _header_positions(
     values: tuple[Any, ...],
-) -> tuple[dict[str, int], dict[str, str], list[CellError]] | None:
+) -> tuple[dict[str, int], dict[str, str], list[RowError]] | None:
     """For a header row: {key: index}, {key: header as spelt}, errors. None if not a header."""
     exact: dict[str, list[int]] = {}
     alias: dict[str, list[int]] = {}
@@ -155,7 +156,7 @@ def _header_positions(
         key: ALL_SPACE_RE.sub("", _text(values[index])) or COLUMN_BY_KEY[key].header
         for key, index in positions.items()
     }
-    errors = []
+    errors: list[RowError] = []
     for key, indexes in exact.items():
         if len(indexes) > 1:
             errors.append(

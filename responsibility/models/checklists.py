@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -258,7 +259,7 @@ class Obligation(models.Model):
         _("逾期完成"), default=False, help_text=_("逾期完成的标记永久保留，不因后续修改而清除。")
     )
     reopened_until = models.DateField(_("重新开放至"), null=True, blank=True)
-    evidence = models.ManyToManyField(
+    evidence: models.ManyToManyField[Evidence, Any] = models.ManyToManyField(
         "Evidence", blank=True, related_name="obligations", verbose_name=_("佐证材料")
     )
     version = models.PositiveIntegerField(default=1, editable=False)

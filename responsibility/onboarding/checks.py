@@ -339,24 +339,24 @@ def _check_people(
         if not ok or kind is None or start_date is None:
             continue
 
-        key = (username, org_code, kind, start_date)
-        if key in first_row:
+        post_key = (username, org_code, kind, start_date)
+        if post_key in first_row:
             error(
                 number,
                 "用户名",
                 _("与第%(row)d行重复（用户名、组织编码、职务、任职开始均相同）。")
-                % {"row": first_row[key]},
+                % {"row": first_row[post_key]},
             )
             continue
-        first_row[key] = number
+        first_row[post_key] = number
         row = PersonRow(
             number, username, full_name, phone, email, org_code, kind, start_date, end_date
         )
         merged = plan.people.setdefault(username, dataclasses.replace(row))
         merged.phone = merged.phone or phone
         merged.email = merged.email or email
-        if key in existing_posts:
-            if existing_posts[key] != end_date:
+        if post_key in existing_posts:
+            if existing_posts[post_key] != end_date:
                 error(
                     number,
                     "任职结束",
@@ -364,7 +364,7 @@ def _check_people(
                         "系统中已有该任职记录，但任职结束日期为「%(value)s」，与本行不一致；"
                         "如需修改请在管理后台操作。"
                     )
-                    % {"value": existing_posts[key] or _("空")},
+                    % {"value": existing_posts[post_key] or _("空")},
                 )
             else:
                 plan.skipped_posts += 1

@@ -78,7 +78,7 @@ def organisation_tree(user: User) -> list[TreeRow]:
         rows.append(
             TreeRow(
                 organisation=organisation,
-                people_count=organisation.people_count,  # type: ignore[attr-defined]
+                people_count=organisation.people_count,
                 level=level,
                 has_children=has_children,
                 closes=range(0 if has_children else level - next_level),

@@ -66,7 +66,7 @@ class ProgressRow:
 @dataclass
 class ProgressOverview:
     rows: list[ProgressRow]
-    page: Page  # the page of organisations shown, with the paginator for the links
+    page: Page[Organisation]  # the page of organisations shown, with the paginator for the links
     units: list[tuple[int, str]]  # (pk, name) of the units for the filter; [] if only one
 
 

@@ -30,9 +30,11 @@ def current_year() -> Year | None:
 def current_year_for(request: HttpRequest) -> Year | None:
     """`current_year()`, read once per request: the navigation shows it on every page, and a
     page that also needs it shares the same row instead of reading it a second time."""
+    # A memo on the request, an attribute HttpRequest does not declare.
     if not hasattr(request, "_current_year"):
         request._current_year = current_year()  # type: ignore[attr-defined]
-    return request._current_year  # type: ignore[attr-defined]
+    year: Year | None = request._current_year  # type: ignore[attr-defined]
+    return year
 
 
 def year_for(request: HttpRequest, number: int | None = None) -> Year:

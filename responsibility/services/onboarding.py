@@ -74,14 +74,14 @@ def apply_plan(plan: ImportPlan, *, actor: User) -> ImportResult:
                 audit_record(actor=actor, action="user.update", obj=user, changes=changes)
                 result.users_updated += 1
 
-        for row in plan.posts:
+        for post_row in plan.posts:
             post_create(
                 actor=actor,
-                user=users[row.username],
-                organisation=by_code[row.org_code],
-                kind=row.kind,
-                start_date=row.start_date,
-                end_date=row.end_date,
+                user=users[post_row.username],
+                organisation=by_code[post_row.org_code],
+                kind=post_row.kind,
+                start_date=post_row.start_date,
+                end_date=post_row.end_date,
             )
             result.posts_created += 1
     return result

@@ -50,7 +50,8 @@ def evaluated(value: Any) -> Any:
     """What a context processor's SimpleLazyObject stands for (it proxies no `__int__`)."""
     if isinstance(value, SimpleLazyObject):
         bool(value)  # evaluates it once, as the template would
-        return value._wrapped
+        # The stubs omit `_wrapped`, Django's own slot for the evaluated value.
+        return value._wrapped  # type: ignore[attr-defined]
     return value
 
 

@@ -21,6 +21,7 @@ from ..audit import record_export
 from ..checklist_excel import ImportPlan, ImportResult
 from ..excel import RowError
 from ..forms import ExcelUploadForm
+from ..http import AuthenticatedHttpRequest
 from ..models import Checklist, Tier
 from .excel_import import SESSION_KEY, ImportTarget, error_context, run_import
 
@@ -83,7 +84,7 @@ def _target(
 
 
 @login_required
-def template_import(request: HttpRequest, tier_kind: str) -> HttpResponse:
+def template_import(request: AuthenticatedHttpRequest, tier_kind: str) -> HttpResponse:
     scope.require_admin(request.user)
     tier = get_object_or_404(Tier, kind=tier_kind)
     url = reverse("checklist_template_import", args=[tier.kind])
@@ -108,7 +109,7 @@ def template_import(request: HttpRequest, tier_kind: str) -> HttpResponse:
 
 
 @login_required
-def checklist_import(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def checklist_import(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse:
     organisation = scope.get_for_user(
         request.user, selectors.organisation_queryset(), action="review", pk=pk
     )
@@ -143,7 +144,7 @@ def checklist_import(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The product's own empty workbook; it holds no data, so any signed-in person may have it."""
     return HttpResponse(
         checklist_excel.build_template(),
@@ -158,7 +159,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def checklist_export(request: HttpRequest, pk: int, year: int) -> FileResponse:
+def checklist_export(request: AuthenticatedHttpRequest, pk: int, year: int) -> FileResponse:
     organisation = scope.get_for_user(
         request.user, selectors.organisation_queryset(), action="view", pk=pk
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.forms import CharField
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +28,7 @@ from ..forms import (
     show_conflict,
     show_service_error,
 )
+from ..http import AuthenticatedHttpRequest
 from ..models import (
     Checklist,
     ChecklistItem,
@@ -38,7 +43,7 @@ from ..models.checklists import Group
 
 
 @login_required
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     work = selectors.my_work(request.user)
     return render(
         request,
@@ -57,7 +62,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def checklist_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def checklist_detail(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse:
     organisation = scope.get_for_user(
         request.user, selectors.organisation_with_tier_queryset(), action="view", pk=pk
     )
@@ -96,7 +101,7 @@ def checklist_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 @login_required
-def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def obligation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Shows an obligation; officers of its organisation fill it in here."""
     obligation = scope.get_for_user(
         request.user, selectors.obligation_queryset(), action="view", pk=pk
@@ -179,14 +184,15 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def obligation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def obligation_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obligation = scope.get_for_user(
         request.user, selectors.obligation_queryset(), action="review", pk=pk
     )
     form = ReopenForm(request.POST)
     if not form.is_valid():
         if form.has_error("reason", "max_length"):
-            limit = ReopenForm.base_fields["reason"].max_length
+            # ReopenForm declares `reason` as a CharField, which carries `max_length`.
+            limit = cast(CharField, ReopenForm.base_fields["reason"]).max_length
             messages.error(request, _("重新开放原因不能超过 %(n)d 个字。") % {"n": limit})
         else:
             messages.error(request, _("重新开放填报必须说明原因。"))
@@ -204,7 +210,9 @@ def obligation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def obligation_detach_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+def obligation_detach_evidence(
+    request: AuthenticatedHttpRequest, pk: int, evidence_pk: int
+) -> HttpResponse:
     obligation = scope.get_for_user(
         request.user, selectors.obligation_queryset(), action="fill", pk=pk
     )
@@ -217,7 +225,7 @@ def obligation_detach_evidence(request: HttpRequest, pk: int, evidence_pk: int) 
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     evidence = scope.get_for_user(
         request.user,
         Evidence.objects.select_related("organisation"),
@@ -244,7 +252,7 @@ def _item_queryset() -> QuerySet[ChecklistItem]:
 
 
 @login_required
-def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist_item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = scope.get_for_user(request.user, _item_queryset(), action="review", pk=pk)
     checklist = item.checklist
     form = ChecklistItemForm(request.POST or None, instance=item)
@@ -279,7 +287,7 @@ def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def checklist_item_create(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def checklist_item_create(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse:
     organisation = scope.get_for_user(
         request.user, selectors.organisation_queryset(), action="review", pk=pk
     )
@@ -309,7 +317,7 @@ def checklist_item_create(request: HttpRequest, pk: int, year: int) -> HttpRespo
 
 
 @login_required
-def progress_overview(request: HttpRequest) -> HttpResponse:
+def progress_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope.require_any(request.user, "review")
     year = selectors.current_year_for(request)
     unit = params.query_number(request, "unit")
@@ -336,7 +344,7 @@ def progress_overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def opinion_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def opinion_edit(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse:
     organisation = scope.get_for_user(
         request.user, selectors.organisation_queryset(), action="view", pk=pk
     )
@@ -375,7 +383,7 @@ def opinion_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 @login_required
-def opinion_list(request: HttpRequest) -> HttpResponse:
+def opinion_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope.require_any(request.user, "review")
     year = selectors.current_year_for(request)
     opinions = selectors.opinions_to_acknowledge(request.user, year) if year else []
@@ -388,7 +396,7 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def opinion_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     opinion = scope.get_for_user(
         request.user, Opinion.objects.select_related("organisation"), action="review", pk=pk
     )
@@ -413,7 +421,7 @@ def opinion_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def year_list(request: HttpRequest) -> HttpResponse:
+def year_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope.require_admin(request.user)
     form = YearForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -433,10 +441,10 @@ def year_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def year_action(request: HttpRequest, year: int, action: str) -> HttpResponse:
+def year_action(request: AuthenticatedHttpRequest, year: int, action: str) -> HttpResponse:
     scope.require_admin(request.user)
     year_obj = get_object_or_404(Year, year=year)
-    actions = {
+    actions: dict[str, tuple[Callable[..., Any], str]] = {
         "checklists": (services.checklists_create, _("已生成各组织的年度责任清单（%(n)s 个）。")),
         "activate": (services.year_activate, _("年度已启动，生成任务 %(n)s 项。")),
         "close": (services.year_close, _("年度已结束，数据转为只读。")),

@@ -125,7 +125,7 @@ def _open_stash(entry: Any) -> IO[bytes] | None:
         handle.close()
         return None
     handle.seek(0)
-    return handle  # type: ignore[return-value]
+    return handle
 
 
 def _delete_stash(entry: Any) -> None:

@@ -7,15 +7,16 @@ benchmark reports each main page's saturated throughput as a ratio to this page'
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from .. import selectors
+from ..http import AuthenticatedHttpRequest
 
 FLOOR_ROWS = 50
 
 
 @login_required
-def floor(request: HttpRequest) -> HttpResponse:
+def floor(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = list(selectors.organisations(request.user)[:FLOOR_ROWS])
     return render(request, "responsibility/floor.html", {"rows": rows})

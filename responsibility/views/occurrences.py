@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .. import scope, services
 from ..forms import OccurrenceForm, show_service_error
+from ..http import AuthenticatedHttpRequest
 from ..models import ChecklistItem
 from ..models.checklists import Frequency
 
 
 @login_required
-def occurrence_create(request: HttpRequest, pk: int) -> HttpResponse:
+def occurrence_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An officer of the item's organisation records one occurrence, with its evidence."""
     item = scope.get_for_user(
         request.user,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from .. import onboarding, scope
 from ..excel import XLSX_CONTENT_TYPE, RowError
+from ..http import AuthenticatedHttpRequest
 from ..services.onboarding import apply_plan
 from .excel_import import ImportTarget, error_context, run_import
 
@@ -26,7 +27,7 @@ def _summary(plan: onboarding.ImportPlan, actor: object) -> str:
 
 
 @login_required
-def onboarding_import(request: HttpRequest) -> HttpResponse:
+def onboarding_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope.require_admin(request.user)
     url = reverse("onboarding_import")
 
@@ -72,7 +73,7 @@ def onboarding_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def onboarding_template(request: HttpRequest) -> HttpResponse:
+def onboarding_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope.require_admin(request.user)
     return HttpResponse(
         onboarding.build_template(),

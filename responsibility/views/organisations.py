@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,23 +13,24 @@ from django.views.decorators.http import require_POST
 
 from .. import scope, selectors
 from ..context_processors import SESSION_KEY
+from ..http import AuthenticatedHttpRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everyone starts at their work queue (我的待办), which the top app builds: reached by
     URL name, so this app imports nothing of it."""
     return redirect("work_queue")
 
 
 @login_required
-def organisation_tree(request: HttpRequest) -> HttpResponse:
+def organisation_tree(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = selectors.organisation_tree(request.user)
     return render(request, "responsibility/organisation_tree.html", {"rows": rows})
 
 
 @login_required
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = scope.get_for_user(
         request.user, selectors.organisation_queryset(), action="view", pk=pk
     )
@@ -57,7 +58,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def organisation_switch(request: HttpRequest) -> HttpResponse:
+def organisation_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Remember which of one's organisations pages default to."""
     try:
         chosen = int(request.POST.get("organisation", ""))

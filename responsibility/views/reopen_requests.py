@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import scope, selectors, services
 from ..forms import ReopenDecisionForm, ReopenRequestForm
+from ..http import AuthenticatedHttpRequest
 from ..models import ReopenRequest
 
 
 @login_required
 @require_POST
-def reopen_request_create(request: HttpRequest, pk: int) -> HttpResponse:
+def reopen_request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obligation = scope.get_for_user(
         request.user, selectors.obligation_queryset(), action="fill", pk=pk
     )
@@ -37,7 +38,7 @@ def reopen_request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reopen_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def reopen_request_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reopen = scope.get_for_user(
         request.user,
         ReopenRequest.objects.select_related(
