@@ -104,10 +104,14 @@ def test_it_waits_a_day_and_stops_once_someone_acts(
     world = assessed_world
     review = submitted_review(world)
 
+    rules = reminders.Rules()
+    key = f"review:{review.pk}"
     reminders.run(timezone.localdate(), deliver=False)  # the inbox told them today already
     assert waiting_for(world.wc_reviewer2) == set()
+    assert key in {i.object_key for i in reminders.collect_handovers(tomorrow(), rules)}
 
     assessment.review_transition(actor=world.wc_reviewer2, review=review, action="confirm")
+    assert key not in {i.object_key for i in reminders.collect_handovers(tomorrow(), rules)}
     reminders.run(tomorrow(), deliver=False)
     assert waiting_for(world.wc_reviewer2) == set()
 
