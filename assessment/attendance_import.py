@@ -13,12 +13,12 @@ from responsibility.excel import (
     RowError,
     cell_header,
     cell_text,
-    form_errors,
     open_workbook,
     quoted,
     rounded_number,
     sheet_rows,
 )
+from responsibility.excel_rows import check_row
 from responsibility.models import User
 
 from .forms import AttendanceRowForm
@@ -49,7 +49,8 @@ def attendance_from_excel(training: Training, uploaded: IO[bytes]) -> Attendance
     """Read 用户名 / 学时 rows; every problem is named by row and column, nothing is written.
 
     The first sheet is read through the shared safe reader (bomb, formulas, caps); the header
-    is its first row. Each row goes through AttendanceRowForm, 学时 rounded to one decimal.
+    is its first row. Each row goes through AttendanceRowForm (the shared `check_row`), 学时
+    rounded to one decimal first.
     """
     plan = AttendancePlan()
     try:
@@ -76,23 +77,19 @@ def attendance_from_excel(training: Training, uploaded: IO[bytes]) -> Attendance
     for number, values in enumerate(rows[1:], start=2):
         raw_name = values[name_at] if name_at < len(values) else None
         raw_hours = values[hours_at] if hours_at is not None and hours_at < len(values) else None
-        username = cell_text(raw_name)
-        if not username and not cell_text(raw_hours):
+        if not cell_text(raw_name) and not cell_text(raw_hours):
             continue
-        if not username:
-            plan.errors.append(RowError(ATTENDANCE_SHEET, number, "用户名", _("用户名不能为空。")))
-            continue
-        form = AttendanceRowForm(
-            {
-                "username": username,
-                "hours": rounded_number(raw_hours, 1) if raw_hours is not None else "",
-            }
+        checked = check_row(
+            AttendanceRowForm,
+            {"username": raw_name, "hours": rounded_number(raw_hours, 1)},
+            sheet=ATTENDANCE_SHEET,
+            row=number,
+            columns=ATTENDANCE_HEADERS,
         )
-        if not form.is_valid():
-            plan.errors.extend(
-                form_errors(form, sheet=ATTENDANCE_SHEET, row=number, headers=ATTENDANCE_HEADERS)
-            )
+        if not checked.ok:
+            plan.errors.extend(checked.errors)
             continue
+        username = checked.values["username"]
         if username in seen:
             plan.errors.append(
                 RowError(
@@ -116,7 +113,7 @@ def attendance_from_excel(training: Training, uploaded: IO[bytes]) -> Attendance
                 )
             )
             continue
-        plan.rows.append((person, form.cleaned_data["hours"]))
+        plan.rows.append((person, checked.values["hours"]))
     if len(plan.rows) > MAX_ATTENDANCE_ROWS:
         plan.errors.append(
             RowError(

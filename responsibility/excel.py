@@ -1,6 +1,22 @@
 """What every Excel importer and template shares: the one safe way to open an upload, reading
 cells the way real offices fill them, one error type, and the templates' header and dropdowns.
 
+One import stack, five parts; a new importer (beside checklists/templates, onboarding and
+training attendance) uses all five and writes only its layout, row form, plan and service:
+
+1. reader: `open_workbook` and `sheet_rows` here (the guards below);
+2. row form: each data row as {field: cell} through a `excel_rows.RowForm` subclass by
+   `excel_rows.check_row`, which turns field errors into `RowError`s naming sheet, row and
+   column (`checklist_excel/row_form.py`, `onboarding/row_forms.py`,
+   `assessment.forms.AttendanceRowForm`); checks between rows stay in the importer's plan;
+3. preview: the importer's plan function (writes nothing) run by `views/excel_import.py`
+   (`ImportTarget.plan`), which keeps the upload until 确认导入 and checks it again then;
+4. commit: a service, keyword-only with `actor=`, atomic and audited (`services.template_import`,
+   `services.checklist_import`, `services.onboarding_import`,
+   `assessment.services.training_attendance_add`), called by `ImportTarget.apply`;
+5. error table: the plan's `RowError`s, shown by templates/_import_errors.html
+   (`excel_import.error_context`).
+
 Every importer (checklists, onboarding, training attendance) opens its upload with
 `open_workbook` and reads rows with `sheet_rows`, so all of them get the same guards:
 
@@ -266,15 +282,6 @@ def rounded_number(value: Any, places: int) -> str:
         return str(number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
     except InvalidOperation:  # too many digits to round (1e400): the range check refuses it
         return text
-
-
-def form_errors(form: Any, *, sheet: str, row: int, headers: dict[str, str]) -> list[RowError]:
-    """A row form's errors as RowErrors: {field name: the column header people see}."""
-    return [
-        RowError(sheet, row, headers.get(name, ""), str(message))
-        for name, messages in form.errors.items()
-        for message in messages
-    ]
 
 
 def cell_text(value: Any) -> str:

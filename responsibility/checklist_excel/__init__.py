@@ -23,9 +23,11 @@ cell's address (`excel.sheet_rows`), cached value or not. Updating an existing i
 the fields the file has a column for.
 
 Workbooks are opened by the shared safe reader (`excel.open_workbook`: size, zip bomb, row and
-cell caps) and read row by row; nothing is written until the
-whole file has been checked, and then in one transaction (`importing`). Every problem is a
-`CellError` naming the Excel row and the column header as the file spells it. The export
+cell caps) and read row by row (`reading`); each item row is checked by `row_form.ChecklistRowForm`
+through the shared `excel_rows.check_row`. Nothing is written until the whole file has been
+checked and planned (`importing`), and then in one transaction by `services.template_import` /
+`services.checklist_import`. Every problem is a `CellError` naming the Excel row and the column
+header as the file spells it. The export
 (`export`) streams a write-only workbook; text that Excel would take for a formula stays text.
 """
 
@@ -41,14 +43,13 @@ from .importing import (
     ImportResult,
     PlannedItem,
     checklist_editable_error,
-    checklist_import,
     plan_checklist,
     plan_template,
-    template_import,
     upper_checklist,
 )
 from .layout import COLUMNS, TEMPLATE_FILENAME, CellError, ItemRow, ParsedFile, build_template
-from .reading import parse_decimal, parse_whole, read_workbook
+from .reading import read_workbook
+from .row_form import ChecklistRowForm, parse_decimal, parse_whole
 
 __all__ = [
     "ACTION_LABELS",
@@ -60,6 +61,7 @@ __all__ = [
     "UPDATE",
     "XLSX_CONTENT_TYPE",
     "CellError",
+    "ChecklistRowForm",
     "ImportPlan",
     "ImportResult",
     "ItemRow",
@@ -67,7 +69,6 @@ __all__ = [
     "PlannedItem",
     "build_template",
     "checklist_editable_error",
-    "checklist_import",
     "export_filename",
     "export_items",
     "parse_decimal",
@@ -75,7 +76,6 @@ __all__ = [
     "plan_checklist",
     "plan_template",
     "read_workbook",
-    "template_import",
     "upper_checklist",
     "write_export",
 ]

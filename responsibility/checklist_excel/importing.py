@@ -1,4 +1,5 @@
-"""The import plan (what a checked file would write) and writing it in one transaction."""
+"""The import plan: what a checked file would write (`services.template_import` and
+`services.checklist_import` write it)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import scope, services
+from .. import scope
 from ..excel import RowError
 from ..model_fields import concrete_field
 from ..models import Checklist, ChecklistItem, TemplateItem, Tier, User
@@ -291,78 +291,3 @@ def plan_checklist(source: IO[bytes], *, checklist: Checklist, actor: User) -> I
         (item.points for item in existing.values()), Decimal(0)
     )
     return plan
-
-
-# Writing ---------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def template_import(*, plan: ImportPlan, tier: Tier, actor: User) -> ImportResult:
-    """Write a checked template plan: create, update, deactivate; one audit entry."""
-    if plan.errors:
-        raise ValueError("a plan with errors cannot be applied")
-    result = ImportResult()
-    for planned in plan.items:
-        if planned.action == UNCHANGED:
-            result.unchanged += 1
-        elif planned.action == DEACTIVATE:
-            TemplateItem.objects.filter(pk=planned.existing).update(is_active=False)
-            result.deactivated += 1
-        elif planned.action == UPDATE:
-            # Only the changed fields: columns the file lacks keep their values.
-            TemplateItem.objects.filter(pk=planned.existing).update(**planned.changes)
-            result.updated += 1
-        elif planned.row is not None:
-            TemplateItem.objects.create(
-                tier=tier,
-                sort_order=planned.sort_order,
-                is_active=True,
-                **planned.row.fields(),
-            )
-            result.created += 1
-    services.audit_record(
-        actor=actor,
-        action="template.import",
-        obj=tier,
-        changes={
-            action: [p.ref for p in plan.items if p.action == action]
-            for action in (CREATE, UPDATE, DEACTIVATE)
-        },
-    )
-    return result
-
-
-@transaction.atomic
-def checklist_import(*, plan: ImportPlan, checklist: Checklist, actor: User) -> ImportResult:
-    """Write a checked checklist plan through the item services (lock rules, audit entries).
-
-    Raises services.ServiceError or ConcurrentEditError; the caller's transaction then rolls
-    back every item written before it.
-    """
-    if plan.errors:
-        raise ValueError("a plan with errors cannot be applied")
-    existing = {item.pk: item for item in ChecklistItem.objects.filter(checklist=checklist)}
-    result = ImportResult()
-    for planned in plan.items:
-        if planned.action == UNCHANGED:
-            result.unchanged += 1
-        elif planned.action == CREATE:
-            assert planned.row is not None  # noqa: S101
-            services.checklist_item_create(
-                actor=actor,
-                checklist=checklist,
-                parent_item=planned.parent,
-                sort_order=planned.sort_order,
-                **planned.row.fields(),
-            )
-            result.created += 1
-        elif planned.action == UPDATE:
-            item = existing.get(planned.existing_pk or 0)
-            if item is None:
-                raise services.ConcurrentEditError
-            item.checklist = checklist
-            services.checklist_item_update(
-                actor=actor, item=item, version=planned.version, **planned.changes
-            )
-            result.updated += 1
-    return result

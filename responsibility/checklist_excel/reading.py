@@ -1,127 +1,35 @@
-"""Reading a workbook row by row and checking every cell; nothing touches the database."""
+"""Reading a workbook row by row: the header, headings, notes and the 合计 row; each item row
+is checked by its row form (`row_form`). Nothing touches the database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterator
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from ..excel import (
-    ALL_SPACE_RE,
-    ImportRefused,
-    RowError,
-    chinese_labels,
-    lookup_key,
-    open_workbook,
-    quoted,
-    sheet_rows,
-    whole_number,
-)
+from ..excel import ALL_SPACE_RE, ImportRefused, RowError, open_workbook, sheet_rows
 from ..excel import cell_text as _text
-from ..models import Post
-from ..models.checklists import Frequency, Group
+from ..excel_rows import check_row
 from .layout import (
     ALIAS_LOOKUP,
     COLUMN_BY_KEY,
     COLUMNS,
-    FREQUENCY_ALIASES,
-    GROUP_PREFIX_RE,
     HEADER_LOOKUP,
     HEADER_NOTE_RE,
     HEADER_SCAN_ROWS,
     MAX_ITEMS,
-    MAX_POINTS,
-    MAX_SMALL_INT,
-    NO,
     NOTE_PREFIXES,
-    TEXT_LIMITS,
     TOTAL_LABELS,
-    YES,
     CellError,
     ItemRow,
     ParsedFile,
     SkippedRow,
-    frequency_by_keyword,
     header_key,
-    nfkc,
 )
-
-# Reading cells ---------------------------------------------------------------------------------
-
-
-def _clean(value: Any) -> str:
-    """A cell as trimmed text with full-width characters made ordinary (for codes)."""
-    return nfkc(_text(value)).strip()
-
-
-def _number_text(value: Any, units: tuple[str, ...]) -> str:
-    """Full-width digits made ordinary and one trailing unit dropped (“５ 分” → “5”)."""
-    text = _clean(value)
-    for unit in units:
-        text = text.removesuffix(unit).strip()
-    return text
-
-
-def parse_decimal(value: Any) -> Decimal | None:
-    """A cell as a decimal (“５”, “5分”, 2.5); None when blank; ValueError when not a number."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(str(value))
-    text = _number_text(value, ("分",))
-    if not text:
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(value) from None
-    if not number.is_finite():
-        raise ValueError(value)
-    return number
-
-
-def parse_whole(value: Any, units: tuple[str, ...]) -> int | None:
-    """A cell as a whole number (“３”, “10天”); None when blank; ValueError otherwise."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float | Decimal):
-        return whole_number(float(value))
-    text = _number_text(value, units)
-    if not text:
-        return None
-    return whole_number(text)
-
-
-def _shown(value: Any) -> str:
-    """A cell value quoted in a message."""
-    return quoted(value, 30)
-
-
-def _choice_lookup(choices: type[Any], extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Chinese labels and codes (and aliases) → value, compared without spaces and case."""
-    lookup = {lookup_key(label): value for value, label in chinese_labels(choices).items()}
-    lookup.update({value.lower(): value for value in choices.values})
-    lookup.update({lookup_key(alias): value for alias, value in (extra or {}).items()})
-    return lookup
-
-
-def _group_key(text: str) -> str:
-    """Group cells may be numbered (“一、政治建设”) or carry points (“政治建设（20分）”)."""
-    key = lookup_key(text)
-    key = GROUP_PREFIX_RE.sub("", key)
-    return HEADER_NOTE_RE.sub("", nfkc(key))
-
+from .row_form import ChecklistRowForm, clean_code, group_value, is_group_heading
 
 # Reading the workbook --------------------------------------------------------------------------
 
@@ -174,18 +82,17 @@ def _header_positions(
 
 
 class _RowReader:
-    """Checks data rows one at a time; keeps the group a merged cell carries down."""
+    """Sorts data rows into items, headings and notes; each item row goes through
+    `ChecklistRowForm`. Keeps what runs across rows: the group a merged cell carries down, the
+    refs seen, the 合计 row."""
 
     def __init__(self, positions: dict[str, int], spelt: dict[str, str], parsed: ParsedFile):
         self.positions = positions
-        self.spelt = spelt
+        self.columns = {column.key: spelt.get(column.key, column.header) for column in COLUMNS}
         self.parsed = parsed
         self.group: str | None = None
         self.group_failed = False
         self.first_row: dict[str, int] = {}
-        self.frequencies = _choice_lookup(Frequency, FREQUENCY_ALIASES)
-        self.posts = _choice_lookup(Post.Kind)
-        self.groups = {_group_key(value): value for value in Group.values}
         self.after_total = False
 
     def skip(self, row: int, reason: str, cells: list[str]) -> bool:
@@ -197,9 +104,7 @@ class _RowReader:
         return False
 
     def error(self, row: int, key: str, message: str) -> None:
-        self.parsed.errors.append(
-            CellError(row, self.spelt.get(key, COLUMN_BY_KEY[key].header), message)
-        )
+        self.parsed.errors.append(CellError(row, self.columns[key], message))
 
     def read(self, number: int, values: tuple[Any, ...]) -> bool:
         """Check one row; False when it was blank or a heading, so it counts as no item."""
@@ -215,8 +120,7 @@ class _RowReader:
             return self.skip(number, _("合计行之后的内容"), filled_in_order)
         if ALL_SPACE_RE.sub("", filled_in_order[0]).startswith(NOTE_PREFIXES):
             return self.skip(number, _("表格下方的说明"), filled_in_order)
-        ref = _clean(raw.get("ref"))
-        content = text.get("content", "")
+        ref = clean_code(raw.get("ref"))
         group_text = text.get("group", "")
         squeezed = {key: ALL_SPACE_RE.sub("", value) for key, value in text.items()}
         if squeezed.get("ref") in TOTAL_LABELS or (
@@ -226,199 +130,55 @@ class _RowReader:
             self.after_total = True  # a 合计 row: what follows explains the table
             return False
         filled = [value for value in text.values() if value]
-        if len(filled) == 1 and not (group_text and content):
-            heading = self.groups.get(_group_key(filled[0]))
-            if heading is not None or (group_text and not ref):
-                # A heading row (“一、政治建设” across the columns, or only a 类别 cell):
-                # it sets the group for the rows below it.
-                self._group(number, filled[0])
-                return False
-
-        ok = True
-        if not ref:
-            self.error(number, "ref", _("不能为空。"))
-            ok = False
-        elif len(ref) > TEXT_LIMITS["ref"]:
-            self.error(
-                number, "ref", _("不能超过%(limit)d个字符。") % {"limit": TEXT_LIMITS["ref"]}
-            )
-            ok = False
-        elif ref in self.first_row:
-            self.error(
-                number,
-                "ref",
-                _("编号 %(ref)s 与第%(row)d行重复。") % {"ref": ref, "row": self.first_row[ref]},
-            )
-            ok = False
-        else:
-            self.first_row[ref] = number
-
-        if group_text:
-            group = self._group(number, group_text)
-        elif self.group is not None:
-            group = self.group
-        else:
-            group = None
-            if not self.group_failed:
-                self.error(number, "group", _("不能为空。"))
-        ok = ok and group is not None
-
-        if not content:
-            self.error(number, "content", _("不能为空。"))
-            ok = False
-
-        points = self._points(number, raw.get("points"))
-        ok = ok and points is not None
-        frequency = self._frequency(number, text.get("frequency", ""))
-        ok = ok and frequency is not None
-        required_count = self._whole(number, "required_count", raw.get("required_count"), 1, 1)
-        due_days = self._whole(number, "due_days", raw.get("due_days"), 10, 0)
-        ok = ok and required_count is not None and due_days is not None
-
-        post_text = text.get("responsible_post", "")
-        post = self.posts.get(lookup_key(post_text).lower(), "") if post_text else ""
-        if post_text and not post:
-            self.error(
-                number,
-                "responsible_post",
-                _("无法识别责任岗位「%(value)s」，可选：%(choices)s。")
-                % {
-                    "value": _shown(post_text),
-                    "choices": "、".join(chinese_labels(Post.Kind).values()),
-                },
-            )
-            ok = False
-        is_meeting = self._yes_no(number, raw.get("is_meeting"))
-        ok = ok and is_meeting is not None
-
-        for key in ("content", "standard", "evidence", "deduction_rule", "source"):
-            if len(text.get(key, "")) > TEXT_LIMITS[key]:
-                self.error(
-                    number,
-                    key,
-                    _("不能超过%(limit)d个字符（现有%(count)d个）。")
-                    % {"limit": TEXT_LIMITS[key], "count": len(text[key])},
-                )
-                ok = False
+        # A heading row (“一、政治建设” across the columns, or only a 类别 cell) sets the
+        # group for the rows below it.
         if (
-            not ok
-            or group is None
-            or points is None
-            or frequency is None
-            or required_count is None
-            or due_days is None
-            or is_meeting is None
+            len(filled) == 1
+            and not (group_text and text.get("content"))
+            and (is_group_heading(filled[0]) or (group_text and not ref))
         ):
-            return True
-        self.parsed.rows.append(
-            ItemRow(
-                row=number,
-                ref=ref,
-                group=group,
-                content=content,
-                standard=text.get("standard", ""),
-                points=points,
-                frequency=frequency,
-                required_count=required_count,
-                due_days=due_days,
-                evidence=text.get("evidence", ""),
-                responsible_post=post,
-                is_meeting=is_meeting,
-                deduction_rule=text.get("deduction_rule", ""),
-                source=text.get("source", ""),
-                parent_ref=_clean(raw.get("parent_ref")),
-            )
+            self._heading(number, filled[0])
+            return False
+
+        checked = check_row(
+            ChecklistRowForm,
+            {**raw, "group": group_text or self.group or ""},
+            sheet="",
+            row=number,
+            columns=self.columns,
         )
+        errors = [CellError(e.row, e.column, e.message) for e in checked.errors]
+        if group_text:
+            self.group = checked.values.get("group")
+            self.group_failed = self.group is None
+        elif self.group_failed:
+            # The 类别 cell this row inherits was already refused on its own row.
+            errors = [e for e in errors if e.column != self.columns["group"]]
+        if "ref" in checked.values:
+            if ref in self.first_row:
+                errors.insert(
+                    0,
+                    CellError(
+                        number,
+                        self.columns["ref"],
+                        _("编号 %(ref)s 与第%(row)d行重复。")
+                        % {"ref": ref, "row": self.first_row[ref]},
+                    ),
+                )
+            else:
+                self.first_row[ref] = number
+        self.parsed.errors.extend(errors)
+        if checked.ok and not errors:
+            self.parsed.rows.append(ItemRow(row=number, **checked.values))
         return True
 
-    def _group(self, number: int, group_text: str) -> str | None:
-        group = self.groups.get(_group_key(group_text))
-        if group is None:
-            self.error(
-                number,
-                "group",
-                _("无法识别类别「%(value)s」，可选：%(choices)s。")
-                % {"value": _shown(group_text), "choices": "、".join(Group.values)},
-            )
-            self.group_failed = True
-        else:
-            self.group_failed = False
-        self.group = group
-        return group
-
-    def _points(self, number: int, value: Any) -> Decimal | None:
+    def _heading(self, number: int, group_text: str) -> None:
         try:
-            points = parse_decimal(value)
-        except ValueError:
-            self.error(
-                number, "points", _("不是有效的数字（“%(value)s”）。") % {"value": _shown(value)}
-            )
-            return None
-        if points is None:
-            self.error(number, "points", _("不能为空。"))
-            return None
-        if points < 0:
-            self.error(
-                number, "points", _("不能为负数（“%(value)s”）。") % {"value": _shown(value)}
-            )
-            return None
-        if points > MAX_POINTS:
-            self.error(number, "points", _("不能超过 %(max)s。") % {"max": MAX_POINTS})
-            return None
-        if points != points.quantize(Decimal("0.01")):
-            self.error(
-                number, "points", _("最多保留两位小数（“%(value)s”）。") % {"value": _shown(value)}
-            )
-            return None
-        return points
-
-    def _frequency(self, number: int, value: str) -> str | None:
-        if not value:
-            self.error(number, "frequency", _("不能为空。"))
-            return None
-        key = lookup_key(nfkc(value)).lower()
-        frequency = self.frequencies.get(key) or frequency_by_keyword(key)
-        if frequency is None:
-            self.error(
-                number,
-                "frequency",
-                _("无法识别频次「%(value)s」，可选：%(choices)s。")
-                % {
-                    "value": _shown(value),
-                    "choices": "、".join(chinese_labels(Frequency).values()),
-                },
-            )
-        return frequency
-
-    def _whole(self, number: int, key: str, value: Any, default: int, minimum: int) -> int | None:
-        try:
-            parsed = parse_whole(value, ("次", "天", "日"))
-        except ValueError:
-            parsed = -1
-        if parsed is None:
-            return default
-        if not minimum <= parsed <= MAX_SMALL_INT:
-            message = (
-                _("须为正整数（“%(value)s”）。")
-                if minimum == 1
-                else _("须为不小于0的整数（“%(value)s”）。")
-            )
-            self.error(number, key, message % {"value": _shown(value)})
-            return None
-        return parsed
-
-    def _yes_no(self, number: int, value: Any) -> bool | None:
-        if isinstance(value, bool):
-            return value
-        text = ALL_SPACE_RE.sub("", _clean(value)).lower()
-        if text in YES:
-            return True
-        if not text or text in NO:
-            return False
-        self.error(
-            number, "is_meeting", _("请填写“是”或“否”（“%(value)s”）。") % {"value": _shown(value)}
-        )
-        return None
+            self.group = group_value(group_text)
+        except ValidationError as refused:
+            self.error(number, "group", refused.messages[0])
+            self.group = None
+        self.group_failed = self.group is None
 
 
 def read_workbook(source: IO[bytes]) -> ParsedFile:

@@ -1,5 +1,6 @@
-"""Onboarding from Excel: the template workbook (layout), reading (reading) and checking (checks)
-an uploaded one; importing it is a service (responsibility.services.onboarding).
+"""Onboarding from Excel: the template workbook (layout), reading (reading) and checking (checks,
+each row through its row form in row_forms) an uploaded one; importing it is a service
+(`services.onboarding_import`).
 
 The workbook has two data sheets, 组织 (organisations) and 人员职务 (people and their posts),
 plus a 填写说明 sheet with instructions and example rows that is never imported, so the

@@ -1,5 +1,6 @@
-"""Checking an onboarding workbook's records against each other and the database: the
-plan, or every problem by sheet, row and column. Nothing is written."""
+"""Checking an onboarding workbook: each row through its row form (`row_forms`), then the
+rows against each other and the database. The result is the plan, or every problem by sheet,
+row and column. Nothing is written."""
 
 from __future__ import annotations
 
@@ -8,36 +9,15 @@ import datetime
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from ..excel import ImportRefused, RowError, quoted
 from ..excel import cell_text as _text
-from ..excel import lookup_key as _lookup_key
-from ..excel import whole_number as _whole_number
-from ..models import Organisation, Post, Tier, User
-from .layout import (
-    FILE_SHEET,
-    MAX_DATA_ROWS,
-    ORG_COLUMNS,
-    ORG_SHEET,
-    PEOPLE_COLUMNS,
-    PEOPLE_SHEET,
-    _post_kind_labels,
-)
-from .reading import (
-    _EMAIL_MAX,
-    _PHONE_RE,
-    ImportPlan,
-    OrgRow,
-    PersonRow,
-    _date,
-    _load_sheets,
-    _post_kind_lookup,
-    _sheet_records,
-    _tier_lookup,
-)
+from ..excel_rows import check_row
+from ..models import Organisation, Post
+from .layout import FILE_SHEET, MAX_DATA_ROWS, ORG_COLUMNS, ORG_SHEET, PEOPLE_COLUMNS, PEOPLE_SHEET
+from .reading import ImportPlan, OrgRow, PersonRow, _load_sheets, _sheet_records, _tier_lookup
+from .row_forms import ORG_HEADERS, PEOPLE_HEADERS, OrganisationRowForm, PersonRowForm
 
 # Checking --------------------------------------------------------------------------------------
 
@@ -69,67 +49,34 @@ def _check_organisations(records: list[tuple[int, dict[str, Any]]], plan: Import
     def error(row: int, column: str, message: str) -> None:
         errors.append(RowError(ORG_SHEET, row, column, message))
 
+    known_codes = file_codes | existing.keys()
     for number, record in records:
-        ok = True
-        code = _text(record.get("code"))
-        name = _text(record.get("name"))
-        tier_text = _text(record.get("tier"))
-        parent_code = _text(record.get("parent_code"))
-        if not code:
-            error(number, "组织编码", _("不能为空。"))
-            ok = False
-        elif len(code) > 50:
-            error(number, "组织编码", _("不能超过50个字符。"))
-            ok = False
-        elif code in first_row:
-            error(
-                number,
-                "组织编码",
-                _("编码 %(code)s 与第%(row)d行重复。")
-                % {"code": quoted(code), "row": first_row[code]},
-            )
-            ok = False
-        else:
+        checked = check_row(
+            OrganisationRowForm,
+            record,
+            sheet=ORG_SHEET,
+            row=number,
+            columns=ORG_HEADERS,
+            tiers=tiers,
+            known_codes=known_codes,
+        )
+        errors.extend(checked.errors)
+        code: str = checked.values.get("code", "")
+        if code:
+            if code in first_row:
+                error(
+                    number,
+                    "组织编码",
+                    _("编码 %(code)s 与第%(row)d行重复。")
+                    % {"code": quoted(code), "row": first_row[code]},
+                )
+                continue
             first_row[code] = number
-        if not name:
-            error(number, "组织名称", _("不能为空。"))
-            ok = False
-        elif len(name) > 120:
-            error(number, "组织名称", _("不能超过120个字符。"))
-            ok = False
-        tier = tiers.get(_lookup_key(tier_text))
-        if not tier_text:
-            error(number, "层级", _("不能为空。"))
-            ok = False
-        elif tier is None:
-            error(
-                number,
-                "层级",
-                _("无法识别层级「%(tier)s」，可选：%(choices)s。")
-                % {
-                    "tier": quoted(tier_text),
-                    "choices": "、".join(t.name for t in Tier.objects.all()),
-                },
-            )
-            ok = False
-        sort_order = 0
-        if _text(record.get("sort_order")):
-            try:
-                sort_order = _whole_number(record.get("sort_order"))
-                # The model field's own validators: not negative, within the column's range.
-                Organisation._meta.get_field("sort_order").run_validators(sort_order)
-            except (ValueError, OverflowError, ValidationError):
-                error(number, "排序", _("须为不超过 2147483647 的非负整数。"))
-                ok = False
-        if parent_code and parent_code not in file_codes and parent_code not in existing:
-            error(
-                number,
-                "上级组织编码",
-                _("找不到编码为 %(code)s 的组织。") % {"code": quoted(parent_code)},
-            )
-            ok = False
-        if not ok or tier is None:
+        if not checked.ok:
             continue
+        name, tier, parent_code, sort_order = (
+            checked.values[key] for key in ("name", "tier", "parent_code", "sort_order")
+        )
 
         present = existing.get(code)
         if present is not None:
@@ -210,7 +157,6 @@ def _check_people(
     records: list[tuple[int, dict[str, Any]]], file_codes: set[str], plan: ImportPlan
 ) -> None:
     errors = plan.errors
-    kinds = _post_kind_lookup()
     usernames = {_text(record.get("username")) for _number, record in records} - {""}
     org_codes = {_text(record.get("org_code")) for _number, record in records} - {""}
     known_codes = file_codes | set(
@@ -229,93 +175,21 @@ def _check_people(
         errors.append(RowError(PEOPLE_SHEET, row, column, message))
 
     for number, record in records:
-        ok = True
-        username = _text(record.get("username"))
-        full_name = _text(record.get("full_name"))
-        phone = _text(record.get("phone"))
-        email = _text(record.get("email"))
-        org_code = _text(record.get("org_code"))
-        kind_text = _text(record.get("kind"))
-        if not username:
-            error(number, "用户名", _("不能为空。"))
-            ok = False
-        elif len(username) > 150:
-            error(number, "用户名", _("不能超过150个字符。"))
-            ok = False
-        else:
-            try:
-                User.username_validator(username)
-            except ValidationError:
-                error(number, "用户名", _("只能包含字母、数字和 @ . + - _ 字符。"))
-                ok = False
-        if not full_name:
-            error(number, "姓名", _("不能为空。"))
-            ok = False
-        elif len(full_name) > 50:
-            error(number, "姓名", _("不能超过50个字符。"))
-            ok = False
-        if phone and not _PHONE_RE.match(phone):
-            error(
-                number, "手机号", _("「%(value)s」不是有效的电话号码。") % {"value": quoted(phone)}
-            )
-            ok = False
-        if len(email) > _EMAIL_MAX:
-            error(number, "邮箱", _("不能超过%(limit)d个字符。") % {"limit": _EMAIL_MAX})
-            ok = False
-        elif email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                error(
-                    number,
-                    "邮箱",
-                    _("「%(value)s」不是有效的邮箱地址。") % {"value": quoted(email)},
-                )
-                ok = False
-        if not org_code:
-            error(number, "组织编码", _("不能为空。"))
-            ok = False
-        elif org_code not in known_codes:
-            error(
-                number, "组织编码", _("找不到编码为 %(code)s 的组织。") % {"code": quoted(org_code)}
-            )
-            ok = False
-        kind = kinds.get(_lookup_key(kind_text))
-        if not kind_text:
-            error(number, "职务", _("不能为空。"))
-            ok = False
-        elif kind is None:
-            error(
-                number,
-                "职务",
-                _("无法识别职务「%(kind)s」，可选：%(choices)s。")
-                % {"kind": quoted(kind_text), "choices": "、".join(_post_kind_labels())},
-            )
-            ok = False
-        start_date = end_date = None
-        try:
-            start_date = _date(record.get("start_date"))
-            if start_date is None:
-                error(number, "任职开始", _("不能为空。"))
-                ok = False
-        except ValueError:
-            error(number, "任职开始", _("无法识别的日期，请填写如 2024-01-01 的日期。"))
-            ok = False
-        try:
-            end_date = _date(record.get("end_date"))
-        except ValueError:
-            error(number, "任职结束", _("无法识别的日期，请填写如 2024-01-01 的日期。"))
-            ok = False
-        if start_date and end_date and end_date < start_date:
-            error(number, "任职结束", _("不能早于任职开始日期。"))
-            ok = False
-
+        checked = check_row(
+            PersonRowForm,
+            record,
+            sheet=PEOPLE_SHEET,
+            row=number,
+            columns=PEOPLE_HEADERS,
+            known_codes=known_codes,
+        )
+        errors.extend(checked.errors)
+        ok = checked.ok
+        values = checked.values
+        username = values.get("username", "")
         if username:
-            for key, header, value in (
-                ("full_name", "姓名", full_name),
-                ("phone", "手机号", phone),
-                ("email", "邮箱", email),
-            ):
+            for key, header in (("full_name", "姓名"), ("phone", "手机号"), ("email", "邮箱")):
+                value = values.get(key)
                 if not value:
                     continue
                 seen = details_row.setdefault((username, key), (value, number))
@@ -336,8 +210,12 @@ def _check_people(
                         },
                     )
                     ok = False
-        if not ok or kind is None or start_date is None:
+        if not ok:
             continue
+        full_name, phone, email, org_code, kind, start_date, end_date = (
+            values[key]
+            for key in ("full_name", "phone", "email", "org_code", "kind", "start_date", "end_date")
+        )
 
         post_key = (username, org_code, kind, start_date)
         if post_key in first_row:

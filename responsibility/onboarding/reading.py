@@ -17,7 +17,7 @@ from ..excel import cell_text as _text
 from ..excel import chinese_labels as _chinese_labels
 from ..excel import lookup_key as _lookup_key
 from ..models import Post, Tier, User
-from .layout import FILE_SHEET, MAX_DATA_ROWS, ORG_SHEET, PEOPLE_SHEET, Column
+from .layout import MAX_DATA_ROWS, ORG_SHEET, PEOPLE_SHEET, Column
 
 _PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{2,18}$")
 _DATE_RE = re.compile(
@@ -145,10 +145,6 @@ def _post_kind_lookup() -> dict[str, str]:
 
 
 # Reading the workbook --------------------------------------------------------------------------
-
-
-def _file_error(message: str) -> ImportPlan:
-    return ImportPlan(errors=[RowError(FILE_SHEET, None, "", message)])
 
 
 def _load_sheets(uploaded: IO[bytes] | bytes) -> tuple[dict[str, list[tuple[Any, ...]]], set[str]]:

@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .. import checklist_excel, scope, selectors
+from .. import checklist_excel, scope, selectors, services
 from ..audit import record_export
 from ..checklist_excel import ImportPlan, ImportResult
 from ..excel import RowError
@@ -92,9 +92,7 @@ def template_import(request: AuthenticatedHttpRequest, tier_kind: str) -> HttpRe
         request,
         key=f"template:{tier.kind}",
         plan=lambda source: checklist_excel.plan_template(source, tier=tier),
-        apply=lambda plan: checklist_excel.template_import(
-            plan=plan, tier=tier, actor=request.user
-        ),
+        apply=lambda plan: services.template_import(actor=request.user, plan=plan, tier=tier),
         url=url,
         done_url=url,
         context={
@@ -124,8 +122,8 @@ def checklist_import(request: AuthenticatedHttpRequest, pk: int, year: int) -> H
         plan=lambda source: checklist_excel.plan_checklist(
             source, checklist=checklist, actor=request.user
         ),
-        apply=lambda plan: checklist_excel.checklist_import(
-            plan=plan, checklist=checklist, actor=request.user
+        apply=lambda plan: services.checklist_import(
+            actor=request.user, plan=plan, checklist=checklist
         ),
         url=reverse("checklist_import", args=[organisation.pk, year]),
         done_url=checklist.get_absolute_url(),

@@ -1,5 +1,6 @@
 """The one preview-then-confirm flow of every Excel import (checklists, templates, onboarding,
-training attendance).
+training attendance): the preview and the error table of the import stack that
+responsibility/excel.py describes.
 
 Upload → the file is checked (`ImportTarget.plan`, which writes nothing) → on errors, the upload
 page with the error table; otherwise a preview page with 确认导入 / 取消. Between preview and

@@ -11,19 +11,19 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from .. import onboarding, scope
+from .. import onboarding, scope, services
 from ..excel import XLSX_CONTENT_TYPE, RowError
 from ..http import AuthenticatedHttpRequest
-from ..services.onboarding import apply_plan
+from ..models import User
 from .excel_import import ImportTarget, error_context, run_import
 
 PREVIEW_ROWS = 200  # rows of each kind listed on the preview; the counts cover all
 
 
-def _summary(plan: onboarding.ImportPlan, actor: object) -> str:
+def _summary(plan: onboarding.ImportPlan, actor: User) -> str:
     if plan.data_rows == 0:
         return _("文件中没有数据行，未导入任何内容。")
-    return apply_plan(plan, actor=actor).summary()  # type: ignore[arg-type]
+    return services.onboarding_import(actor=actor, plan=plan).summary()
 
 
 @login_required

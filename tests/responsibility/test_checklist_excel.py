@@ -500,7 +500,9 @@ def test_a_failure_while_writing_rolls_back_every_row(
             raise services.ServiceError("编号冲突")
         return real_create(**kwargs)
 
-    monkeypatch.setattr(services, "checklist_item_create", failing_create)
+    monkeypatch.setattr(
+        "responsibility.services.checklist_excel.checklist_item_create", failing_create
+    )
     before = item_state()
 
     response = confirm(client, url)
