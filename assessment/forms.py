@@ -10,6 +10,7 @@ from django import forms
 from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
+from responsibility.excel_rows import RowForm, TextCell
 from responsibility.forms import DateInput, MultipleFileField, choice_field, model_choice_field
 from responsibility.models import Organisation, User
 from responsibility.models.checklists import Group
@@ -207,23 +208,7 @@ class SchemeForm(forms.ModelForm):
 
     class Meta:
         model = Scheme
-        fields = [
-            "weight_process",
-            "weight_quarterly",
-            "weight_year_end",
-            "good_min",
-            "fairly_good_min",
-            "average_min",
-            "good_quota_percent",
-            "vote_good",
-            "vote_fairly_good",
-            "vote_average",
-            "vote_poor",
-            "late_deduction_percent",
-            "no_evidence_deduction_percent",
-            "accountability_cap",
-            "report_deadline",
-        ]
+        fields = Scheme.EDITABLE_FIELDS
         widgets = {"report_deadline": DateInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -302,11 +287,12 @@ class AttendanceForm(forms.Form):
         ]
 
 
-class AttendanceRowForm(forms.Form):
-    """One row of an attendance workbook; the importer rounds 学时 to one decimal first, so
-    0.04 is refused as 0.0 rather than stored as 0 against the check constraint."""
+class AttendanceRowForm(RowForm):
+    """One row of an attendance workbook (`responsibility.excel_rows.check_row`); the importer
+    rounds 学时 to one decimal first, so 0.04 is refused as 0.0 rather than stored as 0 against
+    the check constraint."""
 
-    username = forms.CharField(label=_("用户名"), max_length=150)
+    username = TextCell(label=_("用户名"), max_length=150)
     hours = hours_field(required=False)
 
 

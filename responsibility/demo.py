@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import services
 from .models import (
+    ChecklistItem,
     Evidence,
     Frequency,
     MeetingRecord,
@@ -24,6 +26,7 @@ from .models import (
     User,
     Year,
 )
+from .models.checklists import DUE_SOON_DAYS
 
 DEMO_PASSWORD = "Zerenlian@2026"  # noqa: S105 - demo accounts only, documented in the README
 
@@ -313,6 +316,126 @@ def build_opinions(year: Year, users: dict[str, User]) -> None:
         )
 
 
+# Which point of the 机关党委's key-points list (default organ_committee template) each default
+# branch item answers: the branch's duty under the 机关党委's matching task.
+KEY_POINT_OF = {
+    "ZB-1-01": "JG-1-01",
+    "ZB-1-02": "JG-3-08",
+    "ZB-1-03": "JG-3-07",
+    "ZB-2-01": "JG-2-01",
+    "ZB-2-02": "JG-2-01",
+    "ZB-2-03": "JG-2-01",
+    "ZB-2-04": "JG-2-02",
+    "ZB-3-01": "JG-3-03",
+    "ZB-3-02": "JG-3-03",
+    "ZB-3-03": "JG-3-03",
+    "ZB-3-04": "JG-3-03",
+    "ZB-3-05": "JG-3-03",
+    "ZB-3-06": "JG-3-05",
+    "ZB-3-07": "JG-3-03",
+    "ZB-3-08": "JG-3-05",
+    "ZB-3-09": "JG-3-05",
+    "ZB-3-10": "JG-3-04",
+    "ZB-4-01": "JG-4-01",
+    "ZB-5-01": "JG-5-01",
+    "ZB-6-01": "JG-6-01",
+    "ZB-6-02": "JG-6-02",
+    "ZB-7-01": "JG-7-01",
+}
+# The officer's branch's opinion (OPINIONS[0]: 三会一课 guidance, secretaries' training)
+# addresses these points.
+OFFICER_OPINION_POINTS = ("JG-3-03", "JG-7-01")
+
+
+def build_key_point_links(year: Year) -> None:
+    """Every branch item answers its 机关党委's matching key point, and the officer's branch's
+    opinion names the points it addresses; links already made are kept."""
+    # Keyed by organisation id as a branch's `parent_id` names it (None above the tree's root).
+    points: dict[tuple[int | None, str], ChecklistItem] = {
+        (item.checklist.organisation_id, item.ref): item
+        for item in ChecklistItem.objects.filter(
+            checklist__year=year,
+            checklist__organisation__tier__kind=Tier.Kind.ORGAN_COMMITTEE,
+            ref__in=set(KEY_POINT_OF.values()),
+        ).select_related("checklist")
+    }
+    items = list(
+        ChecklistItem.objects.filter(
+            checklist__year=year,
+            checklist__organisation__tier__kind=Tier.Kind.BRANCH,
+            ref__in=list(KEY_POINT_OF),
+            parent_item__isnull=True,
+        ).select_related("checklist__organisation")
+    )
+    for item in items:
+        item.parent_item = points.get(
+            (item.checklist.organisation.parent_id, KEY_POINT_OF[item.ref])
+        )
+    ChecklistItem.objects.bulk_update(items, ["parent_item"], 500)
+    opinion = (
+        Opinion.objects.filter(organisation__code=OFFICER_BRANCH, year=year)
+        .select_related("organisation")
+        .first()
+    )
+    if opinion is not None and not opinion.key_points.exists():
+        organ_id = opinion.organisation.parent_id
+        opinion.key_points.set(
+            [points[(organ_id, ref)] for ref in OFFICER_OPINION_POINTS if (organ_id, ref) in points]
+        )
+
+
+def build_assignments(
+    year: Year, users: dict[str, User], today: datetime.date | None = None
+) -> None:
+    """Who does what in the officer's branch (谁来干): its secretary, the `officer` persona,
+    takes the three most urgent open duties himself, so My work's 我的 has rows, and gives its
+    part-time cadre one monthly item for the year, so 本组织全部 names someone else. Through
+    the services, so the audit trail has them; kept as they are on a later run."""
+    today = today or timezone.localdate()
+    officer = users.get("officer")
+    branch = Organisation.objects.filter(code=OFFICER_BRANCH).first()
+    if officer is None or branch is None:
+        return
+    open_duties = Obligation.objects.filter(
+        organisation=branch, year=year, status__in=Obligation.OPEN_STATUSES
+    ).exclude(item__frequency=Frequency.AS_NEEDED)
+    if open_duties.filter(assignee__isnull=False).exists():
+        return
+    # What My work lists (due within five days, or of the current period) and may still be
+    # filled in, the soonest first.
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    urgent = list(
+        open_duties.filter(
+            Q(due_date__lte=soon) | Q(period_start__lte=today, period_end__gte=today)
+        )
+        .filter(due_date__gte=today - datetime.timedelta(days=year.entry_grace_days))
+        .select_related("year", "organisation", "assignee")
+        .order_by("due_date", "pk")[:3]
+    )
+    for obligation in urgent:
+        services.obligation_assign(
+            actor=officer,
+            obligation=obligation,
+            version=obligation.version,
+            assignee=officer,
+            today=today,
+        )
+    cadre = User.objects.filter(username=f"{OFFICER_BRANCH.lower()}-jz").first()
+    item = (
+        ChecklistItem.objects.filter(
+            checklist__organisation=branch, checklist__year=year, frequency=Frequency.MONTHLY
+        )
+        .exclude(obligations__in=urgent)
+        .select_related("checklist__organisation", "checklist__year", "assignee")
+        .order_by("sort_order", "ref")
+        .first()
+    )
+    if cadre is not None and item is not None:
+        services.checklist_item_assign(
+            actor=officer, item=item, version=item.version, assignee=cadre, today=today
+        )
+
+
 @dataclass
 class DemoContext:
     """What the core demo built; each app's `demo.seed(context)` adds its part on top."""
@@ -331,6 +454,8 @@ def seed_demo() -> DemoContext:
     users = build_people(orgs)
     year = build_year(users)
     build_opinions(year, users)
+    build_key_point_links(year)
+    build_assignments(year, users)
     return DemoContext(
         organisations=orgs,
         users=users,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .excel import XLSX_CONTENT_TYPE
-from .models import ChecklistItem, Evidence, Obligation, Year
+from .models import ChecklistItem, Evidence, MeetingRecord, Obligation, User, Year
 
 CONFLICT_MESSAGE = _("该记录已被他人修改。您填写的内容仍保留在下方，请核对最新内容后重新提交。")
 
@@ -152,8 +152,6 @@ class ObligationFillForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    MEETING_FIELDS = ("held_on", "topic", "expected_count", "attended_count", "minutes")
-
     def __init__(
         self,
         *args: Any,
@@ -171,7 +169,7 @@ class ObligationFillForm(forms.Form):
                 "description": obligation.description,
                 "na_reason": obligation.na_reason,
                 **(
-                    {name: getattr(meeting, name) for name in self.MEETING_FIELDS}
+                    {name: getattr(meeting, name) for name in MeetingRecord.EDITABLE_FIELDS}
                     if meeting
                     else {}
                 ),
@@ -186,7 +184,7 @@ class ObligationFillForm(forms.Form):
         if not reusable:
             del self.fields["reuse"]
         if not obligation.item.is_meeting:
-            for name in self.MEETING_FIELDS:
+            for name in MeetingRecord.EDITABLE_FIELDS:
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
@@ -297,6 +295,22 @@ class ChecklistItemForm(forms.ModelForm):
         """Uniqueness of the reference number is checked by the service, with the checklist."""
 
 
+class KeyPointChoiceMixin:
+    """A key point named by its reference and the start of its content (a point can be long)."""
+
+    def label_from_instance(self, obj: ChecklistItem) -> str:
+        content = obj.content if len(obj.content) <= 60 else f"{obj.content[:60]}…"
+        return f"{obj.ref} {content}"
+
+
+class KeyPointChoiceField(KeyPointChoiceMixin, forms.ModelChoiceField):
+    pass
+
+
+class KeyPointMultipleChoiceField(KeyPointChoiceMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
 class OpinionForm(forms.Form):
     content = forms.CharField(
         label=_("意见建议"),
@@ -304,6 +318,40 @@ class OpinionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("本支部落实年度机关党建工作要点的意见和建议。"),
     )
+    key_points = KeyPointMultipleChoiceField(
+        label=_("涉及的工作要点"),
+        queryset=ChecklistItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("勾选本意见建议针对的机关党委年度工作要点（可多选）。"),
+    )
+
+    def __init__(
+        self, *args: Any, key_points: models.QuerySet[ChecklistItem] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if key_points is None:
+            del self.fields["key_points"]
+        else:
+            model_choice_field(self, "key_points").queryset = key_points
+
+
+class KeyPointLinkForm(forms.Form):
+    """Which point of its 机关党委's key-points list a branch item answers."""
+
+    key_point = KeyPointChoiceField(
+        label=_("落实的工作要点"),
+        queryset=ChecklistItem.objects.none(),
+        required=False,
+        empty_label=_("（不关联）"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(
+        self, *args: Any, key_points: models.QuerySet[ChecklistItem], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "key_point").queryset = key_points
 
 
 class AcknowledgeForm(forms.Form):
@@ -352,3 +400,48 @@ class ExcelUploadForm(forms.Form):
                 % {"size": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
             )
         return uploaded
+
+
+class ObligationAssignForm(forms.Form):
+    """Name who does an obligation (谁来干), or nobody: the choices are the organisation's
+    current people (selectors.assignable_people)."""
+
+    assignee = forms.ModelChoiceField(
+        label=_("承办人"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("（不指派，由本组织党务干部共同负责）"),
+    )
+    due_date = forms.DateField(
+        label=_("承办期限"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("不得晚于任务的截止日期；留空即以任务的截止日期为准。"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, people: models.QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "assignee").queryset = people
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if self.cleaned_data.get("due_date") and not self.cleaned_data.get("assignee"):
+            self.add_error("due_date", _("请先选择承办人，再填写承办期限。"))
+        return cleaned
+
+
+class ChecklistItemAssignForm(forms.Form):
+    """Name who does an item for the whole year: its open obligations and those made later."""
+
+    assignee = forms.ModelChoiceField(
+        label=_("全年承办人"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("（不指派，由本组织党务干部共同负责）"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, people: models.QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "assignee").queryset = people

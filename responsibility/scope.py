@@ -13,30 +13,33 @@ Roles come from current posts (see domain.md §2):
 - member: a 党员 post sees that organisation's published results;
 - register: an officer of the 工委 (its whole subtree) or of a unit's 机关纪委 (that unit) reads
   and keeps the accountability register (问责), which does not exist for anyone else (404);
+- key points: a 机关党委's key-points list (工作要点) is read, besides whoever views it, by the
+  officers and members of the branches below it, which answer it ("read_key_points");
 - admin: a superuser configures and exports everything.
 
 Person-level rights (domain.md: rater, responsible person, sender, owner, self) are actions of the
 same mechanism (`PersonAction`), each a `Rule` in `RULES`: who the object names, which
 organisation right reaches it as well, and whether admins may. `can` answers for one object and
-`filter_for` filters a list, both from that one rule.
+`filter_for` filters a list, both from that one rule, read by `person_rules`. What the scope
+keeps between reads is in `person_cache`.
 """
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar, cast, get_args
+from typing import Any, Literal, TypeVar, get_args
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
-from django.db.models import Field, Manager, Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
+from . import person_rules
 from .models import Organisation, Post, Tier, User
+from .person_cache import SCOPE_ATTR, coverage_key, current_posts
+from .person_cache import forget as forget
+from .person_rules import Grant, Rule
+from .relations import organisation_of, prefixed
 
 Action = Literal[
     "view",  # read the organisation's pages and checklist
@@ -50,13 +53,20 @@ Action = Literal[
     "configure",  # years, templates, weights, onboarding
     "register",  # the accountability register (问责): confidential, 404 to everyone else
     "view_evidence",  # download a file: reviewers' own files (reviewers_only) are theirs (§8a)
+    "lead",  # its 书记/副书记 (Post.LEAD_KINDS): name who does its obligations, see all its work
+    # a 机关党委's key-points list (工作要点清单): whoever views it, and the officers and members
+    # of the branches below it, which answer it (issue #20.5)
+    "read_key_points",
 ]
 
 PersonAction = Literal[
     "read",  # a notice, dispatch, year-end report or result: whom it names, or a right in scope
     "follow",  # follow up what one sent (who read a notice, each row of a dispatch): sender, admins
     "rate",  # vote on a year-end report: its raters, from wherever they are (domain.md §5)
-    "work_on",  # a rectification: its organisation's officers and its responsible person
+    "work_on",  # a rectification or an obligation: its organisation's officers and the person named
+    # name an obligation's assignee (谁来干); not "assign", which is the organisation right to
+    # assign a rectification, asked of obligations too (accountability.sources)
+    "delegate",
     "second",  # four-eyes: confirm a score or approve a ledger entry someone else gave
     "own",  # what is a person's own (a message, an export, a vote): nobody else's, admins neither
     "view_person",  # a person's cadre record: themself, admins, reviewers of one of their posts
@@ -65,34 +75,6 @@ PersonAction = Literal[
 PERSON_ACTIONS: frozenset[str] = frozenset(get_args(PersonAction))
 
 M = TypeVar("M", bound=Model)
-_CACHE_ATTR = "_zerenlian_scope"
-
-
-@dataclass(frozen=True)
-class Grant:
-    """An organisation right that reaches an object: `action` on the organisation at `via` (a
-    path of relations; many-valued, any of them will do), once the field `when` is set."""
-
-    action: Action
-    via: str = "organisation"
-    when: str = ""
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One person-level right on one kind of object.
-
-    `names` is the relation naming the people whose right it is (a foreign key or many-to-many
-    to User; "pk" when the object is the person). `unless` names the one person who never may
-    (four-eyes), admins included. `refuse_inside` is the right whose absence is a 404: without
-    it the object does not exist for the person; with it, a missing right is a 403. Empty: 404.
-    Single-valued `via` paths must be non-null foreign keys (`joined`)."""
-
-    names: str = ""
-    grants: tuple[Grant, ...] = ()
-    admin: bool = True
-    unless: str = ""
-    refuse_inside: Action | PersonAction | None = None
 
 
 # Every person-level right, by action and model (app_label.modelname). The models live in higher
@@ -125,6 +107,17 @@ RULES: dict[tuple[str, str], Rule] = {
     ("second", "assessment.ledgerentry"): Rule(
         grants=(Grant("review"),), unless="proposed_by", refuse_inside="view"
     ),
+    # An obligation is its organisation's officers' to fill in, and its assignee's even without
+    # an officer post there (a 党员 named for it); naming the assignee is for those who lead
+    # the organisation and admins, never its reviewers: who does the work inside an
+    # organisation is its own secretary's call (domain.md §2, 第一责任人).
+    ("work_on", "responsibility.obligation"): Rule(
+        names="assignee", grants=(Grant("fill"),), refuse_inside="view"
+    ),
+    ("delegate", "responsibility.obligation"): Rule(grants=(Grant("lead"),), refuse_inside="view"),
+    ("delegate", "responsibility.checklistitem"): Rule(
+        grants=(Grant("lead", "checklist__organisation"),), refuse_inside="view"
+    ),
     ("own", "accountability.notification"): Rule(names="recipient", admin=False),
     ("own", "assessment.exportjob"): Rule(names="requested_by", admin=False),
     ("own", "assessment.vote"): Rule(names="rater", admin=False),
@@ -148,48 +141,20 @@ def rule_for(action: str, model: type[Model]) -> Rule:
         raise TypeError(f"no {action!r} rule for {model._meta.label}") from None
 
 
-def _many_valued(model: type[Model], path: str) -> bool:
-    """Does the relation path cross a one-to-many or many-to-many relation?"""
-    for name in path.split("__"):
-        if name == "pk":
-            return False
-        relation = model._meta.get_field(name)
-        if relation.many_to_many or relation.one_to_many:
-            return True
-        related = relation.related_model
-        # Once the apps are loaded a relation names its model class, never "self" or a label.
-        if related is None or isinstance(related, str):
-            return False
-        model = related
-    return False
-
-
-def organisation_of(obj: Any) -> Organisation:
-    """The organisation a permission is decided on: the object itself, or the one it belongs to
-    (directly, or through its checklist)."""
-    if isinstance(obj, Organisation):
-        return obj
-    organisation = getattr(obj, "organisation", None)
-    if isinstance(organisation, Organisation):
-        return organisation
-    checklist = getattr(obj, "checklist", None)
-    if checklist is not None:
-        return organisation_of(checklist)
-    raise TypeError(f"{type(obj).__name__} has no organisation to check permissions against")
-
-
 @dataclass(frozen=True)
 class Scope:
     user_id: int | None = None
     is_admin: bool = False
     posts: tuple[Post, ...] = ()
     officer_ids: frozenset[int] = frozenset()
+    lead_ids: frozenset[int] = frozenset()  # where a current post is 书记/副书记
     member_ids: frozenset[int] = frozenset()
     review_paths: tuple[str, ...] = ()
     liaison_paths: tuple[str, ...] = ()
     post_org_ids: tuple[int, ...] = field(default=())
     register_paths: tuple[str, ...] = ()
     register_unit_ids: frozenset[int] = frozenset()
+    key_point_ids: frozenset[int] = frozenset()  # the 机关党委 above one's branch posts
 
     @property
     def is_reviewer(self) -> bool:
@@ -210,7 +175,7 @@ class Scope:
         """May this scope do `action` on `obj` (an organisation or a thing that has one; for a
         person-level action, a thing its `Rule` covers)?"""
         if action in PERSON_ACTIONS:
-            return self._may(rule_for(action, type(obj)), obj)
+            return person_rules.allows(self, rule_for(action, type(obj)), obj)
         org = organisation_of(obj)
         if self.is_admin:
             return True
@@ -220,6 +185,10 @@ class Scope:
         liaises = self._under(self.liaison_paths, org, strict=False)
         if action == "fill":
             return org.pk in self.officer_ids
+        if action == "lead":
+            return org.pk in self.lead_ids
+        if action == "read_key_points":
+            return org.pk in self.key_point_ids or self.can("view", org)
         if action in ("review", "assign"):
             return reviews
         if action == "supervise":
@@ -246,80 +215,9 @@ class Scope:
             or self._under(self.review_paths, org, strict=False)
         )
 
-    def _names(self, relation: str, obj: Model) -> bool:
-        if self.user_id is None:
-            return False
-        if relation == "pk":
-            pk: object = obj.pk
-            return pk == self.user_id
-        field = obj._meta.get_field(relation)
-        if field.many_to_many or field.one_to_many:
-            related: Manager[Model] = getattr(obj, relation)
-            return related.filter(pk=self.user_id).exists()
-        if not isinstance(field, Field):
-            raise TypeError(f"{relation} names a reverse relation, not a column")
-        value: object = getattr(obj, field.attname)
-        return value == self.user_id
-
-    def _may(self, rule: Rule, obj: Model) -> bool:
-        """`rule` for one object: what the object itself says first, then at most one query
-        per many-valued relation (a report's raters, a notice's recipients)."""
-        if rule.unless and self._names(rule.unless, obj):
-            return False
-        if rule.admin and self.is_admin:
-            return True
-        model = type(obj)
-        cheap = [g for g in rule.grants if not _many_valued(model, g.via)]
-        costly = [g for g in rule.grants if _many_valued(model, g.via)]
-        for grant in cheap:
-            if grant.when and getattr(obj, grant.when) is None:
-                continue
-            target = obj
-            for name in grant.via.split("__"):
-                target = getattr(target, name)
-            if self.can(grant.action, target):
-                return True
-        if rule.names and self._names(rule.names, obj):
-            return True
-        return any(
-            model._default_manager.filter(self._grant_filter(grant, model), pk=obj.pk).exists()
-            for grant in costly
-            if not grant.when or getattr(obj, grant.when) is not None
-        )
-
-    def _grant_filter(self, grant: Grant, model: type[Model]) -> Q:
-        condition = self.organisation_filter(grant.action)
-        if _many_valued(model, grant.via):
-            reached = Organisation.objects.filter(condition)
-            rows = model._default_manager.filter(**{f"{grant.via}__in": reached})
-            condition = Q(pk__in=rows.values("pk"))
-        else:
-            condition = _prefixed(condition, grant.via)
-        if grant.when:
-            condition &= Q(**{f"{grant.when}__isnull": False})
-        return condition
-
     def person_filter(self, action: PersonAction, model: type[Model]) -> Q:
         """A Q on `model` matching the rows `can(action, row)` allows: the same `Rule`."""
-        rule = rule_for(action, model)
-        if rule.admin and self.is_admin:
-            condition = Q()
-        else:
-            condition = Q(pk__in=[])
-            if rule.names and self.user_id is not None:
-                if rule.names == "pk":
-                    condition |= Q(pk=self.user_id)
-                elif _many_valued(model, rule.names):
-                    named = model._default_manager.filter(**{rule.names: self.user_id})
-                    condition |= Q(pk__in=named.values("pk"))
-                else:
-                    condition |= Q(**{rule.names: self.user_id})
-            for grant in rule.grants:
-                condition |= self._grant_filter(grant, model)
-        if rule.unless and self.user_id is not None:
-            # Nobody recorded counts as someone else (a negated lookup keeps the NULL rows).
-            condition &= ~Q(**{rule.unless: self.user_id})
-        return condition
+        return person_rules.row_filter(self, rule_for(action, model), model)
 
     def organisation_filter(self, action: Action = "view") -> Q:
         """A Q on Organisation matching the organisations this scope may `action`."""
@@ -337,8 +235,12 @@ class Scope:
             visible |= Q(path__startswith=path)
         if action in ("view", "view_results"):
             return visible
+        if action == "read_key_points":
+            return visible | Q(pk__in=self.key_point_ids)
         if action == "fill":
             return visible & Q(pk__in=self.officer_ids)
+        if action == "lead":
+            return Q(pk__in=self.lead_ids)
         if action == "liaise":
             liaised = Q(pk__in=[])
             for path in self.liaison_paths:
@@ -372,6 +274,10 @@ class Scope:
             )
         if action == "fill":
             return bool(self.officer_ids)
+        if action == "lead":
+            return bool(self.lead_ids)
+        if action == "read_key_points":
+            return bool(self.key_point_ids) or self.may_any("view")
         if action in ("review", "assign", "export"):
             return bool(self.review_paths)
         if action == "supervise":
@@ -387,23 +293,7 @@ class Scope:
         paths and ids: people whose posts give the same rule share cached reads."""
         if self.is_admin:
             return "all"
-
-        def rule(
-            ids: Iterable[int] = (),
-            under: Iterable[str] = (),
-            below: Iterable[str] = (),
-            unless: Iterable[int] = (),
-            units: Iterable[int] = (),
-        ) -> str:
-            parts: dict[str, list[int] | list[str]] = {
-                "ids": sorted(ids),
-                "under": sorted(under),
-                "below": sorted(below),
-                "unless": sorted(unless),
-                "units": sorted(units),
-            }
-            return ";".join(f"{name}={','.join(map(str, v))}" for name, v in parts.items() if v)
-
+        rule = coverage_key
         if action in ("view", "view_results"):
             return rule(
                 ids=self.officer_ids | self.member_ids,
@@ -411,6 +301,13 @@ class Scope:
             )
         if action == "fill":
             return rule(ids=self.officer_ids)
+        if action == "lead":
+            return rule(ids=self.lead_ids)
+        if action == "read_key_points":
+            return rule(
+                ids=self.officer_ids | self.member_ids | self.key_point_ids,
+                under=self.review_paths + self.liaison_paths,
+            )
         if action in ("review", "assign", "export"):
             return rule(below=self.review_paths, unless=self.officer_ids)
         if action == "supervise":
@@ -422,40 +319,9 @@ class Scope:
         return ""
 
 
-def current_posts(user: User | AnonymousUser) -> list[Post]:
-    """The person's current posts, each with its organisation and tier, in tree order.
-
-    Read on every page, so kept in the process's own cache under the person's `posts_version`,
-    which the services that change posts or the tree move on (services.posts_version_bump): the
-    version comes with the person's row, which every request loads, so a post ended through
-    one worker is gone in every worker on the next request. Measured on the demo database, the
-    ORM read took 1.6 ms, a cache hit 0.025 ms (settings.PERSON_CACHE_SECONDS)."""
-    if isinstance(user, AnonymousUser) or not user.is_authenticated:
-        return []
-    today = timezone.localdate()
-    if not settings.PERSON_CACHE_SECONDS:
-        return _read_current_posts(user, today)
-    person_cache = caches["person"]
-    key = f"posts:{user.pk}:{user.posts_version}:{today.isoformat()}"
-    posts: list[Post] | None = person_cache.get(key)
-    if posts is None:
-        posts = _read_current_posts(user, today)
-        person_cache.set(key, posts, settings.PERSON_CACHE_SECONDS)
-    return posts
-
-
-def _read_current_posts(user: User, today: datetime.date) -> list[Post]:
-    return list(
-        Post.objects.filter(user=user, start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .select_related("organisation__tier")
-        .order_by("organisation__path", "kind", "pk")
-    )
-
-
 def scope_for(user: User | AnonymousUser) -> Scope:
     """Computed once per user object (one query), so pages keep a fixed query count."""
-    cached: Scope | None = getattr(user, _CACHE_ATTR, None)
+    cached: Scope | None = getattr(user, SCOPE_ATTR, None)
     if cached is not None:
         return cached
     if not user.is_authenticated or not user.is_active:
@@ -468,6 +334,7 @@ def scope_for(user: User | AnonymousUser) -> Scope:
             is_admin=user.is_superuser,
             posts=tuple(posts),
             officer_ids=frozenset(p.organisation_id for p in officer),
+            lead_ids=frozenset(p.organisation_id for p in posts if p.kind in Post.LEAD_KINDS),
             member_ids=frozenset(p.organisation_id for p in posts if p.kind == Post.Kind.MEMBER),
             review_paths=tuple(
                 p.organisation.path for p in officer if p.organisation.tier.supervises_subtree
@@ -485,16 +352,28 @@ def scope_for(user: User | AnonymousUser) -> Scope:
                 if p.organisation.tier.kind == Tier.Kind.DISCIPLINE_COMMITTEE
                 and p.organisation.unit_id is not None
             ),
+            key_point_ids=frozenset(
+                organ
+                for p in posts
+                if (p.is_officer or p.kind == Post.Kind.MEMBER)
+                and p.organisation.tier.kind in (Tier.Kind.BRANCH, Tier.Kind.GENERAL_BRANCH)
+                and (organ := _organ_committee_above(p.organisation)) is not None
+            ),
         )
     if user.is_authenticated:
-        setattr(user, _CACHE_ATTR, scope)
+        setattr(user, SCOPE_ATTR, scope)
     return scope
 
 
-def forget(user: User) -> None:
-    """Drop the cached scope, e.g. after a post changes within one request or test."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+def _organ_committee_above(branch: Organisation) -> int | None:
+    """The 机关党委 a branch answers to, read from its path without a query: the organisation
+    right below the branch's unit (unit → 机关党委 → [党总支 →] 党支部); None for a branch
+    directly under its unit."""
+    ancestors = branch.ancestor_ids
+    if branch.unit_id not in ancestors:
+        return None
+    below_unit = ancestors.index(branch.unit_id) + 1
+    return ancestors[below_unit] if below_unit < len(ancestors) else None
 
 
 def organisations_for(
@@ -534,7 +413,8 @@ def check(user: User | AnonymousUser, action: Action | PersonAction, obj: Any) -
     if action in PERSON_ACTIONS:
         outside = rule_for(action, type(obj)).refuse_inside or action
     else:
-        outside = "register" if action == "register" else "view"
+        # The register and the key points reach past what one views: their own right decides.
+        outside = action if action in ("register", "read_key_points") else "view"
     # The messages are for the log line (logs.log_refusal); the pages never show them.
     if not scope.can(outside, obj):
         raise Http404(f"outside the scope ({outside})")
@@ -588,23 +468,7 @@ def joined(user: User | AnonymousUser, action: Action = "view", *, via: str = "o
     it) instead of a subquery over the organisations, so PostgreSQL reads them once, not
     twice: the working committee's annual results list (3,000 rows sorted by tier and tree)
     took 4.4 → 3.4 ms. `via` must be a non-null foreign key."""
-    return _prefixed(scope_for(user).organisation_filter(action), via)
-
-
-def _prefixed(condition: Q, via: str) -> Q:
-    prefixed = Q()
-    prefixed.connector, prefixed.negated = condition.connector, condition.negated
-    prefixed.children = [
-        _prefixed(child, via) if isinstance(child, Q) else _prefixed_leaf(child, via)
-        for child in condition.children
-    ]
-    return prefixed
-
-
-def _prefixed_leaf(child: object, via: str) -> tuple[str, Any]:
-    # A Q's children are Qs or (lookup, value) pairs; the stubs type them as any node.
-    lookup, value = cast(tuple[str, Any], child)
-    return f"{via}__{lookup}", value
+    return prefixed(scope_for(user).organisation_filter(action), via)
 
 
 # Rights that are neither an organisation's nor a person's --------------------------------------

@@ -1,9 +1,11 @@
 from django.urls import path
 
 from .views import (
+    assignees,
     checklist_excel,
     checklists,
     floor,
+    key_points,
     occurrences,
     onboarding,
     organisations,
@@ -28,6 +30,16 @@ urlpatterns = [
     ),
     path("checklist-items/<int:pk>/", checklists.checklist_item_edit, name="checklist_item_edit"),
     path(
+        "checklist-items/<int:pk>/key-point/",
+        key_points.checklist_item_key_point,
+        name="checklist_item_key_point",
+    ),
+    path(
+        "organisations/<int:pk>/key-points/<int:year>/",
+        key_points.key_point_list,
+        name="key_point_list",
+    ),
+    path(
         "organisations/<int:pk>/opinion/<int:year>/", checklists.opinion_edit, name="opinion_edit"
     ),
     path(
@@ -37,6 +49,12 @@ urlpatterns = [
     ),
     path("obligations/<int:pk>/", checklists.obligation_detail, name="obligation_detail"),
     path("obligations/<int:pk>/reopen/", checklists.obligation_reopen, name="obligation_reopen"),
+    path("obligations/<int:pk>/assign/", assignees.obligation_assign, name="obligation_assign"),
+    path(
+        "checklist-items/<int:pk>/assign/",
+        assignees.checklist_item_assign,
+        name="checklist_item_assign",
+    ),
     path(
         "obligations/<int:pk>/reopen-request/",
         reopen_requests.reopen_request_create,

@@ -32,6 +32,7 @@ from tests.permissions_support import (
     reopen_request_of,
     statuses,
 )
+from tests.responsibility import permission_rows as key_point_rows
 
 # /healthz/full without a broker (tasks in-process) passes; with one, no worker answers here.
 FULL_HEALTH = 200 if settings.CELERY_TASK_ALWAYS_EAGER else 503
@@ -116,6 +117,33 @@ ROWS: list[Row] = [
         method="post",
         data={"reason": "补录"},
     ),
+    # Naming an assignee (谁来干) is for the organisation's 书记/副书记 and admins.
+    Row(
+        "obligation_assign",
+        statuses(403, officer_b=404, admin=200, officer_a=200),
+        lambda w: [obligation_of(w.branch_a).pk],
+    ),
+    Row(
+        "obligation_assign",
+        statuses(403, officer_b=404, admin=200, officer_a=200),
+        lambda w: [obligation_of(w.branch_a).pk],
+        method="post",
+        data={"assignee": "", "version": "1"},
+        label="refused: nobody to unassign",
+    ),
+    Row(
+        "checklist_item_assign",
+        statuses(403, officer_b=404, admin=200, officer_a=200),
+        lambda w: [item_of(w.branch_a).pk],
+    ),
+    Row(
+        "checklist_item_assign",
+        statuses(403, officer_b=404, admin=302, officer_a=302),
+        lambda w: [item_of(w.branch_a).pk],
+        method="post",
+        data={"assignee": "", "version": "1"},
+        label="unassign",
+    ),
     Row(
         "reopen_request_create",
         statuses(403, officer_b=404, admin=302, officer_a=302),
@@ -169,7 +197,7 @@ ROWS: list[Row] = [
     Row("checklist_import_template", ALL_IN),
 ]
 
-ROWS += [*assessment_rows.ROWS, *accountability_rows.ROWS]
+ROWS += [*key_point_rows.ROWS, *assessment_rows.ROWS, *accountability_rows.ROWS]
 
 # The Django admin's own pages are checked through its index (staff only) and one changelist.
 ADMIN_SITE_ROWS = [

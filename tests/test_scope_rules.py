@@ -20,7 +20,7 @@ from assessment import results
 from assessment import selectors as assessment_selectors
 from assessment.models import AnnualResult, DutyReport, ExportJob, Vote
 from responsibility import scope
-from responsibility.models import Post, User
+from responsibility.models import ChecklistItem, Obligation, Post, User
 from tests.accountability.permission_rows import (
     dispatch_sent_by_officer_b,
     member_responsible,
@@ -66,7 +66,17 @@ def objects_for_every_rule(world: World) -> list[Model]:
         ExportJob.objects.create(requested_by=world.officer_a, year=world.year),
         Vote.objects.create(report=rated, rater=world.officer_b, choice="good"),
         *User.objects.all(),
+        *assigned_obligations(world),
+        *ChecklistItem.objects.filter(ref="ZB-3-02").select_related("checklist__organisation"),
     ]
+
+
+def assigned_obligations(world: World) -> list[Obligation]:
+    """Branch A's meeting assigned to its member (no officer post), and branch B's unassigned."""
+    queryset = Obligation.objects.select_related("organisation").filter(item__ref="ZB-3-02")
+    mine = queryset.filter(organisation=world.branch_a).first()
+    Obligation.objects.filter(pk=mine.pk).update(assignee=world.member)
+    return [queryset.get(pk=mine.pk), queryset.filter(organisation=world.branch_b).first()]
 
 
 def report_of_branch_b(world: World) -> DutyReport:
@@ -164,6 +174,11 @@ DECISIONS = {
 }
 # (file, text on the line, why it is not an access decision). Keep this tiny.
 ALLOWED = [
+    (
+        "responsibility/selectors/obligations.py",
+        "obligation.assignee_id == user.pk",
+        "which section of My work (我的 or the organisation's) a listed row goes in",
+    ),
     (
         "accountability/handovers.py",
         "person.pk != actor.pk",

@@ -23,7 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility.models import Organisation, User
+from responsibility.models import Organisation, Post, User
+from responsibility.selectors import current_post_filter
 
 from .. import services
 from ..models import Digest, DigestItem, Notification, OutboxMessage
@@ -88,10 +89,31 @@ def _reviewers(
     return [u for u in candidates[0] if u.pk != actor_id] if candidates else []
 
 
+def leads_of(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The current secretaries and deputy secretaries of each organisation, active accounts
+    only: one query."""
+    by_org: dict[int, list[User]] = {}
+    posts = (
+        Post.objects.filter(current_post_filter())
+        .filter(
+            kind__in=Post.LEAD_KINDS,
+            organisation_id__in=list(organisation_ids),
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("organisation_id", "pk")
+    )
+    for post in posts:
+        by_org.setdefault(post.organisation_id, []).append(post.user)
+    return by_org
+
+
 def plan(items: Iterable[Item]) -> Plan:
     """Officers of the organisation hear of its items; escalations go to the officers of the
     nearest supervising ancestor (its reviewers), work waiting for reviewers to the reviewers
-    who take it over; named people hear of their own: 3-4 queries."""
+    who take it over; named people hear of their own. An assigned obligation is its assignee's
+    alone until it is overdue, when the organisation's secretaries hear of it too; then it
+    escalates upward as any other: 3-5 queries."""
     items = list(items)
     result = Plan()
     if not items:
@@ -111,13 +133,23 @@ def plan(items: Iterable[Item]) -> Plan:
         {i.organisation_id for i in items} | {pk for chain in chains.values() for pk in chain}
     )
     person_ids = {pk for i in items for pk in i.person_ids}
+    person_ids |= {i.assignee_id for i in items if i.assignee_id is not None}
     people = User.objects.filter(pk__in=person_ids, is_active=True).in_bulk() if person_ids else {}
+    overdue_assigned = {
+        i.organisation_id for i in items if i.assignee_id is not None and i.stage == Stage.OVERDUE
+    }
+    leads = leads_of(overdue_assigned) if overdue_assigned else {}
     for item in items:
         chain = chains.get(item.organisation_id, [])
         if item.escalated:
             audience = officers.get(chain[0], []) if chain else []
         elif item.waiting:
             audience = _reviewers(item.organisation_id, chain, officers, item.actor_id)
+        elif item.assignee_id is not None and item.assignee_id in people:
+            # A deactivated assignee falls through to the officers: nobody is told otherwise.
+            audience = [people[item.assignee_id]]
+            if item.stage == Stage.OVERDUE:
+                audience += leads.get(item.organisation_id, [])
         else:
             audience = officers.get(item.organisation_id, [])
             audience = audience + [people[pk] for pk in item.person_ids if pk in people]
@@ -325,6 +357,7 @@ __all__ = [
     "digests_prepare",
     "digests_send",
     "flush_outbox",
+    "leads_of",
     "plan",
     "run",
 ]

@@ -34,6 +34,9 @@ class Item:
     object_key: str
     person_ids: tuple[int, ...] = ()  # told as well as the organisation's officers
     actor_id: int | None = None  # who handed it over: never told, and their colleagues first
+    # The obligation's named assignee (谁来干): told instead of the officers, and the
+    # organisation's secretaries too once it is overdue (reminders.plan).
+    assignee_id: int | None = None
 
     @property
     def escalated(self) -> bool:
@@ -111,7 +114,7 @@ def collect_obligations(today: datetime.date, rules: Rules) -> list[Item]:
         condition |= Q(year_id=year.pk, due_date__in=Rules.dates(rules.for_year(year.pk), today))
     rows = (
         Obligation.objects.filter(condition, status__in=Obligation.OPEN_STATUSES)
-        .select_related("item")
+        .select_related("item", "assignee")
         .only(
             "pk",
             "organisation_id",
@@ -120,21 +123,28 @@ def collect_obligations(today: datetime.date, rules: Rules) -> list[Item]:
             "period_label",
             "item__ref",
             "item__content",
+            "assignee__username",
+            "assignee__full_name",
+            "assignee__first_name",
+            "assignee__last_name",
         )
     )
     items = []
     for obligation in rows:
+        title = f"{obligation.item.ref} {obligation.item.content[:60]}（{obligation.period_label}）"
+        if obligation.assignee is not None:
+            title += _("承办人：%(name)s") % {"name": obligation.assignee.display_name}
         for stage in Rules.stages(rules.for_year(obligation.year_id), obligation.due_date, today):
             items.append(
                 Item(
                     kind=Kind.OBLIGATION,
                     stage=stage,
                     organisation_id=obligation.organisation_id,
-                    title=f"{obligation.item.ref} {obligation.item.content[:60]}"
-                    f"（{obligation.period_label}）",
+                    title=title,
                     due_date=obligation.due_date,
                     url=reverse("obligation_detail", args=[obligation.pk]),
                     object_key=f"obligation:{obligation.pk}",
+                    assignee_id=obligation.assignee_id,
                 )
             )
     return items

@@ -69,6 +69,26 @@ class Scheme(models.Model):
     report_deadline = models.DateField(_("述职报告截止日期"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    # What an admin sets on the scheme page: its form and services.scheme_update's audit entry
+    # name these, and only these.
+    EDITABLE_FIELDS = (
+        "weight_process",
+        "weight_quarterly",
+        "weight_year_end",
+        "good_min",
+        "fairly_good_min",
+        "average_min",
+        "good_quota_percent",
+        "vote_good",
+        "vote_fairly_good",
+        "vote_average",
+        "vote_poor",
+        "late_deduction_percent",
+        "no_evidence_deduction_percent",
+        "accountability_cap",
+        "report_deadline",
+    )
+
     class Meta:
         verbose_name = _("考核方案")
         verbose_name_plural = _("考核方案")

@@ -18,7 +18,6 @@ from .reviews import (
 )
 from .schemes import (
     NOT_SCORING,
-    SCHEME_FIELDS,
     WEIGHT_FIELDS,
     AssessmentError,
     grade_cap_add,
@@ -32,7 +31,6 @@ __all__ = [
     "EXPORT_RESUME_AFTER",
     "EXPORT_RESUME_BATCH",
     "NOT_SCORING",
-    "SCHEME_FIELDS",
     "TRANSITIONS",
     "WEIGHT_FIELDS",
     "AssessmentError",

@@ -142,25 +142,6 @@ class AssessmentError(ServiceError):
     """An assessment rule refused the operation; the message is shown to the user."""
 
 
-SCHEME_FIELDS = (
-    "weight_process",
-    "weight_quarterly",
-    "weight_year_end",
-    "good_min",
-    "fairly_good_min",
-    "average_min",
-    "good_quota_percent",
-    "vote_good",
-    "vote_fairly_good",
-    "vote_average",
-    "vote_poor",
-    "late_deduction_percent",
-    "no_evidence_deduction_percent",
-    "accountability_cap",
-    "report_deadline",
-)
-
-
 def scheme_create(*, actor: User | None, year: Year) -> Scheme:
     """Give a new year its scheme with the domain defaults (registered with
     responsibility.services.years by AppConfig.ready, so it runs inside year_create's
@@ -180,7 +161,7 @@ def scheme_update(*, actor: User, scheme: Scheme, version: int, **fields: Any) -
         raise AssessmentError(
             _("三部分权重之和必须为 100，当前为 %(total)s。") % {"total": f"{total.normalize():f}"}
         )
-    before = {name: getattr(scheme, name) for name in SCHEME_FIELDS}
+    before = {name: getattr(scheme, name) for name in Scheme.EDITABLE_FIELDS}
     if scheme.pk is None:  # a year made outside year_create: its defaults are stored now
         scheme = scheme_create(actor=actor, year=scheme.year)
     updated = Scheme.objects.filter(pk=scheme.pk, version=version).update(
@@ -189,7 +170,7 @@ def scheme_update(*, actor: User, scheme: Scheme, version: int, **fields: Any) -
     if updated != 1:
         raise ConcurrentEditError
     scheme.refresh_from_db()
-    changes = diff(before, {name: getattr(scheme, name) for name in SCHEME_FIELDS})
+    changes = diff(before, {name: getattr(scheme, name) for name in Scheme.EDITABLE_FIELDS})
     audit_record(actor=actor, action="scheme.update", obj=scheme, changes=changes)
     if set(changes) - NOT_SCORING:
         results_mark_stale(actor=actor, year=scheme.year, change=stale.Change.SCHEME)

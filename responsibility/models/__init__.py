@@ -1,18 +1,8 @@
 """Models of the shared core, one module per concern."""
 
-from .checklists import (
-    Checklist,
-    ChecklistItem,
-    Evidence,
-    Frequency,
-    MeetingRecord,
-    Obligation,
-    Opinion,
-    ReopenRequest,
-    TemplateItem,
-    Year,
-)
+from .checklists import Checklist, ChecklistItem, Frequency, Obligation, TemplateItem, Year
 from .organisations import AuditEntry, Organisation, Post, Tier, User
+from .records import Evidence, MeetingRecord, Opinion, ReopenRequest
 
 __all__ = [
     "AuditEntry",

@@ -1,10 +1,13 @@
-"""Responsibility lists (责任清单): years, templates, annual checklists, obligations, evidence."""
+"""Responsibility lists (责任清单): years, templates, annual checklists and their obligations.
+
+What is filed against them (meeting records, evidence, opinions, reopen requests) is in
+`records`."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -14,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .organisations import Organisation, Post, Tier, User
+
+if TYPE_CHECKING:
+    from .records import Evidence
 
 DUE_SOON_DAYS = 5  # yellow when due within this many days (domain.md §7)
 
@@ -205,6 +211,16 @@ class ChecklistItem(ItemFields):
         related_name="derived_items",
         verbose_name=_("上级事项"),
     )
+    # The item for the whole year (谁来干): obligations generated for it take this assignee
+    # (services.years), and naming one sets its open obligations (services.assignees).
+    assignee = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("全年承办人"),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -259,6 +275,17 @@ class Obligation(models.Model):
         _("逾期完成"), default=False, help_text=_("逾期完成的标记永久保留，不因后续修改而清除。")
     )
     reopened_until = models.DateField(_("重新开放至"), null=True, blank=True)
+    # Who does it (谁来干), named by the organisation's secretary; by a date of their own no
+    # later than the due date. The FK's own index serves selectors.my_work's "assigned to me".
+    assignee = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_obligations",
+        verbose_name=_("承办人"),
+    )
+    assignee_due_date = models.DateField(_("承办期限"), null=True, blank=True)
     evidence: models.ManyToManyField[Evidence, Any] = models.ManyToManyField(
         "Evidence", blank=True, related_name="obligations", verbose_name=_("佐证材料")
     )
@@ -287,6 +314,16 @@ class Obligation(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(completed_on__isnull=False),
                 name="obligation_done_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(assignee_due_date__isnull=True)
+                | Q(assignee_due_date__lte=F("due_date")),
+                name="obligation_assignee_due_not_late",
+                violation_error_message=_("承办期限不能晚于任务的截止日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(assignee_due_date__isnull=True) | Q(assignee__isnull=False),
+                name="obligation_assignee_due_has_assignee",
             ),
         ]
         indexes = [
@@ -340,177 +377,3 @@ def completion_percent(*, done: int, overdue: int, total: int) -> int:
     if due:
         return round(100 * done / due)
     return 100 if total else 0
-
-
-class MeetingRecord(models.Model):
-    """The record of a meeting that satisfies a meeting obligation (三会一课 etc.)."""
-
-    obligation = models.OneToOneField(
-        Obligation, on_delete=models.CASCADE, related_name="meeting", verbose_name=_("任务")
-    )
-    held_on = models.DateField(_("会议日期"))
-    topic = models.CharField(_("会议议题"), max_length=200)
-    expected_count = models.PositiveIntegerField(_("应到人数"))
-    attended_count = models.PositiveIntegerField(_("实到人数"))
-    minutes = models.TextField(_("会议纪要"), blank=True)
-
-    class Meta:
-        verbose_name = _("会议记录")
-        verbose_name_plural = _("会议记录")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(attended_count__lte=F("expected_count")),
-                name="meeting_attended_lte_expected",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.held_on} {self.topic}"
-
-    @property
-    def has_quorum(self) -> bool:
-        """More than half of those expected attended (支部工作条例)."""
-        return self.attended_count * 2 > self.expected_count
-
-
-class Evidence(models.Model):
-    """An uploaded file; served only through a permission-checked view."""
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("组织")
-    )
-    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    uploaded_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("上传人")
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
-    # A reviewer's file about the organisation (a ledger proposal's evidence): it stays with
-    # what it was attached to, out of the organisation's own files (domain.md §8a).
-    # db_default too: the province seed inserts evidence with INSERT … SELECT (demo_province).
-    reviewers_only = models.BooleanField(_("仅审核人可见"), default=False, db_default=False)
-
-    class Meta:
-        ordering = ["-uploaded_at"]
-        verbose_name = _("佐证材料")
-        verbose_name_plural = _("佐证材料")
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    def get_absolute_url(self) -> str:
-        return reverse("evidence_download", args=[self.pk])
-
-
-class Opinion(models.Model):
-    """A branch's annual opinions and suggestions (意见建议) to its 机关党委."""
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="opinions", verbose_name=_("组织")
-    )
-    year = models.ForeignKey(
-        Year, on_delete=models.PROTECT, related_name="opinions", verbose_name=_("年度")
-    )
-    content = models.TextField(_("意见建议"))
-    submitted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("提交人")
-    )
-    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
-    acknowledged_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("签收人"),
-    )
-    acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
-    reply = models.TextField(_("反馈意见"), blank=True)
-
-    class Meta:
-        ordering = ["-submitted_at"]
-        verbose_name = _("意见建议")
-        verbose_name_plural = _("意见建议")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "year"], name="opinion_unique_org_year"
-            ),
-        ]
-        indexes = [
-            # accountability.selectors.worklist (待签收): the oldest opinions not yet acknowledged,
-            # read in order until a section's rows are found, not all of a province's sorted.
-            models.Index(
-                fields=["submitted_at", "id"],
-                condition=models.Q(acknowledged_at__isnull=True),
-                name="opinion_unacknowledged_idx",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.organisation} {self.year} 意见建议"
-
-
-class ReopenRequest(models.Model):
-    """An officer's request to reopen an obligation whose entry has closed (domain.md §5: a
-    reviewer may reopen with a recorded reason); granting it reopens the obligation."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("待处理")
-        GRANTED = "granted", _("已同意")
-        REFUSED = "refused", _("未同意")
-
-    obligation = models.ForeignKey(
-        Obligation,
-        on_delete=models.CASCADE,
-        related_name="reopen_requests",
-        verbose_name=_("任务"),
-    )
-    # Denormalised from the obligation, as on Obligation itself: the scope filters on it.
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("组织")
-    )
-    requested_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("申请人")
-    )
-    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
-    reason = models.CharField(_("申请原因"), max_length=500)
-    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.PENDING)
-    decided_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("处理人"),
-    )
-    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
-    refusal_reason = models.CharField(_("未同意原因"), max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["-requested_at", "-pk"]
-        verbose_name = _("重新开放申请")
-        verbose_name_plural = _("重新开放申请")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["obligation"],
-                condition=Q(state="pending"),
-                name="reopen_request_one_pending",
-            ),
-            models.CheckConstraint(
-                condition=~Q(state="refused") | ~Q(refusal_reason=""),
-                name="reopen_request_refusal_has_reason",
-            ),
-        ]
-        indexes = [
-            # accountability.selectors.worklist.reopen_requests: pending requests, oldest first.
-            models.Index(fields=["state", "requested_at"], name="reopen_req_state_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.obligation_id} {self.get_state_display()}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("obligation_detail", args=[self.obligation_id]) + "#reopen"

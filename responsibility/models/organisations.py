@@ -144,6 +144,9 @@ class Post(models.Model):
         Kind.CADRE_PART_TIME,
     )
     OFFICER_KINDS = frozenset(OFFICER_KINDS_IN_ORDER)
+    # Who leads an organisation: assigns its obligations, sees all of its work, and hears of
+    # what its assignees let go overdue (scope's "lead", the reminder sweep).
+    LEAD_KINDS = frozenset({Kind.SECRETARY, Kind.DEPUTY_SECRETARY})
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="posts", verbose_name=_("人员")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from .. import scope
@@ -26,6 +27,7 @@ from ..models import (
     Year,
 )
 from ..models.checklists import completion_percent, obligation_light
+from .key_points import key_point_links
 from .obligations import status_labels
 from .years import CLOSED_OUT, OPEN
 
@@ -152,6 +154,11 @@ class ItemRow:
     edit_url: str
     record_url: str
     obligations: list[Chip]
+    # The point of the 机关党委's key-points list the item answers, linked to its row there.
+    key_point_ref: str = ""
+    key_point_content: str = ""
+    key_point_url: str = ""
+    key_point_edit_url: str = ""
 
 
 def checklist_page(
@@ -173,7 +180,7 @@ def checklist_page(
     today = today or timezone.localdate()
     items = list(
         ChecklistItem.objects.filter(checklist__organisation=organisation, checklist__year=year)
-        .select_related("checklist")
+        .select_related("checklist", "parent_item__checklist")
         .order_by("sort_order", "ref")
     )
     checklist = items[0].checklist if items else checklist_for(organisation, year)
@@ -218,6 +225,8 @@ def checklist_page(
     posts = {value: str(label) for value, label in Post.Kind.choices}
     edit_url, record_url = pk_url("checklist_item_edit"), pk_url("occurrence_create")
     chip_url, labels = pk_url("obligation_detail"), status_labels()
+    point_urls = key_point_links(items, year.year)
+    point_edit_url = pk_url("checklist_item_key_point")
     for item in items:
         if group and item.group != group:
             continue
@@ -238,6 +247,10 @@ def checklist_page(
                 edit_url=edit_url(item.pk),
                 record_url=record_url(item.pk),
                 obligations=chips(shown, today, url=chip_url, labels=labels),
+                key_point_ref=item.parent_item.ref if item.parent_item else "",
+                key_point_content=item.parent_item.content if item.parent_item else "",
+                key_point_url=point_urls.get(item.parent_item_id or 0, ""),
+                key_point_edit_url=point_edit_url(item.pk),
             )
         )
     return ChecklistPage(
@@ -250,10 +263,20 @@ def checklist_page(
 # --- opinions ----------------------------------------------------------------------------------
 
 
+def _named_key_points() -> Prefetch[str, QuerySet[ChecklistItem], str]:
+    """The key points opinions name (one query for all of them), each with its checklist, which
+    says whose key-points page it links to."""
+    return Prefetch(
+        "key_points",
+        queryset=ChecklistItem.objects.select_related("checklist").order_by("sort_order", "ref"),
+    )
+
+
 def opinion_for(organisation: Organisation, year: Year) -> Opinion | None:
     return (
         Opinion.objects.filter(organisation=organisation, year=year)
         .select_related("submitted_by", "acknowledged_by")
+        .prefetch_related(_named_key_points())
         .first()
     )
 
@@ -262,5 +285,6 @@ def opinions_to_acknowledge(user: User, year: Year) -> list[Opinion]:
     return list(
         Opinion.objects.filter(year=year, organisation__in=scope.organisations_for(user, "review"))
         .select_related("organisation", "submitted_by", "acknowledged_by")
+        .prefetch_related(_named_key_points())
         .order_by("acknowledged_at", "-submitted_at")
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import scope
 from ..links import pk_url
@@ -35,7 +36,9 @@ class ClosedRow:
 
 
 @dataclass
-class MyWork:
+class Buckets:
+    """Open obligations by urgency, as My work's tables show them."""
+
     overdue: list[Obligation] = field(default_factory=list)
     due_soon: list[Obligation] = field(default_factory=list)
     this_period: list[Obligation] = field(default_factory=list)
@@ -47,38 +50,103 @@ class MyWork:
         return len(self.overdue) + len(self.due_soon) + len(self.this_period)
 
 
+@dataclass
+class MyWork(Buckets):
+    """Everything on the person's list (the counters, the work queue's summary), split in two:
+    `mine`, what is assigned to them (我的), and `organisation`, the rest they see: all of the
+    organisations they lead (本组织全部) and, where they are an officer only, what nobody is
+    assigned to (本组织未指派)."""
+
+    mine: Buckets = field(default_factory=Buckets)
+    organisation: Buckets = field(default_factory=Buckets)
+    leads: bool = False
+
+
 def my_work(user: User, *, today: datetime.date | None = None) -> MyWork:
-    """Open obligations of the organisations the user fills in for: one query, and one more
-    for the reopen requests when some overdue obligation's entry has closed."""
+    """Open obligations assigned to the user, of the organisations they lead, and unassigned
+    ones of those they fill in for: one query, and one more for the reopen requests when some
+    overdue obligation's entry has closed. Assigned work is the assignee's, so an officer who
+    leads nothing no longer sees what the secretary gave a colleague."""
     today = today or timezone.localdate()
-    officer_ids = scope.scope_for(user).officer_ids
+    user_scope = scope.scope_for(user)
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    listed = (
+        Q(assignee_id=user.pk)
+        | Q(organisation_id__in=user_scope.lead_ids)
+        | Q(organisation_id__in=user_scope.officer_ids, assignee__isnull=True)
+    )
     rows = (
-        Obligation.objects.filter(
-            organisation_id__in=officer_ids,
-            year__status=Year.Status.ACTIVE,
-            status__in=OPEN,
-        )
+        Obligation.objects.filter(listed, year__status=Year.Status.ACTIVE, status__in=OPEN)
         .filter(Q(due_date__lte=soon) | Q(period_start__lte=today, period_end__gte=today))
-        .select_related("item", "organisation", "year")
+        .select_related("item", "organisation", "year", "assignee")
         .order_by("due_date", "organisation__path", "item__sort_order")
     )
-    work = MyWork()
+    work = MyWork(leads=bool(user_scope.lead_ids))
     closed: list[Obligation] = []
     for obligation in rows:
+        section = work.mine if obligation.assignee_id == user.pk else work.organisation
+        for buckets in (work, section):
+            if obligation.due_date < today:
+                buckets.overdue.append(obligation)
+            elif obligation.due_date <= soon:
+                buckets.due_soon.append(obligation)
+            else:
+                buckets.this_period.append(obligation)
         if obligation.due_date < today:
-            work.overdue.append(obligation)
             if obligation.entry_open(obligation.year.entry_grace_days, today):
                 work.overdue_open.append(obligation)
+                section.overdue_open.append(obligation)
             else:
                 closed.append(obligation)
-        elif obligation.due_date <= soon:
-            work.due_soon.append(obligation)
-        else:
-            work.this_period.append(obligation)
     latest = latest_reopen_requests(closed) if closed else {}
-    work.overdue_closed = [ClosedRow(o, latest.get(o.pk)) for o in closed]
+    for obligation in closed:
+        row = ClosedRow(obligation, latest.get(obligation.pk))
+        work.overdue_closed.append(row)
+        mine = obligation.assignee_id == user.pk
+        (work.mine if mine else work.organisation).overdue_closed.append(row)
     return work
+
+
+@dataclass(frozen=True)
+class WorkSection:
+    """One section of My work's page: its heading and its tables' rows."""
+
+    key: str  # mine or organisation
+    # Before the tables' heading ids: the organisation's keep the plain ids they always had.
+    id_prefix: str
+    title: str
+    note: str
+    buckets: Buckets
+    overdue_open: list[ObligationRow]
+    due_soon: list[ObligationRow]
+    this_period: list[ObligationRow]
+
+
+def my_work_sections(work: MyWork, *, today: datetime.date | None = None) -> list[WorkSection]:
+    """我的 first, then the organisation's; a section with nothing in it is left out."""
+    today = today or timezone.localdate()
+    if work.leads:
+        title, note = _("本组织全部"), _("您任书记、副书记的组织的全部任务，含已指派给他人的。")
+    else:
+        title, note = _("本组织未指派"), _("尚未指派承办人的任务，由本组织党务干部共同负责。")
+    parts = [
+        ("mine", _("我的"), _("书记指派给您承办的任务。"), work.mine),
+        ("organisation", title, note, work.organisation),
+    ]
+    return [
+        WorkSection(
+            key=key,
+            id_prefix="mine-" if key == "mine" else "",
+            title=title,
+            note=note,
+            buckets=buckets,
+            overdue_open=obligation_rows(buckets.overdue_open, today=today),
+            due_soon=obligation_rows(buckets.due_soon, today=today),
+            this_period=obligation_rows(buckets.this_period, today=today),
+        )
+        for key, title, note, buckets in parts
+        if buckets.total
+    ]
 
 
 @dataclass(frozen=True)
@@ -93,6 +161,8 @@ class ObligationRow:
     period_label: str
     due_date: datetime.date
     badge: Badge
+    assignee_name: str = ""  # 承办人, when one is named
+    assignee_due_date: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +200,7 @@ def obligation_badge(obligation: Obligation, *, today: datetime.date | None = No
 def obligation_rows(
     obligations: list[Obligation], *, today: datetime.date | None = None
 ) -> list[ObligationRow]:
-    """My work's rows of obligations read with their item and organisation."""
+    """My work's rows of obligations read with their item, organisation and assignee."""
     today = today or timezone.localdate()
     url, labels = pk_url("obligation_detail"), status_labels()
     return [
@@ -143,6 +213,8 @@ def obligation_rows(
             period_label=o.period_label,
             due_date=o.due_date,
             badge=Badge.of(o, today, labels),
+            assignee_name=o.assignee.display_name if o.assignee else "",
+            assignee_due_date=o.assignee_due_date,
         )
         for o in obligations
     ]

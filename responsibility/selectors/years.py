@@ -51,5 +51,10 @@ def year_for(request: HttpRequest, number: int | None = None) -> Year:
 
 def obligation_queryset() -> QuerySet[Obligation]:
     return Obligation.objects.select_related(
-        "item__checklist", "organisation__tier", "year", "updated_by"
+        "item__checklist",
+        "item__parent_item__checklist",  # the key point the item answers, linked on its page
+        "organisation__tier",
+        "year",
+        "updated_by",
+        "assignee",
     )

@@ -1,6 +1,8 @@
 """Writes of the shared core; one module per concern, re-exported here."""
 
 from ..errors import ServiceError
+from .assignees import checklist_item_assign, obligation_assign, obligation_unassign
+from .checklist_excel import checklist_import, template_import
 from .checklists import (
     checklist_item_create,
     checklist_item_update,
@@ -8,6 +10,7 @@ from .checklists import (
     opinion_acknowledge,
     opinion_submit,
 )
+from .key_points import checklist_item_key_point_set
 from .obligations import (
     EntryClosedError,
     EvidenceRejected,
@@ -19,6 +22,7 @@ from .obligations import (
     obligation_reopen,
     occurrence_record,
 )
+from .onboarding import onboarding_import
 from .organisations import (
     ConcurrentEditError,
     audit_record,
@@ -45,19 +49,25 @@ __all__ = [
     "MeetingInput",
     "ServiceError",
     "audit_record",
+    "checklist_import",
+    "checklist_item_assign",
     "checklist_item_create",
+    "checklist_item_key_point_set",
     "checklist_item_update",
     "checklists_create",
     "default_templates_load",
     "diff",
     "evidence_check",
     "evidence_upload",
+    "obligation_assign",
     "obligation_detach_evidence",
     "obligation_fill",
     "obligation_reopen",
+    "obligation_unassign",
     "obligations_dispatch",
     "obligations_generate",
     "occurrence_record",
+    "onboarding_import",
     "opinion_acknowledge",
     "opinion_submit",
     "organisation_create",
@@ -66,6 +76,7 @@ __all__ = [
     "posts_version_bump",
     "reopen_request_create",
     "reopen_request_decide",
+    "template_import",
     "year_activate",
     "year_close",
     "year_create",

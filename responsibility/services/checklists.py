@@ -26,6 +26,7 @@ from ..models import (
     Year,
 )
 from ..models.checklists import Frequency, Group
+from ..selectors.key_points import key_points_for
 from .organisations import ConcurrentEditError, audit_record, diff
 from .years import _refresh_due_dates, obligations_generate
 
@@ -105,7 +106,15 @@ def checklist_item_update(
 
 
 @transaction.atomic
-def opinion_submit(*, actor: User, organisation: Organisation, year: Year, content: str) -> Opinion:
+def opinion_submit(
+    *,
+    actor: User,
+    organisation: Organisation,
+    year: Year,
+    content: str,
+    key_points: Iterable[ChecklistItem] | None = None,
+) -> Opinion:
+    """`key_points`: the points of its 机关党委's list the opinion addresses (None: unchanged)."""
     if year.is_closed:
         raise ServiceError(_("该年度已结束。"))
     if not content.strip():
@@ -114,6 +123,11 @@ def opinion_submit(*, actor: User, organisation: Organisation, year: Year, conte
     before = opinion.content if opinion else None
     if opinion is not None and opinion.acknowledged_at is not None:
         raise ServiceError(_("意见建议已被机关党委签收，不能再修改。"))
+    points = None if key_points is None else sorted(set(key_points), key=lambda p: p.pk)
+    if points and key_points_for(organisation, year).filter(
+        pk__in=[p.pk for p in points]
+    ).count() != len(points):
+        raise ServiceError(_("只能关联本支部所属机关党委同一年度的工作要点。"))
     if opinion is None:
         opinion = Opinion.objects.create(
             organisation=organisation, year=year, content=content, submitted_by=actor
@@ -123,12 +137,17 @@ def opinion_submit(*, actor: User, organisation: Organisation, year: Year, conte
         opinion.submitted_by = actor
         opinion.submitted_at = timezone.now()
         opinion.save(update_fields=["content", "submitted_by", "submitted_at"])
+    changes: dict[str, Any] = {"content": [before, content]}
+    if points is not None:
+        named_before = "、".join(p.ref for p in opinion.key_points.order_by("pk"))
+        opinion.key_points.set(points)
+        changes["key_points"] = [named_before, "、".join(p.ref for p in points)]
     audit_record(
         actor=actor,
         action="opinion.submit",
         obj=opinion,
         organisation=organisation,
-        changes={"content": [before, content]},
+        changes=changes,
     )
     return opinion
 

@@ -159,13 +159,7 @@ def obligation_fill(
     if meeting is not None:
         record, created = MeetingRecord.objects.update_or_create(
             obligation=obligation,
-            defaults={
-                "held_on": meeting.held_on,
-                "topic": meeting.topic,
-                "expected_count": meeting.expected_count,
-                "attended_count": meeting.attended_count,
-                "minutes": meeting.minutes,
-            },
+            defaults={name: getattr(meeting, name) for name in MeetingRecord.EDITABLE_FIELDS},
         )
         changes["meeting"] = [
             None if created else "…",

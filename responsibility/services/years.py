@@ -274,6 +274,7 @@ def _insert_obligations(year: Year, checklist_ids: list[int], rows: list[tuple[A
         "item": "i.id",
         "organisation": "c.organisation_id",
         "year": "%s",
+        "assignee": "i.assignee_id",  # an item assigned for the year (services.assignees)
         **{name: f"p.{name}" for name in _PERIOD_COLUMNS[2:]},
     }
     now = timezone.now()
@@ -339,4 +340,7 @@ def _refresh_due_dates(item: ChecklistItem) -> None:
     ):
         period = periods.Period(obligation.period_start, obligation.period_end, "")
         obligation.due_date = periods.due_date(item.frequency, period, item.due_days)
-        obligation.save(update_fields=["due_date"])
+        due = obligation.assignee_due_date
+        # The assignee's own date never lies after the due date (a constraint): it follows.
+        obligation.assignee_due_date = min(due, obligation.due_date) if due else None
+        obligation.save(update_fields=["due_date", "assignee_due_date"])

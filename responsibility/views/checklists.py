@@ -44,18 +44,15 @@ from ..models.checklists import Group
 
 @login_required
 def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
-    work = selectors.my_work(request.user)
+    today = timezone.localdate()
+    work = selectors.my_work(request.user, today=today)
     return render(
         request,
         "responsibility/my_work.html",
         {
             "work": work,
-            "tables": {
-                "overdue_open": selectors.obligation_rows(work.overdue_open),
-                "due_soon": selectors.obligation_rows(work.due_soon),
-                "this_period": selectors.obligation_rows(work.this_period),
-            },
-            "today": timezone.localdate(),
+            "sections": selectors.my_work_sections(work, today=today),
+            "today": today,
             "year": selectors.current_year_for(request),
         },
     )
@@ -73,6 +70,17 @@ def checklist_detail(request: AuthenticatedHttpRequest, pk: int, year: int) -> H
     page = selectors.checklist_page(organisation, year_obj, group=group, status=status, month=month)
     checklist = page.checklist if page else None
     user_scope = scope.scope_for(request.user)
+    ancestors = selectors.ancestors(organisation)
+    is_branch = organisation.tier.kind == Tier.Kind.BRANCH
+    # The key-points list this page answers (a branch's 机关党委) or is (the 机关党委's own).
+    key_points_of = next(
+        (
+            o
+            for o in [organisation, *reversed(ancestors)]
+            if o.tier.kind == Tier.Kind.ORGAN_COMMITTEE
+        ),
+        None,
+    )
     return render(
         request,
         "responsibility/checklist_detail.html",
@@ -80,9 +88,7 @@ def checklist_detail(request: AuthenticatedHttpRequest, pk: int, year: int) -> H
             "organisation": organisation,
             "year": year_obj,
             "page": page,
-            "breadcrumbs": [
-                (a, user_scope.can("view", a)) for a in selectors.ancestors(organisation)
-            ],
+            "breadcrumbs": [(a, user_scope.can("view", a)) for a in ancestors],
             "breadcrumb_tail": _("%(year)s年度责任清单") % {"year": year},
             "filters": {"group": group, "status": status, "month": month},
             "groups": Group.choices,
@@ -95,21 +101,28 @@ def checklist_detail(request: AuthenticatedHttpRequest, pk: int, year: int) -> H
             # As-needed items offer "记录一次" to those who fill, while the year runs.
             "can_record": user_scope.can("fill", organisation)
             and year_obj.status == Year.Status.ACTIVE,
-            "is_branch": organisation.tier.kind == Tier.Kind.BRANCH,
+            "is_branch": is_branch,
+            "key_points_of": key_points_of
+            if key_points_of and user_scope.can("read_key_points", key_points_of)
+            else None,
+            # A branch's officers say which key point each item answers while the year runs.
+            "can_link": is_branch
+            and user_scope.can("fill", organisation)
+            and not year_obj.is_closed,
         },
     )
 
 
 @login_required
 def obligation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Shows an obligation; officers of its organisation fill it in here."""
+    """Shows an obligation; officers of its organisation, or its assignee, fill it in here."""
     obligation = scope.get_for_user(
         request.user, selectors.obligation_queryset(), action="view", pk=pk
     )
     user_scope = scope.scope_for(request.user)
-    can_fill = user_scope.can("fill", obligation)
+    can_fill = user_scope.can("work_on", obligation)
     if request.method == "POST" and not can_fill:
-        scope.check(request.user, "fill", obligation)
+        scope.check(request.user, "work_on", obligation)
     entry_open = obligation.entry_open(obligation.year.entry_grace_days) and not (
         obligation.year.is_closed
     )
@@ -166,6 +179,7 @@ def obligation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "entry_open": entry_open,
             "can_fill": can_fill,
             "can_review": user_scope.can("review", obligation),
+            "can_delegate": user_scope.can("delegate", obligation),
             "reopen_form": ReopenForm(),
             "reopen_requests": requests,
             "pending_request": pending,
@@ -214,7 +228,7 @@ def obligation_detach_evidence(
     request: AuthenticatedHttpRequest, pk: int, evidence_pk: int
 ) -> HttpResponse:
     obligation = scope.get_for_user(
-        request.user, selectors.obligation_queryset(), action="fill", pk=pk
+        request.user, selectors.obligation_queryset(), action="work_on", pk=pk
     )
     evidence = get_object_or_404(obligation.evidence, pk=evidence_pk)
     services.obligation_detach_evidence(
@@ -353,8 +367,12 @@ def opinion_edit(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpR
     can_fill = scope.can(request.user, "fill", organisation)
     if request.method == "POST":
         scope.check(request.user, "fill", organisation)
+    named = list(opinion.key_points.all()) if opinion else []
     form = OpinionForm(
-        request.POST or None, initial={"content": opinion.content if opinion else ""}
+        request.POST or None,
+        initial={"content": opinion.content if opinion else "", "key_points": named},
+        # A branch answers its 机关党委's key points; read only when the form is shown.
+        key_points=selectors.key_points_for(organisation, year_obj) if can_fill else None,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -363,6 +381,7 @@ def opinion_edit(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpR
                 organisation=organisation,
                 year=year_obj,
                 content=form.cleaned_data["content"],
+                key_points=form.cleaned_data.get("key_points"),
             )
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
@@ -376,6 +395,10 @@ def opinion_edit(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpR
             "organisation": organisation,
             "year": year_obj,
             "opinion": opinion,
+            "key_points": [
+                (point, selectors.key_point_url(point.checklist.organisation_id, year, point.pk))
+                for point in named
+            ],
             "form": form,
             "can_fill": can_fill and not (opinion and opinion.acknowledged_at),
         },

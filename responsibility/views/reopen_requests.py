@@ -19,7 +19,7 @@ from ..models import ReopenRequest
 @require_POST
 def reopen_request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obligation = scope.get_for_user(
-        request.user, selectors.obligation_queryset(), action="fill", pk=pk
+        request.user, selectors.obligation_queryset(), action="work_on", pk=pk
     )
     form = ReopenRequestForm(request.POST)
     if not form.is_valid():

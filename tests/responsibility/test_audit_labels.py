@@ -9,17 +9,21 @@ it is handled explicitly below.
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from responsibility import audit_labels, models
+from responsibility import audit_labels
 from responsibility.models import AuditEntry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +45,15 @@ def _fstring_actions(template: str) -> set[str]:
 
 class Unresolved(AssertionError):
     pass
+
+
+@cache
+def _models() -> dict[str, type[Model]]:
+    """The apps' models by class name, as the source names them (`Scheme.EDITABLE_FIELDS`)."""
+    found = [model for app in APPS for model in apps.get_app_config(app).get_models()]
+    by_name = {model.__name__: model for model in found}
+    assert len(by_name) == len(found), "two apps' models share a name: resolve by module"
+    return by_name
 
 
 @dataclass
@@ -70,6 +83,15 @@ class Module:
             for target in node.targets
             if isinstance(target, ast.Name)
         }
+
+    def imported(self, name: str) -> object:
+        """A constant the module imports by name (`from .importing import CREATE`): its value."""
+        for node in self.tree.body:
+            if isinstance(node, ast.ImportFrom) and any(a.name == name for a in node.names):
+                package = ".".join(self.path.relative_to(ROOT).with_suffix("").parts[:-1])
+                module = "." * node.level + (node.module or "")
+                return getattr(importlib.import_module(module, package), name, None)
+        return None
 
     def where(self, node: ast.AST) -> str:
         return f"{self.path.relative_to(ROOT)}:{getattr(node, 'lineno', '?')}"
@@ -129,9 +151,12 @@ class Module:
             values = self.assignments(node.id, scope) or self.assignments(node.id, None)
             if values:
                 return set().union(*(self.strings(v, scope) for v in values))
+            imported = self.imported(node.id)
+            if isinstance(imported, str):
+                return {imported}
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            # A model's field list (ChecklistItem.EDITABLE_FIELDS): read from the class itself.
-            value = getattr(getattr(models, node.value.id, None), node.attr, None)
+            # A model's field list (Scheme.EDITABLE_FIELDS): read from the class itself.
+            value = getattr(_models().get(node.value.id), node.attr, None)
             if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
                 return set(value)
         raise Unresolved(f"{self.where(node)}: cannot follow {ast.unparse(node)!r}")
