@@ -13,6 +13,7 @@ from .checklists import (
     Year,
 )
 from .organisations import AuditEntry, Organisation, Post, Tier, User
+from .versions import WorkVersion
 
 __all__ = [
     "AuditEntry",
@@ -29,5 +30,6 @@ __all__ = [
     "TemplateItem",
     "Tier",
     "User",
+    "WorkVersion",
     "Year",
 ]

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import scope
+from .. import scope, work_versions
 from ..audit import audit_entry, audit_record_many
 from ..errors import ServiceError
 from ..models import (
@@ -123,6 +123,7 @@ def opinion_submit(*, actor: User, organisation: Organisation, year: Year, conte
         opinion.submitted_by = actor
         opinion.submitted_at = timezone.now()
         opinion.save(update_fields=["content", "submitted_by", "submitted_at"])
+    work_versions.bump(Opinion)
     audit_record(
         actor=actor,
         action="opinion.submit",
@@ -141,6 +142,7 @@ def opinion_acknowledge(*, actor: User, opinion: Opinion, reply: str) -> Opinion
     opinion.acknowledged_at = timezone.now()
     opinion.reply = reply
     opinion.save(update_fields=["acknowledged_by", "acknowledged_at", "reply"])
+    work_versions.bump(Opinion)
     audit_record(
         actor=actor,
         action="opinion.acknowledge",
