@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('responsibility', '0013_user_cache_versions'),
+        ('responsibility', '0015_obligation_assignees'),
     ]
 
     operations = [
