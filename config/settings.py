@@ -280,6 +280,10 @@ CACHES["person"] = {
     "TIMEOUT": PERSON_CACHE_SECONDS,
     "OPTIONS": {"MAX_ENTRIES": 20_000},
 }
+# Each person's work queue (我的待办) is kept in that same process memory under the versions of
+# the models it reads (responsibility/work_versions.py); this bounds how long a change made
+# outside the services can go unseen. 0 computes the queue on every view.
+WORK_QUEUE_CACHE_SECONDS = env_int("WORK_QUEUE_CACHE_SECONDS", 60)
 # In-process tasks never reach the broker; naming its host spares kombu's start-up warning.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None

@@ -10,6 +10,8 @@ os.environ.setdefault("DASHBOARD_CACHE_SECONDS", "0")
 # Pages' query counts are counted cold: the person cache has its own tests
 # (tests/responsibility/test_person_cache.py), and tests/conftest.py empties it between tests.
 os.environ.setdefault("PERSON_CACHE_SECONDS", "0")
+# Likewise the work queue: tests/accountability/test_worklist_cache.py turns it on.
+os.environ.setdefault("WORK_QUEUE_CACHE_SECONDS", "0")
 # Each test process keeps its own cache (and database sessions), whatever REDIS_URL says: query
 # counts must not depend on a shared Redis. The shared cache is tested with real servers
 # (tests/production/test_two_servers.py).

@@ -7,15 +7,22 @@ query whatever the data size: the most urgent SECTION_ROWS rows and how many are
 counted up to COUNT_CAP (a window over the first COUNT_CAP + 1 pending rows; a committee
 reviewer has thousands of opinions to acknowledge, and a count of all of them would cost the
 page more than everything else on it, to print a number nobody reads past 99).
+
+Between two visits the sections rarely change, so each is kept in the process's memory under
+the versions of the models it reads (`Kind.reads`; responsibility/work_versions.py): a visit
+costs one query for the versions, plus one per section whose models a service has changed.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Count, IntegerField, Model, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -25,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessment.models import DutyReport, LedgerEntry, OrganisationReview, ReviewRound, Vote
-from responsibility import scope, selectors
+from responsibility import scope, selectors, work_versions
 from responsibility.models import Checklist, Opinion, ReopenRequest, User, Year
 
 from ..models import Rectification
@@ -80,6 +87,11 @@ class Kind:
     related: tuple[str, ...]
     row: Callable[[Any], Row]
     more_url: Callable[[], str] = str
+    also_reads: tuple[type[Model], ...] = ()  # other models whose changes change the section
+
+    @property
+    def reads(self) -> tuple[type[Model], ...]:
+        return (self.model, *self.also_reads)
 
     def section(self, user: User) -> Section | None:
         """One query: the first rows, and a count over the first COUNT_CAP + 1 pending ones."""
@@ -318,6 +330,7 @@ KINDS: list[Kind] = [
         ("submitted_at", "pk"),
         ("organisation", "year"),
         _report_row,
+        also_reads=(Vote,),
     ),
     # Submitted year-end reports whose review meeting is open: raters, votes, closing.
     Kind(
@@ -346,6 +359,7 @@ KINDS: list[Kind] = [
         ("organisation",),
         _acknowledge_row,
         lambda: reverse("opinion_list"),
+        also_reads=(Year,),
     ),
     # The rectifications the person works on (scope: their organisation's, or theirs as the
     # person responsible), still to be done (待整改, 整改中, also after a return), by deadline.
@@ -422,11 +436,58 @@ def obligations_summary(user: User, today: datetime.date) -> Obligations | None:
     )
 
 
+# What `to_score` reads.
+SCORE_READS: tuple[type[Model], ...] = (ReviewRound, OrganisationReview, Checklist, Year)
+
+
 def work_queue(user: User, *, today: datetime.date | None = None) -> WorkQueue:
     """Everything waiting for the person, section by section; empty sections are left out.
     Rounds to score come after what other people already wait for."""
     today = today or timezone.localdate()
-    found = [kind.section(user) for kind in KINDS]
-    found.insert(4, to_score(user, today))
+    producers: list[tuple[str, tuple[type[Model], ...], Callable[[], Section | None]]] = [
+        (kind.key, kind.reads, functools.partial(kind.section, user)) for kind in KINDS
+    ]
+    producers.insert(4, ("score", SCORE_READS, lambda: to_score(user, today)))
+    found = _kept(user, today, producers)
     sections = [section for section in found if section is not None and section.total]
     return WorkQueue(sections=sections, obligations=obligations_summary(user, today))
+
+
+def _kept(
+    user: User,
+    today: datetime.date,
+    producers: list[tuple[str, tuple[type[Model], ...], Callable[[], Section | None]]],
+) -> list[Section | None]:
+    """Each section from the process's cache when none of the models it reads has changed
+    since it was kept (responsibility/work_versions.py: one query for all the versions, then
+    one query per section that changed), else computed and kept."""
+    if not work_versions.enabled():
+        return [produce() for _key, _reads, produce in producers]
+    versions = work_versions.stamps(model for _key, reads, _p in producers for model in reads)
+    keys = [
+        ":".join(
+            [
+                "queue",
+                key,
+                str(user.pk),
+                str(user.posts_version),
+                today.isoformat(),
+                *(str(versions[work_versions.label_of(model)]) for model in reads),
+            ]
+        )
+        for key, reads, _produce in producers
+    ]
+    cache = caches["person"]
+    kept = cache.get_many(keys)
+    found: list[Section | None] = []
+    fresh: dict[str, Section | None] = {}
+    for cache_key, (_key, _reads, produce) in zip(keys, producers, strict=True):
+        if cache_key in kept:
+            found.append(kept[cache_key])
+        else:
+            section = produce()
+            fresh[cache_key] = section
+            found.append(section)
+    if fresh:
+        cache.set_many(fresh, settings.WORK_QUEUE_CACHE_SECONDS)
+    return found

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility import dates, files, scope
+from responsibility import dates, files, scope, work_versions
 from responsibility.models import Evidence, Organisation, User
 from responsibility.services import (
     ConcurrentEditError,
@@ -106,6 +106,7 @@ def _compare_and_swap(rectification: Rectification, version: int, **fields: Any)
     )
     if updated != 1:
         raise ConcurrentEditError
+    work_versions.bump(Rectification)
     rectification.refresh_from_db()
 
 
@@ -161,6 +162,7 @@ def rectification_create(
         deadline=deadline,
         created_by=actor,
     )
+    work_versions.bump(Rectification)
     audit_record(
         actor=actor,
         action="rectification.create",

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility import files, handovers, scope
+from responsibility import files, handovers, scope, work_versions
 from responsibility.models import Evidence, Organisation, User, Year
 from responsibility.services import (
     audit_record,
@@ -57,6 +57,7 @@ def ledger_propose(
         evidence=evidence,
         proposed_by=actor,
     )
+    work_versions.bump(LedgerEntry)
     audit_record(
         actor=actor,
         action="ledger.propose",
@@ -79,6 +80,7 @@ def ledger_decide(*, actor: User, entry: LedgerEntry, approve: bool) -> LedgerEn
     entry.decided_by = actor
     entry.decided_at = timezone.now()
     entry.save(update_fields=["status", "decided_by", "decided_at"])
+    work_versions.bump(LedgerEntry)
     audit_record(
         actor=actor,
         action="ledger.approve" if approve else "ledger.reject",

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility import files, handovers, scope
+from responsibility import files, handovers, scope, work_versions
 from responsibility.models import Evidence, Organisation, User, Year
 from responsibility.services import (
     ConcurrentEditError,
@@ -74,6 +74,7 @@ def report_save(
     )
     if updated != 1:
         raise ConcurrentEditError
+    work_versions.bump(DutyReport)
     report.refresh_from_db()
     added = [
         evidence_upload(actor=actor, organisation=organisation, upload=upload) for upload in uploads
@@ -100,6 +101,7 @@ def report_raters_set(*, actor: User, report: DutyReport, raters: Iterable[User]
         raise AssessmentError(_("评议已结束。"))
     people = list(raters)
     report.raters.set(people)
+    work_versions.bump(DutyReport)
     audit_record(
         actor=actor,
         action="report.raters",
@@ -125,6 +127,7 @@ def vote_cast(*, actor: User, report: DutyReport, choice: str) -> Vote:
     vote, _created = Vote.objects.update_or_create(
         report=report, rater=actor, defaults={"choice": Grade(choice), "cast_at": timezone.now()}
     )
+    work_versions.bump(Vote)
     # Anonymous in results: the audit keeps that a vote was cast, not what it was.
     audit_record(actor=actor, action="vote.cast", obj=report, organisation=report.organisation)
     if previous != vote.choice:
@@ -145,6 +148,7 @@ def meeting_close(*, actor: User, report: DutyReport) -> DutyReport:
         raise AssessmentError(_("评议已结束。"))
     report.meeting_closed_at = timezone.now()
     report.save(update_fields=["meeting_closed_at"])
+    work_versions.bump(DutyReport)
     audit_record(
         actor=actor, action="report.close_meeting", obj=report, organisation=report.organisation
     )

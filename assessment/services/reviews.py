@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility import dates, handovers, scope
+from responsibility import dates, handovers, scope, work_versions
 from responsibility.models import ChecklistItem, Organisation, User, Year
 from responsibility.services import (
     ConcurrentEditError,
@@ -49,6 +49,7 @@ def round_create(
     review_round = ReviewRound.objects.create(
         year=year, quarter=quarter, opens_on=opens_on, closes_on=closes_on
     )
+    work_versions.bump(ReviewRound)
     audit_record(
         actor=actor,
         action="review_round.create",
@@ -68,6 +69,7 @@ def review_start(
         round=review_round, organisation=organisation
     )
     if created:
+        work_versions.bump(OrganisationReview)
         items = ChecklistItem.objects.filter(
             checklist__organisation=organisation, checklist__year=review_round.year
         )
@@ -128,6 +130,7 @@ def review_scores_save(
     )
     if updated != 1:
         raise ConcurrentEditError
+    work_versions.bump(OrganisationReview)
     ItemScore.objects.bulk_update(changed, ["score", "reason", "version"])
     review.refresh_from_db()
     if audit:
@@ -220,6 +223,7 @@ def review_transition(
         review.published_at = timezone.now()
         fields.append("published_at")
     review.save(update_fields=fields)
+    work_versions.bump(OrganisationReview)
     audit_record(
         actor=actor,
         action=f"review.{action}",

@@ -3,6 +3,7 @@
 from .checklists import Checklist, ChecklistItem, Frequency, Obligation, TemplateItem, Year
 from .organisations import AuditEntry, Organisation, Post, Tier, User
 from .records import Evidence, MeetingRecord, Opinion, ReopenRequest
+from .versions import WorkVersion
 
 __all__ = [
     "AuditEntry",
@@ -19,5 +20,6 @@ __all__ = [
     "TemplateItem",
     "Tier",
     "User",
+    "WorkVersion",
     "Year",
 ]

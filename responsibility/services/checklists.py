@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import scope
+from .. import scope, work_versions
 from ..audit import audit_entry, audit_record_many
 from ..errors import ServiceError
 from ..models import (
@@ -142,6 +142,7 @@ def opinion_submit(
         named_before = "、".join(p.ref for p in opinion.key_points.order_by("pk"))
         opinion.key_points.set(points)
         changes["key_points"] = [named_before, "、".join(p.ref for p in points)]
+    work_versions.bump(Opinion)
     audit_record(
         actor=actor,
         action="opinion.submit",
@@ -160,6 +161,7 @@ def opinion_acknowledge(*, actor: User, opinion: Opinion, reply: str) -> Opinion
     opinion.acknowledged_at = timezone.now()
     opinion.reply = reply
     opinion.save(update_fields=["acknowledged_by", "acknowledged_at", "reply"])
+    work_versions.bump(Opinion)
     audit_record(
         actor=actor,
         action="opinion.acknowledge",

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import handovers
+from .. import handovers, work_versions
 from ..errors import ServiceError
 from ..models import Obligation, ReopenRequest, User
 from .obligations import obligation_reopen
@@ -46,6 +46,7 @@ def reopen_request_create(
             )
     except IntegrityError as exc:
         raise ServiceError(_("已有待处理的重新开放申请，请等待审核人处理。")) from exc
+    work_versions.bump(ReopenRequest)
     audit_record(
         actor=actor,
         action="reopen_request.create",
@@ -84,6 +85,7 @@ def reopen_request_decide(
     )
     if updated != 1:
         raise ConcurrentEditError
+    work_versions.bump(ReopenRequest)
     request.refresh_from_db()
     if grant:
         obligation_reopen(

@@ -20,7 +20,7 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import default_templates, periods
+from .. import default_templates, periods, work_versions
 from ..errors import ServiceError
 from ..models import (
     Checklist,
@@ -117,6 +117,7 @@ def checklists_create(
         )
     )
     missing = [o for o in candidates if o.pk not in existing]
+    work_versions.bump(Checklist)
     checklists = Checklist.objects.bulk_create(
         [Checklist(organisation=o, year=year) for o in missing], batch_size=BATCH_SIZE
     )
@@ -158,6 +159,7 @@ def year_activate(*, actor: User | None, year: Year) -> int:
     year.status = Year.Status.ACTIVE
     year.activated_at = now
     year.save(update_fields=["status", "activated_at"])
+    work_versions.bump(Year)
     audit_record(actor=actor, action="year.activate", obj=year, changes={"obligations": created})
     return created
 
@@ -168,6 +170,7 @@ def year_close(*, actor: User | None, year: Year) -> Year:
         raise ServiceError(_("只有进行中的年度可以结束。"))
     year.status = Year.Status.CLOSED
     year.save(update_fields=["status"])
+    work_versions.bump(Year)
     audit_record(actor=actor, action="year.close", obj=year)
     return year
 
