@@ -180,6 +180,13 @@ class DigestItem(models.Model):
             # selectors.supervision_record: an organisation's reminders, newest first.
             models.Index(fields=["organisation", "-digest"], name="digest_item_org_idx"),
         ]
+        constraints = [
+            # A digest is filled partition by partition, and by any sweep that finds it unsent
+            # (reminders.digests_fill): each line is stored once.
+            models.UniqueConstraint(
+                fields=["digest", "object_key", "stage"], name="digest_item_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -4,7 +4,7 @@ collector per kind of work, each a few bulk queries."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -16,6 +16,8 @@ from assessment.models import DutyReport, LedgerEntry, OrganisationReview, Revie
 from responsibility.models import Checklist, Obligation, Organisation, ReopenRequest, Year
 
 from ..models import DigestItem, Rectification, ReminderSettings
+
+STREAM_ROWS = 2000  # obligations read per round trip while streaming
 
 Stage = DigestItem.Stage
 Kind = DigestItem.Kind
@@ -105,10 +107,11 @@ def _url(name: str, *args: object, fallback: str = "") -> str:
 # --- collectors --------------------------------------------------------------------------------
 
 
-def collect_obligations(today: datetime.date, rules: Rules) -> list[Item]:
+def collect_obligations(today: datetime.date, rules: Rules) -> Iterator[Item]:
+    """Streamed (the day's obligations are most of a sweep: ~17,000 items for a province)."""
     years = list(Year.objects.filter(status=Year.Status.ACTIVE))
     if not years:
-        return []
+        return
     condition = Q(pk__in=[])
     for year in years:
         condition |= Q(year_id=year.pk, due_date__in=Rules.dates(rules.for_year(year.pk), today))
@@ -129,50 +132,42 @@ def collect_obligations(today: datetime.date, rules: Rules) -> list[Item]:
             "assignee__last_name",
         )
     )
-    items = []
-    for obligation in rows:
+    for obligation in rows.iterator(chunk_size=STREAM_ROWS):
         title = f"{obligation.item.ref} {obligation.item.content[:60]}（{obligation.period_label}）"
         if obligation.assignee is not None:
             title += _("承办人：%(name)s") % {"name": obligation.assignee.display_name}
         for stage in Rules.stages(rules.for_year(obligation.year_id), obligation.due_date, today):
-            items.append(
-                Item(
-                    kind=Kind.OBLIGATION,
-                    stage=stage,
-                    organisation_id=obligation.organisation_id,
-                    title=title,
-                    due_date=obligation.due_date,
-                    url=reverse("obligation_detail", args=[obligation.pk]),
-                    object_key=f"obligation:{obligation.pk}",
-                    assignee_id=obligation.assignee_id,
-                )
+            yield Item(
+                kind=Kind.OBLIGATION,
+                stage=stage,
+                organisation_id=obligation.organisation_id,
+                title=title,
+                due_date=obligation.due_date,
+                url=reverse("obligation_detail", args=[obligation.pk]),
+                object_key=f"obligation:{obligation.pk}",
+                assignee_id=obligation.assignee_id,
             )
-    return items
 
 
-def collect_rectifications(today: datetime.date, rules: Rules) -> list[Item]:
+def collect_rectifications(today: datetime.date, rules: Rules) -> Iterator[Item]:
     rows = Rectification.objects.filter(
         state__in=Rectification.OPEN_STATES, deadline__in=rules.all_dates(today)
     ).only("pk", "organisation_id", "year_id", "deadline", "problem", "responsible_person_id")
-    items = []
-    for rectification in rows:
+    for rectification in rows.iterator(chunk_size=STREAM_ROWS):
         for stage in Rules.stages(
             rules.for_year(rectification.year_id), rectification.deadline, today
         ):
             person = rectification.responsible_person_id
-            items.append(
-                Item(
-                    kind=Kind.RECTIFICATION,
-                    stage=stage,
-                    organisation_id=rectification.organisation_id,
-                    title=_("整改：%(problem)s") % {"problem": rectification.problem[:60]},
-                    due_date=rectification.deadline,
-                    url=reverse("rectification_detail", args=[rectification.pk]),
-                    object_key=f"rectification:{rectification.pk}",
-                    person_ids=(person,) if person and stage != Stage.ESCALATED else (),
-                )
+            yield Item(
+                kind=Kind.RECTIFICATION,
+                stage=stage,
+                organisation_id=rectification.organisation_id,
+                title=_("整改：%(problem)s") % {"problem": rectification.problem[:60]},
+                due_date=rectification.deadline,
+                url=reverse("rectification_detail", args=[rectification.pk]),
+                object_key=f"rectification:{rectification.pk}",
+                person_ids=(person,) if person and stage != Stage.ESCALATED else (),
             )
-    return items
 
 
 def collect_review_rounds(today: datetime.date, rules: Rules) -> list[Item]:
@@ -221,13 +216,13 @@ def collect_review_rounds(today: datetime.date, rules: Rules) -> list[Item]:
     return items
 
 
-def collect_duty_reports(today: datetime.date, rules: Rules) -> list[Item]:
-    """Organisations with a checklist that have not submitted the year-end report by its date."""
+def collect_duty_reports(today: datetime.date, rules: Rules) -> Iterator[Item]:
+    """Organisations with a checklist that have not submitted the year-end report by its date:
+    streamed (near the deadline, most of a province)."""
     schemes = Scheme.objects.filter(
         year__status=Year.Status.ACTIVE, report_deadline__in=rules.all_dates(today)
     ).select_related("year")
-    items = []
-    for scheme in schemes:
+    for scheme in list(schemes):
         deadline = scheme.report_deadline
         assert deadline is not None  # noqa: S101 - filtered on above
         stages = Rules.stages(rules.for_year(scheme.year_id), deadline, today)
@@ -242,9 +237,9 @@ def collect_duty_reports(today: datetime.date, rules: Rules) -> list[Item]:
             )
             .values_list("organisation_id", flat=True)
         )
-        for organisation_id in missing:
-            items += [
-                Item(
+        for organisation_id in missing.iterator(chunk_size=STREAM_ROWS):
+            for stage in stages:
+                yield Item(
                     kind=Kind.DUTY_REPORT,
                     stage=stage,
                     organisation_id=organisation_id,
@@ -253,19 +248,16 @@ def collect_duty_reports(today: datetime.date, rules: Rules) -> list[Item]:
                     url=reverse("organisation_detail", args=[organisation_id]),
                     object_key=f"duty_report:{scheme.year_id}:{organisation_id}",
                 )
-                for stage in stages
-            ]
-    return items
 
 
-def collect_handovers(today: datetime.date, rules: Rules) -> list[Item]:
+def collect_handovers(today: datetime.date, rules: Rules) -> Iterator[Item]:
     """Work handed to the reviewers before today and still waiting for them (#18): a score to
     confirm, a bonus or deduction to approve, a year-end report to review, a rectification to
     re-check, a reopen request. The inbox told them at the hand-over; the digest repeats it each
-    morning until someone acts. One query per kind."""
+    morning until someone acts. One query per kind, streamed."""
     since = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     active = Year.Status.ACTIVE
-    items = [
+    yield from (
         Item(
             kind=Kind.REVIEW,
             stage=Stage.WAITING,
@@ -280,9 +272,11 @@ def collect_handovers(today: datetime.date, rules: Rules) -> list[Item]:
             status=OrganisationReview.Status.SUBMITTED,
             submitted_at__lt=since,
             round__year__status=active,
-        ).select_related("round__year")
-    ]
-    items += [
+        )
+        .select_related("round__year")
+        .iterator(chunk_size=STREAM_ROWS)
+    )
+    yield from (
         Item(
             kind=Kind.LEDGER,
             stage=Stage.WAITING,
@@ -296,9 +290,9 @@ def collect_handovers(today: datetime.date, rules: Rules) -> list[Item]:
         )
         for entry in LedgerEntry.objects.filter(
             status=LedgerEntry.Status.PENDING, proposed_at__lt=since, year__status=active
-        )
-    ]
-    items += [
+        ).iterator(chunk_size=STREAM_ROWS)
+    )
+    yield from (
         Item(
             kind=Kind.DUTY_REPORT,
             stage=Stage.WAITING,
@@ -310,9 +304,11 @@ def collect_handovers(today: datetime.date, rules: Rules) -> list[Item]:
         )
         for report in DutyReport.objects.filter(
             submitted_at__lt=since, meeting_closed_at__isnull=True, year__status=active
-        ).select_related("year")
-    ]
-    items += [
+        )
+        .select_related("year")
+        .iterator(chunk_size=STREAM_ROWS)
+    )
+    yield from (
         Item(
             kind=Kind.RECTIFICATION,
             stage=Stage.WAITING,
@@ -324,9 +320,11 @@ def collect_handovers(today: datetime.date, rules: Rules) -> list[Item]:
         )
         for rectification in Rectification.objects.filter(
             state=Rectification.State.SUBMITTED, submitted_at__lt=since
-        ).only("pk", "organisation_id", "problem")
-    ]
-    items += [
+        )
+        .only("pk", "organisation_id", "problem")
+        .iterator(chunk_size=STREAM_ROWS)
+    )
+    yield from (
         Item(
             kind=Kind.REOPEN,
             stage=Stage.WAITING,
@@ -340,12 +338,13 @@ def collect_handovers(today: datetime.date, rules: Rules) -> list[Item]:
         )
         for request in ReopenRequest.objects.filter(
             state=ReopenRequest.State.PENDING, requested_at__lt=since
-        ).select_related("obligation__item")
-    ]
-    return items
+        )
+        .select_related("obligation__item")
+        .iterator(chunk_size=STREAM_ROWS)
+    )
 
 
-COLLECTORS: list[Callable[[datetime.date, Rules], list[Item]]] = [
+COLLECTORS: list[Callable[[datetime.date, Rules], Iterable[Item]]] = [
     collect_obligations,
     collect_rectifications,
     collect_review_rounds,
@@ -355,5 +354,11 @@ COLLECTORS: list[Callable[[datetime.date, Rules], list[Item]]] = [
 
 
 def collect(today: datetime.date) -> list[Item]:
+    return list(collect_each(today))
+
+
+def collect_each(today: datetime.date) -> Iterator[Item]:
+    """`collect`, one item at a time: the sweep plans and stores them in partitions."""
     rules = Rules()
-    return [item for collector in COLLECTORS for item in collector(today, rules)]
+    for collector in COLLECTORS:
+        yield from collector(today, rules)

@@ -108,10 +108,10 @@ def test_it_waits_a_day_and_stops_once_someone_acts(
     key = f"review:{review.pk}"
     reminders.run(timezone.localdate(), deliver=False)  # the inbox told them today already
     assert waiting_for(world.wc_reviewer2) == set()
-    assert key in {i.object_key for i in reminders.collect_handovers(tomorrow(), rules)}
+    assert key in {i.object_key for i in list(reminders.collect_handovers(tomorrow(), rules))}
 
     assessment.review_transition(actor=world.wc_reviewer2, review=review, action="confirm")
-    assert key not in {i.object_key for i in reminders.collect_handovers(tomorrow(), rules)}
+    assert key not in {i.object_key for i in list(reminders.collect_handovers(tomorrow(), rules))}
     reminders.run(tomorrow(), deliver=False)
     assert waiting_for(world.wc_reviewer2) == set()
 
@@ -124,7 +124,7 @@ def test_it_keeps_the_handover_queries_flat(
     submitted_review(world)
     rules = reminders.Rules()
     with django_assert_num_queries(5):
-        one = reminders.collect_handovers(tomorrow(), rules)
+        one = list(reminders.collect_handovers(tomorrow(), rules))
     ReopenRequest.objects.create(
         obligation=closed_obligation(world),
         organisation=world.branch_a,
@@ -132,5 +132,5 @@ def test_it_keeps_the_handover_queries_flat(
         reason="会议记录漏传",
     )
     with django_assert_num_queries(5):
-        two = reminders.collect_handovers(tomorrow(), rules)
+        two = list(reminders.collect_handovers(tomorrow(), rules))
     assert len(two) == len(one) + 1

@@ -241,6 +241,37 @@ class TestSweep:
         assert sweep_queries(later) == small
         assert DigestItem.objects.filter(digest__date=later).count() == 120
 
+    def test_it_fills_one_digest_from_several_partitions(self, world: World, monkeypatch) -> None:
+        """Partitions of two items: officer_a hears of six obligations from three partitions,
+        gets one digest with all six lines, and a second run stores and sends nothing more."""
+        monkeypatch.setattr(reminders, "PARTITION", 2)
+        mine = due(world.branch_a, days(1), count=6)
+        result = reminders.run(TODAY)
+        assert result.items == 6
+        digest = digest_of(world.officer_a)
+        assert {line.object_key for line in digest.items.all()} == {
+            f"obligation:{o.pk}" for o in mine
+        }
+        (notification,) = Notification.objects.filter(recipient=world.officer_a)
+        assert "6 项待办" in notification.title
+        assert all(reverse("obligation_detail", args=[o.pk]) in notification.body for o in mine)
+        again = reminders.run(TODAY)
+        assert again.digests == 0
+        assert DigestItem.objects.count() == 6
+        assert len(mail.outbox) == 1
+
+    def test_a_digest_left_half_filled_is_completed_by_the_next_sweep(self, world: World) -> None:
+        """A sweep that stopped after storing some lines (a killed worker) leaves an unsent
+        digest; the next one stores the rest, each line once, and sends it whole."""
+        due(world.branch_a, days(1), count=3)
+        items = reminders.collect(TODAY)
+        reminders.digests_fill(reminders.plan(items[:1]), TODAY)
+        assert DigestItem.objects.count() == 1
+        result = reminders.run(TODAY)
+        assert result.digests == 1
+        assert DigestItem.objects.count() == 3
+        assert "3 项待办" in Notification.objects.get().title
+
 
 class BrokenBackend:
     def __init__(self, *args, **kwargs) -> None:

@@ -19,8 +19,8 @@ def test_the_next_sweep_completes_after_a_worker_dies_mid_sweep(
     due(world.branch_b, days(5))
     real_send = reminders.digests_send
 
-    def dies_after_claiming(claimed, planned, today):
-        real_send(claimed, planned, today)
+    def dies_after_claiming(claimed, today):
+        real_send(claimed, today)
         raise SystemExit("worker killed")  # after the claim and the writes, before commit
 
     monkeypatch.setattr(reminders, "digests_send", dies_after_claiming)
