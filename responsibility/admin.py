@@ -22,6 +22,7 @@ from .models import (
     TemplateItem,
     Tier,
     User,
+    WorkVersion,
     Year,
 )
 
@@ -123,6 +124,23 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("操作"), ordering="action")
     def action_display(self, entry: AuditEntry) -> str:
         return entry.action_label
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WorkVersion)
+class WorkVersionAdmin(admin.ModelAdmin):
+    """Read-only: the services move these numbers (responsibility/work_versions.py)."""
+
+    list_display = ["label", "version"]
+    search_fields = ["label"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
