@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -42,6 +43,7 @@ class ScoreLine:
     score_field: forms.BoundField
     reason_field: forms.BoundField
     facts: ItemFacts
+    evidence_url: str = ""  # the side panel of the item's obligations and evidence
 
     @property
     def deduction(self) -> Decimal:
@@ -117,10 +119,19 @@ class ReviewScoreForm(forms.Form):
                 self.add_error(reason_field.name, _("扣分必须填写理由。"))
         return data
 
-    def lines(self, facts: dict[int, ItemFacts]) -> list[ScoreLine]:
-        """The rows the scoring page shows, each with its item's facts for the quarter."""
+    def lines(
+        self, facts: dict[int, ItemFacts], evidence_url: Callable[[int], str] = str
+    ) -> list[ScoreLine]:
+        """The rows the scoring page shows, each with its item's facts for the quarter and
+        the link of its evidence panel (`evidence_url(item_id)`)."""
         return [
-            ScoreLine(row, score_field, reason_field, facts.get(row.item_id, ItemFacts()))
+            ScoreLine(
+                row,
+                score_field,
+                reason_field,
+                facts.get(row.item_id, ItemFacts()),
+                evidence_url(row.item_id),
+            )
             for row, score_field, reason_field in self.rows
         ]
 

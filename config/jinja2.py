@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.template.defaultfilters import floatformat, truncatechars
+from django.template.defaultfilters import floatformat, linebreaksbr, truncatechars
 from django.utils import translation
 from jinja2 import Environment
 
@@ -21,5 +21,10 @@ def environment(**options: Any) -> Environment:
     options["autoescape"] = True
     env = Environment(extensions=["jinja2.ext.i18n"], **options)  # noqa: S701 (set above)
     env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(floatformat=floatformat, truncatechars=truncatechars)
+    env.filters.update(
+        floatformat=floatformat,
+        truncatechars=truncatechars,
+        # Django's, escaping first (autoescape=True), then marked safe as in its templates.
+        linebreaksbr=lambda value: linebreaksbr(value, autoescape=True),
+    )
     return env

@@ -12,8 +12,11 @@ import pytest
 from django.conf import settings
 
 from accountability.selectors import LedgerRow
-from assessment.selectors import ResultRow
+from assessment.forms import ReviewScoreForm
+from assessment.models import ItemScore
+from assessment.selectors import ItemFacts, ResultRow
 from assessment.selectors.dashboards import UnitAverage
+from responsibility.models import ChecklistItem
 from responsibility.selectors import (
     Badge,
     Chip,
@@ -52,6 +55,17 @@ def ledger_row() -> LedgerRow:
     return hostile(LedgerRow, pk=1, deadline=DAY, is_late=True, returned_count=2)
 
 
+def score_lines() -> dict[str, Any]:
+    """A review no longer editable, so the saved reason shows as text (the inputs' escaping:
+    tests/assessment/test_score_markup.py)."""
+    item = ChecklistItem(pk=7, ref=HOSTILE, content=HOSTILE, deduction_rule=HOSTILE)
+    score = ItemScore(item=item, max_points=Decimal(3), score=Decimal(2), reason=HOSTILE)
+    form = ReviewScoreForm(scores=[score], version=1)
+    facts = ItemFacts(obligations=(chip(),), done=1, late=1, missing=1, evidence=2)
+    lines = form.lines({7: facts}, lambda _pk: HOSTILE)
+    return {"lines": lines, "may_submit": False, "highlight": True}
+
+
 MONTHS = [MonthCell(total=2, done=1, overdue=1, label=HOSTILE) for _ in range(12)]
 SCORES = {
     name: Decimal("1.5")
@@ -75,6 +89,7 @@ CASES = {
     "assessment/_result_rows.html": lambda: {
         "rows": [hostile(ResultRow, pk=1, rank_in_tier=1, published=True, version=2, **SCORES)]
     },
+    "assessment/_score_rows.html": score_lines,
     "assessment/_unit_average_rows.html": lambda: {
         "units": [
             UnitAverage(1, HOSTILE, Decimal(80), 2, Decimal(70), Decimal(90), Decimal(160)),

@@ -16,6 +16,7 @@ from responsibility import selectors as core
 from responsibility import services as core_services
 from responsibility.forms import show_conflict, show_service_error
 from responsibility.http import AuthenticatedHttpRequest
+from responsibility.links import pk_url
 from responsibility.models import User
 
 from .. import selectors, services
@@ -136,7 +137,10 @@ def review_score(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "review": review,
             "organisation": review.organisation,
             "form": form,
-            "lines": form.lines(selectors.review_item_facts(review)),
+            "lines": form.lines(
+                selectors.review_item_facts(review),
+                pk_url("review_item_evidence", before=(review.pk,)),
+            ),
             "totals": selectors.review_totals(scores),
             "may": may,
             # The second reviewer checks the deductions: their rows stand out.

@@ -1,22 +1,15 @@
-"""The scoring page's inputs render from the form's bound fields (review_score.html): the
-number input's step, min and max and the reason's maxlength come from the fields, what was typed
-is kept and escaped, and errors mark the input and are linked to it. A review that can no longer
-be edited shows its scores and reasons as text (tests/assessment/test_review_page.py)."""
+"""The scoring page's inputs render from the form's bound fields (assessment/_score_rows.html):
+the number input's step, min and max and the reason's maxlength come from the fields, what was
+typed is kept and escaped, and errors mark the input and are linked to it. A review that can no
+longer be edited shows its scores and reasons as text (tests/assessment/test_review_page.py)."""
 
 import re
 from decimal import Decimal
 
-from django.conf import settings
-from django.template import Context, Template
-
 from assessment.forms import ReviewScoreForm
 from assessment.models import ItemScore
 from responsibility.models import ChecklistItem
-
-# The input cells exactly as review_score.html writes them.
-SOURCE = (settings.BASE_DIR / "templates/assessment/review_score.html").read_text()
-INPUT_CELLS = re.search(r"\{% if may\.submit %\}(.*?)\n    \{% else %\}", SOURCE, re.S)[1]
-CELLS = Template("{% load i18n %}{% for line in lines %}" + INPUT_CELLS + "{% endfor %}")
+from responsibility.templatetags.fragments import fragment
 
 
 def scores() -> list[ItemScore]:
@@ -37,8 +30,18 @@ def scores() -> list[ItemScore]:
 
 
 def cells(form: ReviewScoreForm) -> str:
-    html = CELLS.render(Context({"lines": form.lines({})}))
-    return re.sub(r"\s+", " ", html).strip()
+    """The score and reason cells of the page's rows (assessment/_score_rows.html)."""
+    html = str(
+        fragment(
+            "assessment/_score_rows.html", lines=form.lines({}), may_submit=True, highlight=False
+        )
+    )
+    inputs = re.findall(
+        r'<td class="(?:score-cell[^"]*|cell-wide)" data-label="(?:得分|扣分理由)">.*?</td>',
+        html,
+        re.S,
+    )
+    return re.sub(r"\s+", " ", "".join(inputs)).strip()
 
 
 def test_the_inputs_of_a_fresh_form_come_from_the_fields() -> None:
