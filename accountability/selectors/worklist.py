@@ -407,9 +407,9 @@ class WorkQueue:
 def obligations_summary(user: User, today: datetime.date) -> Obligations | None:
     """None when there is nothing to fill in: a reviewer whose committee has no duty pending
     sees no card of zeros. The most urgent first: overdue ones still open for entry, then
-    those due soon, then overdue ones whose entry has closed (only a reopen request helps)."""
-    if not scope.scope_for(user).may_any("fill"):
-        return None
+    those due soon, then overdue ones whose entry has closed (only a reopen request helps).
+    Asked of everyone, not only officers: a member named as an obligation's assignee (谁来干)
+    fills it in too."""
     work = selectors.my_work(user, today=today)
     if not (work.overdue or work.due_soon or work.this_period):
         return None

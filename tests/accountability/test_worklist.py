@@ -373,3 +373,32 @@ def test_it_lists_a_rectification_for_the_person_responsible(active_world: World
     assert "发展党员材料不完整" in page
     other = as_user(world.officer_b).get(reverse("work_queue")).content.decode()
     assert "发展党员材料不完整" not in other
+
+
+@pytest.mark.usefixtures("in_june")
+def test_it_shows_a_member_the_obligations_assigned_to_them(active_world: World, as_user) -> None:
+    """谁来干: a member (no officer post) named as an obligation's assignee finds it on the
+    work queue's card, as officers find theirs; before the assignment there is no card."""
+    world = active_world
+    client = as_user(world.member)
+    assert 'data-queue="obligations"' not in client.get(reverse("work_queue")).content.decode()
+    obligation = (
+        Obligation.objects.filter(
+            organisation=world.branch_a,
+            status__in=Obligation.OPEN_STATUSES,
+            due_date__lt=datetime.date(2026, 6, 15),
+        )
+        .select_related("item", "year", "organisation")
+        .order_by("-due_date")
+        .first()
+    )
+    services.obligation_assign(
+        actor=world.officer_a,
+        obligation=obligation,
+        version=obligation.version,
+        assignee=world.member,
+        today=datetime.date(2026, 6, 15),
+    )
+    page = client.get(reverse("work_queue")).content.decode()
+    assert 'data-queue="obligations"' in page
+    assert obligation.get_absolute_url() in page
