@@ -404,7 +404,7 @@ class ExcelUploadForm(forms.Form):
 
 class ObligationAssignForm(forms.Form):
     """Name who does an obligation (谁来干), or nobody: the choices are the organisation's
-    current people (selectors.assignable_people)."""
+    current people (selectors.post_holders)."""
 
     assignee = forms.ModelChoiceField(
         label=_("承办人"),

@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -29,12 +30,11 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility.models import Organisation, Post, User
-from responsibility.selectors import current_post_filter
+from responsibility.models import Organisation, User
 
 from .. import services
 from ..models import Digest, DigestItem, Notification, OutboxMessage
-from ..selectors import officers_of, supervising_chains
+from ..selectors import leads_of, officers_of, supervising_chains
 from .collectors import (
     COLLECTORS,
     Item,
@@ -49,6 +49,8 @@ from .collectors import (
     collect_rectifications,
     collect_review_rounds,
 )
+
+T = TypeVar("T")
 
 CHUNK = 500  # digests claimed and written per transaction
 PARTITION = 2000  # items planned and stored at a time
@@ -74,7 +76,6 @@ class Recipient:
 @dataclass
 class Plan:
     recipients: dict[int, Recipient] = field(default_factory=dict)
-    organisation_names: dict[int, str] = field(default_factory=dict)
 
     def add(self, user: User, item: Item) -> None:
         self.recipients.setdefault(user.pk, Recipient(user=user)).add(item)
@@ -98,25 +99,6 @@ def _reviewers(
     return [u for u in candidates[0] if u.pk != actor_id] if candidates else []
 
 
-def leads_of(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
-    """The current secretaries and deputy secretaries of each organisation, active accounts
-    only: one query."""
-    by_org: dict[int, list[User]] = {}
-    posts = (
-        Post.objects.filter(current_post_filter())
-        .filter(
-            kind__in=Post.LEAD_KINDS,
-            organisation_id__in=list(organisation_ids),
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("organisation_id", "pk")
-    )
-    for post in posts:
-        by_org.setdefault(post.organisation_id, []).append(post.user)
-    return by_org
-
-
 def plan(items: Iterable[Item]) -> Plan:
     """Officers of the organisation hear of its items; escalations go to the officers of the
     nearest supervising ancestor (its reviewers), work waiting for reviewers to the reviewers
@@ -129,14 +111,11 @@ def plan(items: Iterable[Item]) -> Plan:
         return result
     organisations = list(
         Organisation.objects.filter(pk__in={i.organisation_id for i in items}).values_list(
-            "pk", "name", "path"
+            "pk", "path"
         )
     )
-    result.organisation_names = {pk: name for pk, name, _path in organisations}
     chains = (
-        supervising_chains([(pk, path) for pk, _name, path in organisations])
-        if any(i.escalated or i.waiting for i in items)
-        else {}
+        supervising_chains(organisations) if any(i.escalated or i.waiting for i in items) else {}
     )
     officers = officers_of(
         {i.organisation_id for i in items} | {pk for chain in chains.values() for pk in chain}
@@ -260,7 +239,7 @@ def digests_fill(planned: Plan, today: datetime.date) -> int:
         for digest in digests
         for item in planned.recipients[digest.recipient_id].items
     )
-    while batch := list(islice(lines, LINES)):
+    for batch in _batched(lines, LINES):
         DigestItem.objects.bulk_create(batch, ignore_conflicts=True)
     return len(digests)
 
@@ -377,7 +356,8 @@ def _analyze(*models: type[Model]) -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def _batched(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """itertools.batched, which needs Python 3.12."""
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
@@ -439,7 +419,6 @@ __all__ = [
     "digests_prepare",
     "digests_send",
     "flush_outbox",
-    "leads_of",
     "plan",
     "run",
 ]

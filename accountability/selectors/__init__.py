@@ -19,7 +19,14 @@ from .communication import (
     notices,
 )
 from .inbox import PAGE_SIZE, inbox, inbox_page, supervision_record, unread_count
-from .recipients import officers_of, reviewers_of, supervising_chains, supervising_map
+from .recipients import (
+    holders_of,
+    leads_of,
+    officers_of,
+    reviewers_of,
+    supervising_chains,
+    supervising_map,
+)
 from .rectifications import (
     COUNT_KEYS,
     LEDGER_ROW_FIELDS,
@@ -31,14 +38,12 @@ from .rectifications import (
     finding_rectifications,
     findings,
     history,
-    holds_post,
     ledger,
     ledger_rows,
     ledger_units,
     listed_count,
     rectification_progress,
     rectification_queryset,
-    responsible_candidates,
 )
 
 __all__ = [
@@ -64,10 +69,11 @@ __all__ = [
     "finding_rectifications",
     "findings",
     "history",
-    "holds_post",
+    "holders_of",
     "inbox",
     "inbox_page",
     "is_sender",
+    "leads_of",
     "ledger",
     "ledger_rows",
     "ledger_units",
@@ -82,7 +88,6 @@ __all__ = [
     "officers_of",
     "rectification_progress",
     "rectification_queryset",
-    "responsible_candidates",
     "reviewers_of",
     "supervising_chains",
     "supervising_map",

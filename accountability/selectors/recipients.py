@@ -13,11 +13,23 @@ from responsibility.selectors import current_post_filter
 
 def officers_of(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
     """Current officers of each organisation, active accounts only: one query."""
+    return holders_of(organisation_ids, Post.OFFICER_KINDS)
+
+
+def leads_of(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
+    """Current secretaries and deputy secretaries of each organisation (谁来干's escalation):
+    one query."""
+    return holders_of(organisation_ids, Post.LEAD_KINDS)
+
+
+def holders_of(organisation_ids: Iterable[int], kinds: Iterable[str]) -> dict[int, list[User]]:
+    """Current holders of posts of these kinds in each organisation, each person once, active
+    accounts only: one query."""
     by_org: dict[int, list[User]] = defaultdict(list)
     posts = (
         Post.objects.filter(current_post_filter())
         .filter(
-            kind__in=Post.OFFICER_KINDS,
+            kind__in=list(kinds),
             organisation_id__in=list(organisation_ids),
             user__is_active=True,
         )

@@ -4,7 +4,6 @@ and history, who may be made responsible."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.core.paginator import Page
@@ -14,9 +13,9 @@ from django.utils.translation import gettext
 
 from responsibility import scope
 from responsibility.links import pk_url
-from responsibility.models import AuditEntry, Organisation, Post, Tier, User
+from responsibility.models import AuditEntry, Tier, User
 from responsibility.pagination import CountedPaginator
-from responsibility.selectors import current_post_filter, history_for
+from responsibility.selectors import history_for
 
 from ..models import (
     AccountabilityCase,
@@ -255,22 +254,3 @@ def rectification_progress(rectification: Rectification) -> list[RectificationPr
 
 def history(obj: Rectification | Finding | AccountabilityCase) -> list[AuditEntry]:
     return list(history_for(obj._meta.label_lower, obj.pk))
-
-
-def responsible_candidates(organisations: Iterable[int] | QuerySet[Organisation]) -> QuerySet[User]:
-    """People with a current post in the organisations: who can be made responsible."""
-    ids = organisations if isinstance(organisations, QuerySet) else list(organisations)
-    return User.objects.filter(
-        is_active=True,
-        pk__in=Post.objects.filter(current_post_filter())
-        .filter(organisation__in=ids)
-        .values("user_id"),
-    ).order_by("full_name", "username")
-
-
-def holds_post(user: User, organisation: Organisation) -> bool:
-    return (
-        Post.objects.filter(current_post_filter())
-        .filter(user=user, organisation=organisation)
-        .exists()
-    )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from responsibility import dates, files, scope, work_versions
 from responsibility.models import Evidence, Organisation, User
+from responsibility.selectors import holds_post
 from responsibility.services import (
     ConcurrentEditError,
     ServiceError,
@@ -27,7 +28,7 @@ from ..models import (
     Rectification,
     RectificationProgress,
 )
-from ..selectors import holds_post, officers_of, reviewers_of
+from ..selectors import officers_of, reviewers_of
 from ..sources import Source
 from .notifications import notify
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from responsibility import scope
+from responsibility import selectors as core
 from responsibility.audit import record_export
 from responsibility.forms import show_conflict, show_service_error
 from responsibility.http import AuthenticatedHttpRequest
@@ -100,10 +101,10 @@ def rectification_from_source(request: AuthenticatedHttpRequest) -> HttpResponse
         return redirect(existing)
     if source.organisation is not None:
         organisations = None
-        people = selectors.responsible_candidates([source.organisation.pk])
+        people = core.post_holders([source.organisation.pk])
     else:
         organisations = scope.organisations_for(request.user, "assign").select_related("unit")
-        people = selectors.responsible_candidates(organisations)
+        people = core.post_holders(organisations)
     form = RectificationForm(
         request.POST or None,
         organisations=organisations,
@@ -187,7 +188,7 @@ def rectification_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     form = RectificationEditForm(
         request.POST or None,
         rectification=rectification,
-        people=selectors.responsible_candidates([rectification.organisation_id]),
+        people=core.post_holders([rectification.organisation_id]),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,6 +1,5 @@
 """Reads of the shared core; one module per concern, re-exported here."""
 
-from .assignees import assignable_people
 from .checklists import (
     ChecklistPage,
     Chip,
@@ -47,11 +46,13 @@ from .organisations import (
     children,
     current_post_filter,
     history_for,
+    holds_post,
     organisation_posts,
     organisation_queryset,
     organisation_tree,
     organisation_with_tier_queryset,
     organisations,
+    post_holders,
     reviewers_for,
 )
 from .progress import (
@@ -95,7 +96,6 @@ __all__ = [
     "TreeRow",
     "WorkSection",
     "ancestors",
-    "assignable_people",
     "checklist_for",
     "checklist_page",
     "children",
@@ -104,6 +104,7 @@ __all__ = [
     "current_year",
     "current_year_for",
     "history_for",
+    "holds_post",
     "key_point_links",
     "key_point_url",
     "key_points_for",
@@ -123,6 +124,7 @@ __all__ = [
     "organisation_tree",
     "organisation_with_tier_queryset",
     "organisations",
+    "post_holders",
     "progress_overview",
     "reopen_requests",
     "reusable_evidence",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -11,11 +13,33 @@ from .. import scope
 from ..models import AuditEntry, Organisation, Post, User
 
 
-def current_post_filter(prefix: str = "") -> Q:
-    today = timezone.localdate()
+def current_post_filter(prefix: str = "", today: datetime.date | None = None) -> Q:
+    today = today or timezone.localdate()
     return Q(**{f"{prefix}start_date__lte": today}) & (
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
     )
+
+
+def holds_post(user: User, organisation: Organisation, today: datetime.date | None = None) -> bool:
+    """Does the person hold a post in the organisation today (a rectification's responsible
+    person, an obligation's assignee)?"""
+    return (
+        Post.objects.filter(current_post_filter(today=today))
+        .filter(user=user, organisation=organisation)
+        .exists()
+    )
+
+
+def post_holders(organisations: Iterable[int] | QuerySet[Organisation]) -> QuerySet[User]:
+    """People with a current post in the organisations, active accounts, by name: whom a
+    rectification or an obligation can be given to."""
+    ids = organisations if isinstance(organisations, QuerySet) else list(organisations)
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Post.objects.filter(current_post_filter())
+        .filter(organisation__in=ids)
+        .values("user_id"),
+    ).order_by("full_name", "username")
 
 
 def organisations(user: User) -> QuerySet[Organisation]:

@@ -16,19 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import ServiceError
-from ..models import ChecklistItem, Obligation, Organisation, Post, User
+from ..models import ChecklistItem, Obligation, Organisation, User
+from ..selectors.organisations import holds_post
 from .organisations import ConcurrentEditError, audit_record, diff
 
 
 def _check_assignee(assignee: User, organisation: Organisation, today: datetime.date) -> None:
     """Only a person of the organisation itself, holding a post there today, can be named:
     the reminders and the fill-in right follow the name."""
-    held = (
-        Post.objects.filter(user=assignee, organisation=organisation, start_date__lte=today)
-        .exclude(end_date__lt=today)
-        .exists()
-    )
-    if not assignee.is_active or not held:
+    if not assignee.is_active or not holds_post(assignee, organisation, today):
         raise ServiceError(
             _("%(name)s 不是%(organisation)s的现任人员，不能指派。")
             % {"name": assignee.display_name, "organisation": organisation.name}

@@ -28,7 +28,7 @@ def obligation_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     )
     form = ObligationAssignForm(
         request.POST or None,
-        people=selectors.assignable_people(obligation.organisation),
+        people=selectors.post_holders([obligation.organisation_id]),
         initial={
             "assignee": obligation.assignee_id,
             "due_date": obligation.assignee_due_date,
@@ -84,7 +84,7 @@ def checklist_item_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     checklist = item.checklist
     form = ChecklistItemAssignForm(
         request.POST or None,
-        people=selectors.assignable_people(checklist.organisation),
+        people=selectors.post_holders([checklist.organisation_id]),
         initial={"assignee": item.assignee_id, "version": item.version},
     )
     if request.method == "POST" and form.is_valid():

@@ -199,3 +199,24 @@ def test_a_new_post_is_seen_at_once(active_world: World) -> None:
         start_date=datetime.date(2026, 1, 1),
     )
     assert "acknowledge" in kinds(newcomer)
+
+
+def test_a_change_outside_the_services_shows_once_the_kept_copy_expires(
+    active_world: World,
+) -> None:
+    """The README's promise for WORK_QUEUE_CACHE_SECONDS: a row written around the services
+    (the admin site, raw SQL) moves no version, so the kept section is served until it expires,
+    and not after."""
+    import time_machine
+
+    world = active_world
+    reviewer = world.unit_a_reviewer
+    start = datetime.datetime(2026, 6, 15, 2, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        assert "acknowledge" not in kinds(reviewer)
+        Opinion.objects.create(
+            organisation=world.branch_a, year=world.year, content="建议", submitted_by=None
+        )
+        assert "acknowledge" not in kinds(reviewer)  # kept: no service moved a version
+        traveller.shift(datetime.timedelta(seconds=61))
+        assert "acknowledge" in kinds(reviewer)
