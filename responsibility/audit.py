@@ -35,7 +35,7 @@ from .models import AuditEntry, Organisation, User
 
 USER_TYPE = "responsibility.user"
 REQUEST_TYPE = "http.request"
-_SCOPE_FILE = Path(scope.__file__).resolve()
+_SCOPE_DIR = Path(scope.__file__).resolve().parent
 
 
 def _client(request: HttpRequest | None) -> dict[str, str]:
@@ -163,10 +163,11 @@ def _on_logout(sender: type, request: HttpRequest | None, user: User | None, **k
 
 
 def _raised_in_scope(traceback: TracebackType | None) -> bool:
-    """Was the exception raised inside responsibility/scope.py? Views also raise 404 for things
-    that simply do not exist (a year, a URL); only the scope's refusals are access decisions."""
+    """Was the exception raised inside the scope (responsibility/scope/)? Views also raise 404
+    for things that simply do not exist (a year, a URL); only the scope's refusals are access
+    decisions."""
     while traceback is not None:
-        if Path(traceback.tb_frame.f_code.co_filename).resolve() == _SCOPE_FILE:
+        if Path(traceback.tb_frame.f_code.co_filename).resolve().parent == _SCOPE_DIR:
             return True
         traceback = traceback.tb_next
     return False

@@ -2,7 +2,7 @@
 in the process's cache, and the computed scope on the user object for the rest of the request;
 and the key under which people with the same rights share cached reads.
 
-Support for `scope.py`, which holds the rules themselves."""
+Support for the scope (`scope/`), which holds the rules themselves."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Following relations for the scope: the organisation an object belongs to, whether a path of
 relations fans out, and a condition moved along a path.
 
-Support for `scope.py`, which holds the rules that use them; nothing here decides access."""
+Support for the scope (`scope/`), which holds the rules that use them; nothing here decides
+access."""
 
 from __future__ import annotations
 

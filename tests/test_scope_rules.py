@@ -1,5 +1,5 @@
 """Person-level rights (scope.RULES): each rule answers for one object as its filter does for a
-list, and no access decision is made outside responsibility/scope.py.
+list, and no access decision is made outside responsibility/scope/.
 
 The rules name models of every app, so their test lives beside the permission matrix rather than
 under tests/responsibility.
@@ -146,12 +146,12 @@ def test_it_shows_a_reviewer_who_liaises_the_published_results_of_their_units(
     assert branch_b in assessment_selectors.results_table(world.unit_a_reviewer, world.year)
 
 
-# --- no access decision outside scope.py --------------------------------------------------------
+# --- no access decision outside the scope package -----------------------------------------------
 
 APPS = ("accountability", "assessment", "responsibility", "config")
 # Files that may decide access by themselves: the scope, and the Django admin's own pages
 # (ModelAdmin permissions are Django's staff rights, not the organisation scope).
-OWNERS = {"responsibility/scope.py"}
+OWNERS = {"responsibility/scope/__init__.py", "responsibility/scope/rules.py"}
 PEOPLE = r"(?:request\.user|actor|viewer|user)"
 DECISIONS = {
     "reads is_superuser (scope.Scope.is_admin)": r"\.is_superuser\b(?!\s*=[^=])",
@@ -209,7 +209,7 @@ def test_it_finds_no_access_decision_outside_the_scope() -> None:
                 if any(relative == f and text in line for f, text, _why in ALLOWED):
                     continue
                 found.append(f"{relative}:{number}: {what}: {line.strip()}")
-    assert not found, "access decided outside responsibility/scope.py:\n" + "\n".join(found)
+    assert not found, "access decided outside responsibility/scope/:\n" + "\n".join(found)
 
 
 def test_it_catches_the_decisions_it_names() -> None:

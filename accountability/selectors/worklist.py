@@ -2,7 +2,7 @@
 rows that link straight to the page that does it.
 
 It gathers the work of all three apps, so it lives in the top one. Every kind starts from the
-scope (responsibility/scope.py): who may act on a row is never decided here. Each kind costs one
+scope (responsibility/scope/): who may act on a row is never decided here. Each kind costs one
 query whatever the data size: the most urgent SECTION_ROWS rows and how many are pending,
 counted up to COUNT_CAP (a window over the first COUNT_CAP + 1 pending rows; a committee
 reviewer has thousands of opinions to acknowledge, and a count of all of them would cost the
