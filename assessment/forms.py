@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.forms.renderers import Jinja2
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from responsibility.excel_rows import RowForm, TextCell
@@ -66,6 +67,14 @@ class InvalidMarkedBoundField(forms.BoundField):
         return attrs
 
 
+SCORE_ERRORS = {
+    "max_value": _("不能超过该事项分值 %(limit_value)s。"),
+    "min_value": _("不能小于 0。"),
+    "invalid": _("请输入数字。"),
+    "required": _("请填写得分。"),
+}
+
+
 class ReviewScoreForm(forms.Form):
     """One score and reason per checklist item of the organisation. The page renders the
     inputs from the bound fields: step, min, max and maxlength come from the fields."""
@@ -84,21 +93,16 @@ class ReviewScoreForm(forms.Form):
         for row in scores:
             score_name, reason_name = f"score_{row.item_id}", f"reason_{row.item_id}"
             self.fields[score_name] = forms.DecimalField(
-                label=_("%(ref)s 得分") % {"ref": row.item.ref},
+                label=gettext("%(ref)s 得分") % {"ref": row.item.ref},  # per request: not lazy
                 min_value=Decimal(0),
                 max_value=row.max_points,
                 decimal_places=2,
                 initial=row.score,
                 widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
-                error_messages={
-                    "max_value": _("不能超过该事项分值 %(limit_value)s。"),
-                    "min_value": _("不能小于 0。"),
-                    "invalid": _("请输入数字。"),
-                    "required": _("请填写得分。"),
-                },
+                error_messages=SCORE_ERRORS,
             )
             self.fields[reason_name] = forms.CharField(
-                label=_("%(ref)s 扣分理由") % {"ref": row.item.ref},
+                label=gettext("%(ref)s 扣分理由") % {"ref": row.item.ref},
                 required=False,
                 max_length=500,
                 initial=row.reason,

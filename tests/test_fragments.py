@@ -66,6 +66,15 @@ def score_lines() -> dict[str, Any]:
     return {"lines": lines, "may_submit": False, "highlight": True}
 
 
+def hostile_input() -> Any:
+    """A reason input holding what was typed, with an error (shown outside the input)."""
+    item = ChecklistItem(pk=7, ref=HOSTILE, content=HOSTILE)
+    score = ItemScore(item=item, max_points=Decimal(3), score=Decimal(2), reason="")
+    form = ReviewScoreForm({"version": "1", "score_7": HOSTILE}, scores=[score], version=1)
+    form.is_valid()
+    return form["score_7"]
+
+
 MONTHS = [MonthCell(total=2, done=1, overdue=1, label=HOSTILE) for _ in range(12)]
 SCORES = {
     name: Decimal("1.5")
@@ -75,6 +84,7 @@ SCORES = {
 CASES = {
     "responsibility/_badge.html": lambda: {"obligation_badge": badge()},
     "responsibility/_chips.html": lambda: {"obligations": [chip()]},
+    "responsibility/_input.html": lambda: {"field": hostile_input()},
     "responsibility/_obligation_rows.html": lambda: {
         "rows": [hostile(ObligationRow, due_date=DAY, badge=badge())]
     },

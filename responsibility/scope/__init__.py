@@ -144,7 +144,7 @@ class Scope:
             if self.register_unit_ids:
                 register |= Q(unit_id__in=self.register_unit_ids)
             return register
-        visible = Q(pk__in=self.officer_ids | self.member_ids)
+        visible = Q(pk__in=self._posted_outside_subtrees())
         for path in self.review_paths + self.liaison_paths:
             visible |= Q(path__startswith=path)
         if action in ("view", "view_results"):
@@ -170,6 +170,20 @@ class Scope:
                     reviewable |= Q(path__startswith=path)
             return visible & reviewable
         return Q(pk__in=[])
+
+    def _posted_outside_subtrees(self) -> frozenset[int]:
+        """The organisations of one's officer and member posts that no reviewed or liaised
+        subtree already covers. A committee's reviewer is an officer of the committee itself;
+        naming it beside its subtree's prefix made the condition span two tables, so the
+        database joined every result of the year to every organisation before filtering
+        (annual results: cost grew with the country, not with the province; #22)."""
+        paths = self.review_paths + self.liaison_paths
+        return frozenset(
+            post.organisation_id
+            for post in self.posts
+            if (post.is_officer or post.kind == Post.Kind.MEMBER)
+            and not any(post.organisation.path.startswith(path) for path in paths)
+        )
 
     def may_any(self, action: Action) -> bool:
         """May this scope `action` some organisation at all? Answered from the posts, without a

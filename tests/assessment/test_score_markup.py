@@ -78,3 +78,18 @@ def test_the_inputs_of_a_form_with_errors_keep_the_input_and_link_the_errors() -
     assert 'value="写了&lt;理由&gt;"' in html
     assert html.count("is-invalid") == 3
     assert html.count('aria-invalid="true"') == 3
+
+
+def test_each_input_is_what_django_s_widget_would_render() -> None:
+    """responsibility/_input.html writes the inputs the widgets' own templates would, byte for
+    byte, fresh and with errors: only cheaper (bench/README.md, review_score)."""
+    data = {"version": "1", "score_7": "<b>9</b>", "score_8": "4", "score_9": "99"}
+    data |= {"reason_7": "", "reason_8": "", "reason_9": "写了<理由>"}
+    for form in (
+        ReviewScoreForm(scores=scores(), version=1),
+        ReviewScoreForm(data, scores=scores(), version=1),
+    ):
+        form.is_valid()
+        for _row, score_field, reason_field in form.rows:
+            for field in (score_field, reason_field):
+                assert str(fragment("responsibility/_input.html", field=field)) == str(field)

@@ -1,4 +1,5 @@
 import datetime
+import re
 import typing
 
 import pytest
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
+from assessment.selectors import results_table
 from responsibility import scope
 from responsibility.models import Organisation, Post, Tier, User
 from tests.factories import PERSONAS, UserFactory, World, org, post
@@ -225,3 +227,21 @@ def test_it_restricts_related_rows_like_organisations_for(world: World, conditio
             )
             assert rows == expected, (name, action)
     assert condition(world.admin, "review") == Q()
+
+
+@pytest.mark.django_db
+def test_a_post_inside_a_reviewed_subtree_is_named_by_the_subtree_alone(world: World) -> None:
+    """A reviewer's own organisation heads the subtree they review: the path prefix covers it,
+    so the condition reads the organisation's path only and the database can start from the
+    organisations (annual results across several provinces: #22). The answer is the same."""
+    for user in (world.wc_reviewer, world.unit_a_reviewer):
+        visible = scope.scope_for(user).organisation_filter("view")
+        assert ("pk__in", frozenset()) in visible.children  # matches nothing: left out of SQL
+        sql = str(results_table(user, world.year).query)
+        assert not re.search(r'"assessment_annualresult"\."organisation_id" IN \([\d, ]+\) OR', sql)
+    # A post outside the reviewed subtree still counts by its id.
+    post(world.unit_a_reviewer, world.branch_b, Post.Kind.MEMBER)
+    scope.forget(world.unit_a_reviewer)
+    visible = scope.scope_for(world.unit_a_reviewer).organisation_filter("view")
+    assert ("pk__in", frozenset({world.branch_b.pk})) in visible.children
+    assert visible_codes(world.unit_a_reviewer) == {"A-JGDW", "A-ZB1", "A-ZB2", "B-ZB1"}
