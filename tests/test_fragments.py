@@ -127,3 +127,39 @@ def test_every_fragment_has_a_hostile_case() -> None:
         root = Path(settings.BASE_DIR) / app / "jinja2"
         names |= {str(path.relative_to(root)) for path in root.rglob("*.html")}
     assert names == set(CASES)
+
+
+NUMBERS = [
+    *(Decimal(text) for text in ("0", "-0", "-0.001", "2.005", "2.015", "99.995", "100.00")),
+    *(Decimal(text) for text in ("-2.5", "0.5", "1E+2", "1e-30", "12345.6789", "NaN", "-Inf")),
+    *(Decimal(n).scaleb(-places) for n in range(-2003, 2003, 7) for places in (0, 1, 2, 3, 4)),
+    *(0, 5, -7, None, "", 2.5, "abc"),
+]
+PLACES = (2, "-2", 0, -1, 1, "3", -3, "2g", "2u", "x")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "de"])
+def test_the_fragments_floatformat_prints_what_django_s_prints(language: str) -> None:
+    """config.jinja2.floatformat takes a shorter road for scores; the text is Django's, in
+    the product's language and in a locale with a decimal comma."""
+    from django.template.defaultfilters import floatformat as django_floatformat
+    from django.test import override_settings
+    from django.utils import translation
+
+    from config import jinja2
+
+    with override_settings(LANGUAGES=[(language, language)]), translation.override(language):
+        jinja2._points_only.cache_clear()
+        try:
+            differ = [
+                (value, places, str(django_floatformat(value, places)), ours)
+                for value in NUMBERS
+                for places in PLACES
+                if (ours := jinja2.floatformat(value, places))
+                != str(django_floatformat(value, places))
+            ]
+            point = jinja2.floatformat(Decimal("87.355"), 2)
+        finally:
+            jinja2._points_only.cache_clear()
+    assert not differ
+    assert point == ("87,36" if language == "de" else "87.36")
