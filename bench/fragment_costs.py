@@ -54,7 +54,7 @@ DTL_RESULT_ROWS = """{% load i18n %}{% translate "已发布" as published %}{% t
 <td class="text-end fw-bold cell-score" data-label="{% translate "综合得分" %}">{{ r.composite|floatformat:2 }}</td>
 <td class="cell-status" data-label="{% translate "等次" %}"><span class="badge grade-{{ r.grade }}">{{ r.grade_label }}</span>{% if r.grade_note %} <i class="bi bi-info-circle" role="img" title="{{ r.grade_note }}" aria-label="{{ r.grade_note }}"></i>{% endif %}</td>
 <td class="text-end" data-label="{% translate "排名" %}">{{ r.rank_in_tier|default:"—" }}</td>
-<td class="small" data-label="{% translate "状态" %}">{% if r.published %}{{ published }}{% else %}{{ unpublished }}{% endif %}{% if r.version > 1 %} · v{{ r.version }}{% endif %}{% if r.stale_summary %} <span class="badge text-bg-warning">{{ stale_word }}</span><div class="small text-secondary">{{ r.stale_summary }}</div>{% endif %}</td></tr>{% endfor %}"""
+<td class="small cell-wide" data-label="{% translate "状态" %}">{% if r.published %}{{ published }}{% else %}{{ unpublished }}{% endif %}{% if r.version > 1 %} · v{{ r.version }}{% endif %}{% if r.stale_summary %} <span class="badge text-bg-warning">{{ stale_word }}</span><div class="small text-secondary">{{ r.stale_summary }}</div>{% endif %}</td></tr>{% endfor %}"""
 
 
 def main() -> None:
