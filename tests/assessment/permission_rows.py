@@ -178,7 +178,7 @@ ROWS: list[Row] = [
     # Before publication a result is its reviewers' (scope's "read"): 403 in scope, 404 outside.
     Row(
         "result_detail",
-        A_BRANCH_VIEWERS | {"officer_a": 403, "liaison": 403, "member": 403},
+        A_BRANCH_VIEWERS | {"officer_a": 403, "liaison": 403, "member": 403, "discipline_a": 403},
         lambda w: [unpublished_result(w).pk],
         label="unpublished",
     ),
@@ -217,12 +217,16 @@ ROWS: list[Row] = [
     Row("training_list", ALL_IN),
     Row(
         "training_detail",
-        statuses(404, admin=200, wc_reviewer=200, unit_a_reviewer=200, liaison=200),
+        statuses(
+            404, admin=200, wc_reviewer=200, unit_a_reviewer=200, liaison=200, discipline_a=200
+        ),
         lambda w: [training_of(w).pk],
     ),
     Row(
         "training_import",
-        statuses(404, admin=200, unit_a_reviewer=200, wc_reviewer=403, liaison=403)
+        statuses(
+            404, admin=200, unit_a_reviewer=200, wc_reviewer=403, liaison=403, discipline_a=403
+        )
         | {"anonymous": 302},
         lambda w: [training_of(w).pk],
         method="post",
