@@ -12,9 +12,11 @@ from responsibility.models import (
     Obligation,
     Opinion,
     Organisation,
+    Post,
     ReopenRequest,
+    Tier,
+    User,
 )
-from responsibility.models import Post, Tier, User
 from tests.factories import PERSONAS, UserFactory, World, make_evidence, org, post
 
 # The matrix's personas: the world's, and an officer of unit A's 机关纪委 (issue #20.6), made

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.accountability import permission_rows as accountability_rows
 from tests.assessment import permission_rows as assessment_rows
-from tests.factories import PERSONAS, World, make_evidence
+from tests.factories import World, make_evidence
 from tests.permissions_support import (
     A_BRANCH_VIEWERS,
     A_REVIEWERS,

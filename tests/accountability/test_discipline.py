@@ -60,7 +60,8 @@ def test_it_lets_its_officer_record_a_finding_in_their_unit(
 ) -> None:
     world = discipline.world
     client = as_user(discipline.staff)
-    offered = set(client.get(reverse("finding_create")).context["form"].fields["organisation"].queryset)
+    form = client.get(reverse("finding_create")).context["form"]
+    offered = set(form.fields["organisation"].queryset)
     assert world.branch_a in offered
     assert world.organ_a in offered
     assert discipline.committee not in offered  # never its own organisation
