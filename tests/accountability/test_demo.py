@@ -51,3 +51,14 @@ def test_it_seeds_a_discipline_committee_with_a_checklist_and_its_findings() -> 
     assert {f.organisation.code for f in findings} == {"CZT-ZB1", "CZT-ZB2"}
     assigned = Rectification.objects.get(source_type="finding", source_id__in=findings)
     assert assigned.organisation.code == "CZT-ZB2"
+
+
+def test_it_seeds_a_scheme_saved_after_its_preview() -> None:
+    """The admin tried the 好 quota (试算) before saving it: the save keeps that preview."""
+    from assessment.models import SchemePreview
+
+    call_command("seed_demo", stdout=StringIO())
+    record = SchemePreview.objects.get()
+    assert record.was_shown
+    assert record.draft["good_quota_percent"] == "30"
+    assert record.scheme.good_quota_percent == 30
