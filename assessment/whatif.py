@@ -116,8 +116,9 @@ def scheme_preview(
     year: Year, draft: Scheme, *, saved: Scheme | None = None, as_of: datetime.date | None = None
 ) -> Preview:
     """The organisations whose grade or rank `draft` would change, against a recompute under
-    the saved scheme on the same data and date. Reads only: 6 queries (the organisations and
-    the inputs, loaded once for both schemes, and the changed organisations' names)."""
+    the saved scheme on the same data and date. Reads only, in 7 queries whatever the year's
+    size: the organisations and their 5 inputs (one server-side cursor for the obligations),
+    loaded once for both schemes, and the moved organisations' names."""
     as_of = as_of or results.default_as_of(year)
     data = results.load_year(year)
     saved, before = results.compute(year, as_of=as_of, scheme=saved, data=data)
