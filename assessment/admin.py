@@ -15,6 +15,7 @@ from .models import (
     ReviewRound,
     Rotation,
     Scheme,
+    SchemePreview,
     Training,
     TrainingAttendance,
     Vote,
@@ -26,6 +27,21 @@ class SchemeAdmin(admin.ModelAdmin):
     list_display = ["year", "weight_process", "weight_quarterly", "weight_year_end", "good_min"]
     search_fields = ["year__year"]
     readonly_fields = ["version"]
+
+
+@admin.register(SchemePreview)
+class SchemePreviewAdmin(admin.ModelAdmin):
+    """A record of what a saved scheme change did: read-only, as the audit trail is."""
+
+    list_display = ["scheme", "scheme_version", "created_by", "created_at", "was_shown"]
+    list_select_related = ["scheme__year", "created_by"]
+    search_fields = ["scheme__year__year"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(ReviewRound)

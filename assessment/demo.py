@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from responsibility.demo import DemoContext
 from responsibility.demo_province import vacuum_analyze
-from responsibility.models import Checklist, Organisation, Post
+from responsibility.models import Checklist, Organisation, Post, User, Year
 
-from . import results, services
+from . import results, services, whatif
 from .models import (
     AnnualResult,
     DutyReport,
@@ -64,10 +64,27 @@ def seed(context: DemoContext) -> None:
         _round_in_progress(rounds[-1], organisations, users, rng)
     _ledger(year, organisations, scorer, confirmer)
     _reports(year, organisations, users, rng)
+    _quota_tried_first(year, users["admin"])
     # Computed, so reviewers see where each organisation stands; published only once every
     # review meeting has closed its ballot, which is not the case yet.
     results.results_compute(actor=None, year=year)
     context.counts["results"] = AnnualResult.objects.filter(year=year).count()
+
+
+def _quota_tried_first(year: Year, admin: User) -> None:
+    """The admin capped 好 at 30% of a tier (common practice) after trying it on the year's
+    data (试算, issue #20.7): the scheme page lists that save with its preview."""
+    saved = services.scheme_create(actor=None, year=year)
+    change = {"good_quota_percent": Decimal(30)}
+    preview = whatif.scheme_preview(year, whatif.draft_of(saved, change), saved=saved)
+    services.scheme_update(
+        actor=admin,
+        scheme=saved,
+        version=saved.version,
+        preview=preview.record(),
+        shown_digest=preview.digest,
+        **change,
+    )
 
 
 def _scheme_and_rounds(

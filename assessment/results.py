@@ -146,17 +146,38 @@ class Computed:
     values: dict[str, Any]
 
 
-def compute(year: Year, *, as_of: datetime.date | None = None) -> tuple[Scheme, list[Computed]]:
-    """The year's results for every organisation with a checklist (nothing written)."""
-    scheme = scheme_for(year)
-    rules = rules_from(scheme)
-    as_of = as_of or default_as_of(year)
+@dataclass(frozen=True)
+class YearData:
+    """What a year's results are computed from: its organisations (with their tier) and inputs.
+    Loaded once, it serves any number of schemes (the what-if preview computes two)."""
+
+    organisations: list[tuple[int, int]]
+    inputs: Inputs
+
+
+def load_year(year: Year) -> YearData:
     organisations = list(
         Checklist.objects.filter(year=year).values_list("organisation_id", "organisation__tier_id")
     )
-    inputs = load_inputs(year)
+    return YearData(organisations=organisations, inputs=load_inputs(year))
+
+
+def compute(
+    year: Year,
+    *,
+    as_of: datetime.date | None = None,
+    scheme: Scheme | None = None,
+    data: YearData | None = None,
+) -> tuple[Scheme, list[Computed]]:
+    """The year's results for every organisation with a checklist (nothing written), under the
+    year's saved scheme or `scheme` (an unsaved draft: the what-if preview, `whatif.py`)."""
+    scheme = scheme or scheme_for(year)
+    rules = rules_from(scheme)
+    as_of = as_of or default_as_of(year)
+    data = data or load_year(year)
+    inputs = data.inputs
     computed: list[Computed] = []
-    for org_id, tier_id in organisations:
+    for org_id, tier_id in data.organisations:
         facts = inputs.facts.get(org_id, [])
         process = scoring.process_score(facts, rules, as_of=as_of).score
         quarters: dict[str, dict[str, Any]] = {}

@@ -64,6 +64,8 @@ _MAX_LEN = {
 }
 _REQUIRED_GROUPS = set(GROUPS[:6])  # the five constructions plus 党建与业务融合
 _TIERS_WITH_CADRE_GROUP = ("organ_committee", "branch")
+# The tiers with a shipped list: the 机关纪委's 监督责任 list came with migration 0017 (#20.6).
+TIERS = ("party_group", "organ_committee", "discipline_committee", "branch")
 
 
 def load() -> Templates:
@@ -75,7 +77,7 @@ def load() -> Templates:
 def check(templates: Templates | None = None) -> None:
     """Raise if a tier's points do not sum to 100 or a field is out of its vocabulary."""
     templates = load() if templates is None else templates
-    if set(templates) != {"party_group", "organ_committee", "branch"}:
+    if set(templates) != set(TIERS):
         raise ValueError(f"unexpected tiers: {sorted(templates)}")
     fields = set(FIELDS)
     for tier, items in templates.items():

@@ -12,16 +12,34 @@ from responsibility.models import (
     Obligation,
     Opinion,
     Organisation,
+    Post,
     ReopenRequest,
+    Tier,
+    User,
 )
-from tests.factories import PERSONAS, World, make_evidence
+from tests.factories import PERSONAS, UserFactory, World, make_evidence, org, post
 
-ALL_IN = {p: 200 for p in PERSONAS if p != "anonymous"} | {"anonymous": 302}
-ADMIN_ONLY = dict.fromkeys(PERSONAS, 403) | {"admin": 200, "anonymous": 302}
+# The matrix's personas: the world's, and an officer of unit A's 机关纪委 (issue #20.6), made
+# only here so the other tests' world keeps its shape.
+DISCIPLINE = "discipline_a"
+MATRIX_PERSONAS = [*PERSONAS, DISCIPLINE]
+
+
+def matrix_persona(world: World, name: str) -> User | None:
+    if name != DISCIPLINE:
+        return world.persona(name)
+    committee = org("A-JGJW", Tier.Kind.DISCIPLINE_COMMITTEE, world.unit_a, "甲厅机关纪委")
+    person: User = UserFactory(username=DISCIPLINE)
+    post(person, committee, Post.Kind.SECRETARY)
+    return person
+
+
+ALL_IN = {p: 200 for p in MATRIX_PERSONAS if p != "anonymous"} | {"anonymous": 302}
+ADMIN_ONLY = dict.fromkeys(MATRIX_PERSONAS, 403) | {"admin": 200, "anonymous": 302}
 
 
 def statuses(default: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
-    table = dict.fromkeys(PERSONAS, default) | {"anonymous": anonymous}
+    table = dict.fromkeys(MATRIX_PERSONAS, default) | {"anonymous": anonymous}
     table.update(overrides)
     return table
 
@@ -38,7 +56,14 @@ class Row:
 
 # Tables for unit A's and unit B's branches and their reviewers.
 A_BRANCH_VIEWERS = statuses(
-    404, admin=200, wc_reviewer=200, unit_a_reviewer=200, officer_a=200, liaison=200, member=200
+    404,
+    admin=200,
+    wc_reviewer=200,
+    unit_a_reviewer=200,
+    officer_a=200,
+    liaison=200,
+    member=200,
+    discipline_a=200,
 )
 B_BRANCH_VIEWERS = statuses(404, admin=200, wc_reviewer=200, officer_b=200)
 A_REVIEWERS = statuses(403, officer_b=404, admin=200, wc_reviewer=200, unit_a_reviewer=200)

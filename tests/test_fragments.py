@@ -16,6 +16,7 @@ from assessment.forms import ReviewScoreForm
 from assessment.models import ItemScore
 from assessment.selectors import ItemFacts, ResultRow
 from assessment.selectors.dashboards import UnitAverage
+from assessment.whatif import Change
 from responsibility.models import ChecklistItem
 from responsibility.selectors import (
     Badge,
@@ -106,6 +107,21 @@ CASES = {
             UnitAverage(None, HOSTILE, Decimal(80), 2, Decimal(70), Decimal(90), Decimal(160)),
         ],
         "results_url": HOSTILE,
+    },
+    "assessment/_preview_rows.html": lambda: {
+        "rows": [
+            hostile(
+                Change,
+                organisation_id=1,
+                grade_before="good",  # a grade change: both labels are shown
+                grade_after="fairly_good",
+                composite_before=Decimal(91),
+                composite_after=Decimal(89),
+                rank_before=1,
+                rank_after=2,
+                causes=(HOSTILE,),
+            )
+        ]
     },
     "accountability/_ledger_rows.html": lambda: {"rows": [ledger_row()]},
     "accountability/_state_badge.html": lambda: {"rectification": ledger_row()},

@@ -15,18 +15,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.accountability import permission_rows as accountability_rows
 from tests.assessment import permission_rows as assessment_rows
-from tests.factories import PERSONAS, World, make_evidence
+from tests.factories import World, make_evidence
 from tests.permissions_support import (
     A_BRANCH_VIEWERS,
     A_REVIEWERS,
     ADMIN_ONLY,
     ALL_IN,
     B_BRANCH_VIEWERS,
+    MATRIX_PERSONAS,
     REVIEWERS_ONLY,
     Row,
     as_needed_item_of,
     attached_evidence,
     item_of,
+    matrix_persona,
     obligation_of,
     opinion_of,
     reopen_request_of,
@@ -54,13 +56,15 @@ ROWS: list[Row] = [
     ),
     Row(
         "organisation_detail",
-        statuses(404, admin=200, wc_reviewer=200, unit_a_reviewer=200, liaison=200),
+        statuses(
+            404, admin=200, wc_reviewer=200, unit_a_reviewer=200, liaison=200, discipline_a=200
+        ),
         lambda w: [w.organ_a.pk],
         label="organ committee A",
     ),
     Row(
         "organisation_detail",
-        statuses(404, admin=200, wc_reviewer=200, liaison=200),
+        statuses(404, admin=200, wc_reviewer=200, liaison=200, discipline_a=200),
         lambda w: [w.unit_a.pk],
         label="unit A",
     ),
@@ -233,7 +237,7 @@ CASES = [
         row, persona, id=f"{row.name}{'[' + row.label + ']' if row.label else ''}-{persona}"
     )
     for row in ROWS + ADMIN_SITE_ROWS
-    for persona in PERSONAS
+    for persona in MATRIX_PERSONAS
 ]
 
 
@@ -243,7 +247,7 @@ def test_it_gives_each_persona_the_expected_status(
     row: Row, persona: str, active_world: World, as_user: Callable[..., Any]
 ) -> None:
     world = active_world
-    client = as_user(world.persona(persona))
+    client = as_user(matrix_persona(world, persona))
     url = reverse(row.name, args=row.args(world))
     response = getattr(client, row.method)(url, row.data)
     assert response.status_code == row.expected[persona], (

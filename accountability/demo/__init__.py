@@ -32,6 +32,7 @@ from ..models import (
     Rectification,
 )
 from .communication import DISPATCH_TITLE, seed_communication
+from .discipline import seed_discipline
 from .province import seed_province
 from .rectifications import FINDINGS, seed_rectifications
 
@@ -74,6 +75,7 @@ def seed(context: DemoContext) -> None:
     seed_communication(context)
     if not Finding.objects.filter(problem=FINDINGS[0][3]).exists():
         seed_rectifications(context)
+    seed_discipline(context)
     _count(context)
 
 

@@ -16,7 +16,8 @@ from responsibility.models import Evidence, Organisation, User, Year
 
 
 class Finding(models.Model):
-    """A problem found by supervision (a liaison officer or 机关党委 staff) in an organisation."""
+    """A problem found by supervision (a liaison officer, 机关党委 or 机关纪委 staff) in an
+    organisation."""
 
     class Severity(models.TextChoices):
         MINOR = "minor", _("一般")

@@ -135,8 +135,8 @@ def rectification_create(
     today: datetime.date | None = None,
 ) -> Rectification:
     """Assign a rectification (交办整改). `organisation` is the source's, or chosen if manual.
-    Only a reviewer of the organisation assigns (scope's "assign"; a liaison officer records
-    findings but does not assign, domain.md §8a)."""
+    Only a reviewer of the organisation, or an officer of its unit's 机关纪委, assigns (scope's
+    "assign"; a liaison officer records findings but does not assign, domain.md §8a)."""
     today = today or timezone.localdate()
     if not scope.can(actor, "assign", organisation):
         raise ServiceError(_("只有审核人可以交办整改。"))

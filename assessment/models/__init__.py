@@ -5,7 +5,7 @@ from .cadres import Rotation, Training, TrainingAttendance
 from .reports import DutyReport, ReviewComment, Vote
 from .results import AnnualResult, ExportJob, GradeCap
 from .reviews import ItemScore, LedgerEntry, OrganisationReview, ReviewRound
-from .schemes import GRADE_ORDER, Grade, Scheme, pct_field, worse_grade
+from .schemes import GRADE_ORDER, Grade, Scheme, SchemePreview, pct_field, worse_grade
 
 __all__ = [
     "GRADE_ORDER",
@@ -21,6 +21,7 @@ __all__ = [
     "ReviewRound",
     "Rotation",
     "Scheme",
+    "SchemePreview",
     "Training",
     "TrainingAttendance",
     "Vote",

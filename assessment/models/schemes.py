@@ -129,3 +129,44 @@ class Scheme(models.Model):
         if score >= self.average_min:
             return Grade.AVERAGE
         return Grade.POOR
+
+
+class SchemePreview(models.Model):
+    """The what-if preview (试算) a scheme change was saved on (issue #20.7): the draft's
+    numbers and the organisations whose grade or rank it changed, as computed in memory
+    against the year's data at the moment of saving (`assessment.whatif`)."""
+
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.CASCADE, related_name="previews", verbose_name=_("考核方案")
+    )
+    scheme_version = models.PositiveIntegerField(_("保存后的方案版本"))
+    created_by = models.ForeignKey(
+        "responsibility.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("保存人"),
+    )
+    created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
+    draft = models.JSONField(_("方案数值"), default=dict)
+    changes = models.JSONField(_("等次或排名变化的组织"), default=list)
+    organisations = models.PositiveIntegerField(_("试算组织数"), default=0)
+    was_shown = models.BooleanField(
+        _("保存前已试算"),
+        default=False,
+        help_text=_("保存时的试算结果与管理员保存前看到的试算一致。"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("方案试算记录")
+        verbose_name_plural = _("方案试算记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "scheme_version"], name="scheme_preview_one_per_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} v{self.scheme_version}"

@@ -25,6 +25,7 @@ from .results import (
     results_page,
     results_table,
     scheme_for,
+    scheme_previews,
     stale_count,
     stale_mark,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "round_rows",
     "rounds",
     "scheme_for",
+    "scheme_previews",
     "stale_count",
     "stale_mark",
     "training_date_window",

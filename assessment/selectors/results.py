@@ -27,6 +27,7 @@ from ..models import (
     GradeCap,
     LedgerEntry,
     Scheme,
+    SchemePreview,
 )
 from ..scoring import CAP_NOTE
 from .reports import _tally_for
@@ -241,3 +242,12 @@ def scheme_for(year: Year) -> Scheme:
     hooked into year_create); a year made outside the services reads the domain defaults,
     unsaved: a read never writes."""
     return Scheme.objects.filter(year=year).first() or Scheme(year=year)
+
+
+def scheme_previews(year: Year, limit: int = 5) -> list[SchemePreview]:
+    """The latest what-if previews saved with the year's scheme, newest first: one query."""
+    return list(
+        SchemePreview.objects.filter(scheme__year=year)
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")[:limit]
+    )

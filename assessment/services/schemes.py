@@ -4,7 +4,7 @@ that a change has made out of date (待更新)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import transaction
 from django.db.models import F
@@ -26,6 +26,7 @@ from ..models import (
     Grade,
     GradeCap,
     Scheme,
+    SchemePreview,
 )
 
 # --- results out of date (待更新) ---------------------------------------------------------------
@@ -150,8 +151,28 @@ def scheme_create(*, actor: User | None, year: Year) -> Scheme:
     return scheme
 
 
+class PreviewRecord(TypedDict):
+    """A what-if preview as it is kept (`assessment.whatif.Preview.record`)."""
+
+    draft: dict[str, Any]
+    changes: list[dict[str, Any]]
+    organisations: int
+    digest: str
+
+
 @transaction.atomic
-def scheme_update(*, actor: User, scheme: Scheme, version: int, **fields: Any) -> Scheme:
+def scheme_update(
+    *,
+    actor: User,
+    scheme: Scheme,
+    version: int,
+    preview: PreviewRecord | None = None,
+    shown_digest: str = "",
+    **fields: Any,
+) -> Scheme:
+    """Save the scheme's numbers (compare-and-swap on `version`) and, with `preview`, the
+    what-if preview computed for them, noting whether it is the one the admin was shown
+    (`shown_digest`, the digest of the table on their screen)."""
     if fields.get("report_deadline") is not None:
         dates.check_report_deadline(fields["report_deadline"], year=scheme.year)
     total = sum(
@@ -172,6 +193,16 @@ def scheme_update(*, actor: User, scheme: Scheme, version: int, **fields: Any) -
     scheme.refresh_from_db()
     changes = diff(before, {name: getattr(scheme, name) for name in Scheme.EDITABLE_FIELDS})
     audit_record(actor=actor, action="scheme.update", obj=scheme, changes=changes)
+    if preview is not None:
+        SchemePreview.objects.create(
+            scheme=scheme,
+            scheme_version=scheme.version,
+            created_by=actor,
+            draft=preview["draft"],
+            changes=preview["changes"],
+            organisations=preview["organisations"],
+            was_shown=bool(shown_digest) and shown_digest == preview["digest"],
+        )
     if set(changes) - NOT_SCORING:
         results_mark_stale(actor=actor, year=scheme.year, change=stale.Change.SCHEME)
     return scheme

@@ -21,7 +21,7 @@ from responsibility.forms import show_conflict, show_service_error
 from responsibility.http import AuthenticatedHttpRequest
 from responsibility.models import Tier, User, Year
 
-from .. import exports, results, selectors, services
+from .. import exports, results, selectors, services, whatif
 from ..forms import (
     RecomputeForm,
     SchemeForm,
@@ -119,27 +119,45 @@ def result_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def scheme_edit(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
+    """Edit the year's scheme. 试算 (what if) shows, without writing, the organisations whose
+    grade or rank the typed numbers would change; 保存 saves them with that preview."""
     scope.require_admin(request.user)
     year_obj = core.year_for(request, year)
     scheme = selectors.scheme_for(year_obj)
     form = SchemeForm(request.POST or None, instance=scheme)
+    preview = None
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in SchemeForm.Meta.fields}
-        try:
-            services.scheme_update(
-                actor=request.user,
-                scheme=selectors.scheme_for(year_obj),
-                version=form.cleaned_data["version"],
-                **fields,
-            )
-        except core_services.ConcurrentEditError:
-            show_conflict(form, scheme)
-        except core_services.ServiceError as exc:
-            show_service_error(form, exc)
-        else:
-            messages.success(request, _("考核方案已保存。"))
-            return redirect("scheme_edit", year=year)
-    return render(request, "assessment/scheme_form.html", {"year": year_obj, "form": form})
+        # The form has copied the typed numbers onto `scheme`: read the saved one again.
+        saved = selectors.scheme_for(year_obj)
+        preview = whatif.scheme_preview(year_obj, whatif.draft_of(saved, fields), saved=saved)
+        if "preview" not in request.POST:
+            try:
+                services.scheme_update(
+                    actor=request.user,
+                    scheme=saved,
+                    version=form.cleaned_data["version"],
+                    preview=preview.record(),
+                    shown_digest=request.POST.get("preview_digest", ""),
+                    **fields,
+                )
+            except core_services.ConcurrentEditError:
+                show_conflict(form, saved)
+            except core_services.ServiceError as exc:
+                show_service_error(form, exc)
+            else:
+                messages.success(request, _("考核方案已保存，保存时的试算结果已记录。"))
+                return redirect("scheme_edit", year=year)
+    return render(
+        request,
+        "assessment/scheme_form.html",
+        {
+            "year": year_obj,
+            "form": form,
+            "preview": preview if preview and "preview" in request.POST else None,
+            "saved_previews": selectors.scheme_previews(year_obj),
+        },
+    )
 
 
 # --- Excel export --------------------------------------------------------------------------

@@ -13,6 +13,9 @@ Roles come from current posts (see domain.md §2):
 - member: a 党员 post sees that organisation's published results;
 - register: an officer of the 工委 (its whole subtree) or of a unit's 机关纪委 (that unit) reads
   and keeps the accountability register (问责), which does not exist for anyone else (404);
+- discipline: an officer of a unit's 机关纪委 (监督责任, issue #20.6) reads the organisations of
+  that unit, records supervision findings there and assigns their rectifications, never in the
+  机关纪委 itself (its own checklist is scored by the 工委's reviewers);
 - key points: a 机关党委's key-points list (工作要点) is read, besides whoever views it, by the
   officers and members of the branches below it, which answer it ("read_key_points");
 - admin: a superuser configures and exports everything.
@@ -97,16 +100,19 @@ class Scope:
             self.review_paths, org, strict=True
         )
         liaises = self._under(self.liaison_paths, org, strict=False)
+        disciplines = org.unit_id in self.register_unit_ids and org.pk not in self.officer_ids
         if action == "fill":
             return org.pk in self.officer_ids
         if action == "lead":
             return org.pk in self.lead_ids
         if action == "read_key_points":
             return org.pk in self.key_point_ids or self.can("view", org)
-        if action in ("review", "assign"):
+        if action == "review":
             return reviews
+        if action == "assign":
+            return reviews or disciplines
         if action == "supervise":
-            return reviews or liaises
+            return reviews or liaises or disciplines
         if action == "liaise":
             return liaises
         if action == "export":
@@ -126,6 +132,7 @@ class Scope:
             org.pk in self.officer_ids
             or org.pk in self.member_ids
             or liaises
+            or org.unit_id in self.register_unit_ids
             or self._under(self.review_paths, org, strict=False)
         )
 
@@ -147,6 +154,8 @@ class Scope:
         visible = Q(pk__in=self._posted_outside_subtrees())
         for path in self.review_paths + self.liaison_paths:
             visible |= Q(path__startswith=path)
+        if self.register_unit_ids:
+            visible |= Q(unit_id__in=self.register_unit_ids)
         if action in ("view", "view_results"):
             return visible
         if action == "read_key_points":
@@ -164,6 +173,8 @@ class Scope:
             condition = Q(pk__in=[])
             for path in self.review_paths:
                 condition |= Q(path__startswith=path) & ~Q(path=path)
+            if action in ("assign", "supervise") and self.register_unit_ids:
+                condition |= Q(unit_id__in=self.register_unit_ids)
             reviewable = condition & ~Q(pk__in=self.officer_ids)
             if action == "supervise":
                 for path in self.liaison_paths:
@@ -198,7 +209,11 @@ class Scope:
             return True
         if action in ("view", "view_results"):
             return bool(
-                self.officer_ids or self.member_ids or self.review_paths or self.liaison_paths
+                self.officer_ids
+                or self.member_ids
+                or self.review_paths
+                or self.liaison_paths
+                or self.register_unit_ids
             )
         if action == "fill":
             return bool(self.officer_ids)
@@ -206,10 +221,12 @@ class Scope:
             return bool(self.lead_ids)
         if action == "read_key_points":
             return bool(self.key_point_ids) or self.may_any("view")
-        if action in ("review", "assign", "export"):
+        if action in ("review", "export"):
             return bool(self.review_paths)
+        if action == "assign":
+            return bool(self.review_paths or self.register_unit_ids)
         if action == "supervise":
-            return bool(self.review_paths or self.liaison_paths)
+            return bool(self.review_paths or self.liaison_paths or self.register_unit_ids)
         if action == "liaise":
             return bool(self.liaison_paths)
         if action == "register":
@@ -226,6 +243,7 @@ class Scope:
             return rule(
                 ids=self.officer_ids | self.member_ids,
                 under=self.review_paths + self.liaison_paths,
+                units=self.register_unit_ids,
             )
         if action == "fill":
             return rule(ids=self.officer_ids)
@@ -235,11 +253,21 @@ class Scope:
             return rule(
                 ids=self.officer_ids | self.member_ids | self.key_point_ids,
                 under=self.review_paths + self.liaison_paths,
+                units=self.register_unit_ids,
             )
-        if action in ("review", "assign", "export"):
+        if action in ("review", "export"):
             return rule(below=self.review_paths, unless=self.officer_ids)
+        if action == "assign":
+            return rule(
+                below=self.review_paths, unless=self.officer_ids, units=self.register_unit_ids
+            )
         if action == "supervise":
-            return rule(below=self.review_paths, unless=self.officer_ids, under=self.liaison_paths)
+            return rule(
+                below=self.review_paths,
+                unless=self.officer_ids,
+                under=self.liaison_paths,
+                units=self.register_unit_ids,
+            )
         if action == "liaise":
             return rule(under=self.liaison_paths)
         if action == "register":

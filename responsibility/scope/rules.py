@@ -15,9 +15,11 @@ Action = Literal[
     "view_results",  # read published scores and results
     "fill",  # fill in the organisation's checklist
     "review",  # score, reopen, verify (never one's own organisation)
-    "supervise",  # record supervision findings
+    # record supervision findings: reviewers, liaisons, a 机关纪委's officers in their unit
+    "supervise",
     "liaise",  # a liaison officer's own units: their progress (联系单位进度)
     "assign",  # assign a rectification (a reviewer's act, never a liaison's: domain.md §8a)
+    # ... and a 机关纪委 officer's within their unit, for what they supervise (issue #20.6)
     "export",  # export results for the organisation
     "configure",  # years, templates, weights, onboarding
     "register",  # the accountability register (问责): confidential, 404 to everyone else

@@ -27,12 +27,17 @@ from tests.permissions_support import (
 
 # Reviewers of branch A may act (302 after a POST); everyone else in scope is refused.
 A_REVIEWERS_POST = A_REVIEWERS | {"admin": 302, "wc_reviewer": 302, "unit_a_reviewer": 302}
-# Who may record findings: reviewers below their tier and liaison officers.
-SUPERVISORS = statuses(403, admin=200, wc_reviewer=200, unit_a_reviewer=200, liaison=200)
+# Who may record findings: reviewers below their tier, liaison officers and the unit's 机关纪委.
+SUPERVISORS = statuses(
+    403, admin=200, wc_reviewer=200, unit_a_reviewer=200, liaison=200, discipline_a=200
+)
+# Who assigns a rectification in branch A: its reviewers and unit A's 机关纪委 (issue #20.6).
+A_ASSIGNERS = A_REVIEWERS | {"discipline_a": 200}
 # Branch A's officer (and admins) do the rectification work.
 A_WORKERS_POST = statuses(403, officer_b=404, admin=302, officer_a=302)
-# The accountability register exists only for admins and working-committee reviewers here.
-REGISTER = statuses(404, admin=200, wc_reviewer=200)
+# The accountability register exists only for admins, working-committee reviewers and the
+# unit's 机关纪委 here.
+REGISTER = statuses(404, admin=200, wc_reviewer=200, discipline_a=200)
 
 
 class WorldData(dict):
@@ -82,7 +87,9 @@ ROWS: list[Row] = [
     Row("finding_create", SUPERVISORS),
     row(
         "finding_create",
-        statuses(403, admin=302, wc_reviewer=302, unit_a_reviewer=302, liaison=302),
+        statuses(
+            403, admin=302, wc_reviewer=302, unit_a_reviewer=302, liaison=302, discipline_a=302
+        ),
         WorldData(
             lambda w: {"organisation": w.branch_a.pk},
             found_on="2026-03-01",
@@ -97,19 +104,19 @@ ROWS: list[Row] = [
     Row("rectification_export", ALL_IN),
     row(
         "rectification_from_source",
-        A_REVIEWERS,  # a liaison records findings but does not assign (domain.md §8a)
+        A_ASSIGNERS,  # a liaison records findings but does not assign (domain.md §8a)
         WorldData(lambda w: {"source_id": finding_of(w).pk}, source_type="finding"),
         label="finding",
     ),
     Row(
         "rectification_from_source",
-        statuses(403, admin=200, wc_reviewer=200, unit_a_reviewer=200),
+        statuses(403, admin=200, wc_reviewer=200, unit_a_reviewer=200, discipline_a=200),
         data={"source_type": "manual"},
         label="manual",
     ),
     row(
         "rectification_from_source",
-        A_REVIEWERS,
+        A_ASSIGNERS,
         WorldData(
             lambda w: {"source_id": overdue_obligation_of(w.branch_a).pk}, source_type="obligation"
         ),
@@ -117,19 +124,19 @@ ROWS: list[Row] = [
     ),
     row(
         "rectification_from_source",
-        A_REVIEWERS,
+        A_ASSIGNERS,
         WorldData(lambda w: {"source_id": comment_of(w).pk}, source_type="review_comment"),
         label="review_comment",
     ),
     row(
         "rectification_from_source",
-        A_REVIEWERS,
+        A_ASSIGNERS,
         WorldData(lambda w: {"source_id": deduction_of(w).pk}, source_type="item_score"),
         label="item_score",
     ),
     row(
         "rectification_from_source",
-        A_REVIEWERS_POST,
+        A_REVIEWERS_POST | {"discipline_a": 302},
         WorldData(
             lambda w: {"source_id": finding_of(w).pk},
             source_type="finding",
@@ -246,7 +253,9 @@ ROWS += [
     Row("meeting_create", SUPERVISORS),
     row(
         "meeting_create",
-        statuses(403, admin=302, wc_reviewer=302, unit_a_reviewer=302, liaison=302),
+        statuses(
+            403, admin=302, wc_reviewer=302, unit_a_reviewer=302, liaison=302, discipline_a=302
+        ),
         WorldData(
             lambda w: {"organisation": w.branch_a.pk},
             held_on="2026-03-01",
@@ -256,6 +265,6 @@ ROWS += [
         method="post",
         label="post",
     ),
-    Row("meeting_detail", ORGAN_A_VIEWERS, lambda w: [meeting_of(w).pk]),
+    Row("meeting_detail", ORGAN_A_VIEWERS | {"discipline_a": 200}, lambda w: [meeting_of(w).pk]),
     Row("liaison_progress", statuses(403, admin=200, liaison=200)),
 ]

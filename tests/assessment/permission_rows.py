@@ -25,6 +25,24 @@ from tests.permissions_support import (
 
 A_REVIEWERS_POST = A_REVIEWERS | {"admin": 302, "wc_reviewer": 302, "unit_a_reviewer": 302}
 A_FILLERS = statuses(403, officer_b=404, admin=200, officer_a=200)
+# The scheme form's defaults (domain.md §5), posted to preview them.
+SCHEME_DEFAULTS = {
+    "weight_process": "30",
+    "weight_quarterly": "30",
+    "weight_year_end": "40",
+    "good_min": "90",
+    "fairly_good_min": "80",
+    "average_min": "60",
+    "good_quota_percent": "",
+    "vote_good": "100",
+    "vote_fairly_good": "80",
+    "vote_average": "60",
+    "vote_poor": "40",
+    "late_deduction_percent": "50",
+    "no_evidence_deduction_percent": "20",
+    "accountability_cap": "average",
+    "report_deadline": "",
+}
 
 
 def review_round(world: World) -> ReviewRound:
@@ -178,11 +196,20 @@ ROWS: list[Row] = [
     # Before publication a result is its reviewers' (scope's "read"): 403 in scope, 404 outside.
     Row(
         "result_detail",
-        A_BRANCH_VIEWERS | {"officer_a": 403, "liaison": 403, "member": 403},
+        A_BRANCH_VIEWERS | {"officer_a": 403, "liaison": 403, "member": 403, "discipline_a": 403},
         lambda w: [unpublished_result(w).pk],
         label="unpublished",
     ),
     Row("scheme_edit", ADMIN_ONLY, lambda w: [2026]),
+    # 试算 (what if, issue #20.7): the admin's page again, with the preview and nothing saved.
+    Row(
+        "scheme_edit",
+        ADMIN_ONLY,
+        lambda w: [2026],
+        method="post",
+        data={"preview": "1", "version": "1", **SCHEME_DEFAULTS},
+        label="preview",
+    ),
     Row("results_export", REVIEWERS_ONLY, lambda w: [published_result(w).year.year]),
     Row("export_job", statuses(404, admin=200), lambda w: [export_job_of(w).pk]),
     Row("export_job_download", statuses(404, admin=200), lambda w: [export_job_of(w).pk]),
@@ -217,12 +244,16 @@ ROWS: list[Row] = [
     Row("training_list", ALL_IN),
     Row(
         "training_detail",
-        statuses(404, admin=200, wc_reviewer=200, unit_a_reviewer=200, liaison=200),
+        statuses(
+            404, admin=200, wc_reviewer=200, unit_a_reviewer=200, liaison=200, discipline_a=200
+        ),
         lambda w: [training_of(w).pk],
     ),
     Row(
         "training_import",
-        statuses(404, admin=200, unit_a_reviewer=200, wc_reviewer=403, liaison=403)
+        statuses(
+            404, admin=200, unit_a_reviewer=200, wc_reviewer=403, liaison=403, discipline_a=403
+        )
         | {"anonymous": 302},
         lambda w: [training_of(w).pk],
         method="post",

@@ -28,7 +28,7 @@ JUNE = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=datetime.UTC)
 @pytest.mark.django_db
 def test_it_ships_templates_whose_points_sum_to_100_per_tier() -> None:
     shipped = default_templates.load()
-    for kind in ("party_group", "organ_committee", "branch"):
+    for kind in ("party_group", "organ_committee", "discipline_committee", "branch"):
         total = TemplateItem.objects.filter(tier__kind=kind, is_active=True).aggregate(
             total=Sum("points")
         )["total"]

@@ -183,6 +183,31 @@ class TestRegister:
 
 
 @pytest.mark.django_db
+class TestDiscipline:
+    """A unit's 机关纪委 (监督责任, issue #20.6): its officers read their unit, record findings
+    and assign rectifications there, never in the 机关纪委 itself nor in another unit."""
+
+    def test_it_supervises_and_assigns_in_its_own_unit(self, world: World) -> None:
+        staff = discipline_staff(world)
+        own = Organisation.objects.get(code="A-JGJW")
+        unit_a = set(Organisation.objects.filter(unit=world.unit_a))
+        for action in ("supervise", "assign"):
+            assert set(scope.organisations_for(staff, action)) == unit_a - {own}, action
+        assert set(scope.organisations_for(staff, "view")) == unit_a
+        assert not scope.organisations_for(staff, "review").exists()
+
+    def test_it_agrees_with_the_filter_for_every_action(self, world: World) -> None:
+        for name, person in people(world).items():
+            for action in ACTIONS:
+                if action == "view_evidence":
+                    continue  # asked of files, not organisations
+                covered = set(scope.organisations_for(person, action))
+                for organisation in Organisation.objects.all():
+                    answer = scope.can(person, action, organisation)
+                    assert answer == (organisation in covered), (name, action, organisation.code)
+
+
+@pytest.mark.django_db
 class TestCacheKey:
     def test_it_names_what_the_action_covers(self, world: World) -> None:
         committee = scope.scope_for(world.wc_reviewer).cache_key("review")
