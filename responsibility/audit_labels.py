@@ -75,6 +75,7 @@ ACTIONS = {
     "ledger.reject": _("驳回加减分"),
     "report.save": _("保存述职报告"),
     "report.submit": _("提交述职报告"),
+    "report.draft": _("从年度记录生成述职草稿"),
     "report.raters": _("指定测评人"),
     "report.comment": _("述职点评"),
     "report.close_meeting": _("结束述职评议会"),
