@@ -19,10 +19,10 @@ from django.urls import reverse
 
 from responsibility.models import ChecklistItem, Obligation, Organisation, Year
 
+from .. import report_drafts as drafting
 from ..models import AnnualResult, ItemScore, LedgerEntry, OrganisationReview
 from ..models.reviews import QUARTERS
 from ..report_drafts import (
-    FACT_SOURCES,
     DraftSection,
     Fact,
     Facts,
@@ -40,7 +40,7 @@ def report_draft_sections(
     facts: Facts = {}
     merge(facts, _checklist_facts(organisation, year, today))
     merge(facts, _ledger_facts(organisation, year))
-    for source in FACT_SOURCES:
+    for source in drafting.FACT_SOURCES:
         merge(facts, source(organisation, year, today))
     return sections_from(facts)
 

@@ -123,6 +123,7 @@ def report_draft(
     from ..selectors import report_draft_sections  # selectors import this module
 
     report, _created = DutyReport.objects.get_or_create(organisation=organisation, year=year)
+    report.organisation, report.year = organisation, year  # the audit entry names them
     if report.submitted_at is not None:
         raise AssessmentError(_("述职报告已提交，不能重新生成草稿。"))
     expected = report.version if version is None else version
@@ -134,7 +135,7 @@ def report_draft(
     work_versions.bump(DutyReport)
     drafted = report_draft_sections(organisation, year, today or timezone.localdate())
     kept = report_sections_write(report=report, drafted=drafted)
-    report.refresh_from_db()
+    report.refresh_from_db(fields=["version", "drafted_at"])
     audit_record(
         actor=actor,
         action="report.draft",
