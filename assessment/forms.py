@@ -193,11 +193,11 @@ class ReportForm(forms.Form):
         self.sections = list(sections)
         for section in self.sections:
             self.fields[self.section_field(section)] = forms.CharField(
-                label=section.title,
+                label=_("%(title)s：述职内容") % {"title": section.title},
                 required=False,
                 max_length=20000,
                 initial=section.text,
-                widget=forms.Textarea(attrs={"rows": 8}),
+                widget=forms.Textarea(attrs={"rows": 10}),
             )
         if self.sections:
             self.fields["text"].label = _("存在问题和下一步打算")

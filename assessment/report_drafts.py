@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -28,6 +28,9 @@ from django.utils.translation import gettext_lazy
 
 from responsibility.models import Organisation, Year
 from responsibility.models.checklists import Group
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Fact = dict[str, Any]
 # section key → fact kind → facts
@@ -106,7 +109,7 @@ def _day(iso: str) -> str:
 
 
 def _days(isos: Iterable[str]) -> str:
-    shown = list(isos)
+    shown = [d for d in isos if d]
     text = "、".join(_day(d) for d in shown[:DATES_SHOWN])
     if len(shown) > DATES_SHOWN:
         text += _("等 %(n)d 次") % {"n": len(shown)}
@@ -182,7 +185,7 @@ def _duty_line(d: Fact) -> str:
     return _("%(content)s：应完成 %(required)d 次，已完成 %(done)d 次（逾期 %(late)d 次）。") % d
 
 
-LINES: dict[str, tuple[str, Callable[[Fact], str]]] = {
+LINES: dict[str, tuple[StrOrPromise, Callable[[Fact], str]]] = {
     "deductions": (gettext_lazy("季度检查扣分"), _deduction_line),
     "rectifications": (gettext_lazy("整改情况"), _rectification_line),
     "findings": (gettext_lazy("督查发现"), _finding_line),

@@ -87,29 +87,27 @@ def _checklist_facts(organisation: Organisation, year: Year, today: datetime.dat
         )
     )
     for pk, item_id, period, due, status, completed_on, is_late, evidence in obligations:
-        row = rows.get(item_id)
-        if row is None:
+        counts = rows.get(item_id)
+        if counts is None:
             continue
-        row["obligations"] += 1
-        row["evidence"] += evidence
+        counts["obligations"] += 1
+        counts["evidence"] += evidence
         if status == Obligation.Status.DONE:
-            row["done"] += 1
-            row["done_on"].append(completed_on.isoformat())
-            row["links"].append(
-                {
-                    "label": period,
-                    "on": completed_on.isoformat(),
-                    "url": reverse("obligation_detail", args=[pk]),
-                }
+            # obligation_done_has_date: a done obligation always has its date.
+            on = completed_on.isoformat() if completed_on else ""
+            counts["done"] += 1
+            counts["done_on"].append(on)
+            counts["links"].append(
+                {"label": period, "on": on, "url": reverse("obligation_detail", args=[pk])}
             )
             if is_late:
-                row["late_periods"].append(period)
+                counts["late_periods"].append(period)
         elif status == Obligation.Status.NOT_APPLICABLE:
-            row["not_applicable"] += 1
+            counts["not_applicable"] += 1
         elif due < today:
-            row["missed_periods"].append(period)
+            counts["missed_periods"].append(period)
         else:
-            row["pending"] += 1
+            counts["pending"] += 1
     deductions = (
         ItemScore.objects.filter(
             review__organisation=organisation,

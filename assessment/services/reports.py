@@ -59,7 +59,10 @@ def report_save(
         raise AssessmentError(_("述职报告已提交，不能再修改。"))
     edited = list(report.sections.all()) if sections is not None else []
     for section in edited:
-        section.text = (sections or {}).get(section.pk, section.text)
+        # Browsers send CRLF; the drafted text has LF, and an untouched section must stay
+        # untouched (is_edited), or drafting again would keep it instead of refreshing it.
+        typed = (sections or {}).get(section.pk, section.text)
+        section.text = typed.replace("\r\n", "\n")
     if submit:
         from ..selectors import scheme_for  # selectors import this module
 

@@ -83,6 +83,21 @@ class TestSecretary:
         assert "我在另一个窗口写的" in page
         assert section(report, "政治建设").text == "书记亲自部署，逐项落实。"
 
+    def test_an_untouched_section_stays_untouched_through_a_browsers_crlf(
+        self, active_world: World, as_user
+    ) -> None:
+        world = active_world
+        record(world)
+        report = draft(world)
+        organisation = section(report, "组织建设")
+        data = {
+            "version": report.version,
+            f"section_{organisation.pk}": organisation.draft_text.replace("\n", "\r\n"),
+            "save": "1",
+        }
+        assert as_user(world.officer_a).post(edit_url(world), data).status_code == 302
+        assert not section(report, "组织建设").is_edited
+
     def test_a_reader_of_the_organisation_cannot_draft_it(self, active_world: World, as_user):
         world = active_world
         url = reverse("report_draft", args=[world.branch_a.pk, 2026])
