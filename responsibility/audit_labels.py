@@ -214,6 +214,10 @@ FIELDS: dict[str, StrOrPromise] = {
     "held_on": _("日期"),
     "hours": _("学时"),
     "added": _("新增人员"),
+    # Drafted year-end reports (#20.4)
+    "sections": _("述职报告各部分"),
+    "kept_edits": _("保留修改的部分"),
+    "sections_edited": _("已修改的部分"),
     # Supervision and accountability
     "title": _("标题"),
     "recipients": _("接收组织"),
