@@ -174,6 +174,21 @@ def report_sections_write(*, report: DutyReport, drafted: Sequence[DraftSection]
                 text=text,
             )
         )
+    # A section the record no longer yields keeps what the secretary wrote in it, without facts.
+    drafted_keys = {section.key for section in drafted}
+    for before in previous.values():
+        if before.key not in drafted_keys and before.is_edited:
+            kept.append(before.title)
+            rows.append(
+                DutyReportSection(
+                    report=report,
+                    key=before.key,
+                    title=before.title,
+                    sort_order=before.sort_order,
+                    text=before.text,
+                )
+            )
+    rows.sort(key=lambda row: row.sort_order)
     report.sections.all().delete()
     DutyReportSection.objects.bulk_create(rows)
     return kept

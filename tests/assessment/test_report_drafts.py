@@ -199,6 +199,29 @@ class TestDraft:
         entry = AuditEntry.objects.filter(action="report.draft").order_by("-pk")[0]
         assert entry.changes["kept_edits"] == ["政治建设"]
 
+    def test_an_edited_section_the_record_no_longer_yields_keeps_its_text(
+        self, active_world: World
+    ) -> None:
+        world = active_world
+        record(world)
+        report = draft(world)
+        supervision = section(report, SectionKey.SUPERVISION)
+        services.report_save(
+            actor=world.officer_a,
+            organisation=world.branch_a,
+            year=world.year,
+            text="",
+            version=report.version,
+            sections={supervision.pk: "督查指出的问题已全部整改。"},
+        )
+        Finding.objects.all().delete()
+        Rectification.objects.all().delete()
+        report = draft(world)
+        kept = section(report, SectionKey.SUPERVISION)
+        assert kept.text == "督查指出的问题已全部整改。"
+        assert kept.facts == {}
+        assert list(report.sections.values_list("key", flat=True))[-1] == SectionKey.SUPERVISION
+
     def test_the_submitted_report_keeps_the_facts_the_draft_and_the_edits(
         self, active_world: World
     ) -> None:
