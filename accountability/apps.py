@@ -16,6 +16,14 @@ class AccountabilityConfig(AppConfig):
         if annual_results_sheet not in EXTRA_SHEETS:
             EXTRA_SHEETS.append(annual_results_sheet)
 
+        # A year-end report's draft (assessment) gets the findings and rectifications of the
+        # organisation's year, without assessment importing this app (issue #20.4).
+        from assessment import report_drafts
+
+        from .report_facts import report_facts
+
+        report_drafts.register(report_facts)
+
         # Hand-overs made in responsibility and assessment reach the next person's inbox.
         from responsibility import handovers
 

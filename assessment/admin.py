@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from .models import (
     AnnualResult,
     DutyReport,
+    DutyReportSection,
     ExportJob,
     GradeCap,
     ItemScore,
@@ -192,3 +193,11 @@ class TrainingAttendanceAdmin(admin.ModelAdmin):
     list_display = ["training", "person", "hours"]
     search_fields = ["person__username", "person__full_name", "training__topic"]
     raw_id_fields = ["training", "person"]
+
+
+@admin.register(DutyReportSection)
+class DutyReportSectionAdmin(admin.ModelAdmin):
+    list_display = ["report", "title", "sort_order"]
+    search_fields = ["report__organisation__name", "title", "text"]
+    list_select_related = ["report__organisation", "report__year"]
+    raw_id_fields = ["report"]

@@ -14,7 +14,7 @@ from responsibility.demo import DemoContext
 from responsibility.demo_province import vacuum_analyze
 from responsibility.models import Checklist, Organisation, Post, User, Year
 
-from . import results, services, whatif
+from . import results, selectors, services, whatif
 from .models import (
     AnnualResult,
     DutyReport,
@@ -255,6 +255,38 @@ def _reports(year, organisations, users, rng: random.Random) -> None:
             )
         if not still_open:
             services.meeting_close(actor=users["reviewer2"], report=report)
+
+
+# What a secretary adds to a drafted section: the record says what was done, the report says how.
+EDITED_SECTION = (
+    "\n以上各项逐项对账：逾期事项已查明原因，明确专人负责，按月对账销号；"
+    "下一步把这部分工作与业务工作同安排、同检查，会前征求党员意见，会后逐项抓落实。"
+)
+
+
+def finish(context: DemoContext) -> None:
+    """Every year-end report of the demo year drafted from the record, once supervision's demo
+    has added its findings and rectifications (idempotent): the facts frozen on the report,
+    and the first section edited by its secretary, as the review meeting would read them."""
+    year = context.year
+    reports = DutyReport.objects.filter(year=year, drafted_at__isnull=True).select_related(
+        "organisation"
+    )
+    today = timezone.localdate()
+    for report in reports:
+        drafted = selectors.report_draft_sections(report.organisation, year, today)
+        with transaction.atomic():
+            services.report_sections_write(report=report, drafted=drafted)
+            first = report.sections.order_by("sort_order").first()
+            if first is not None:
+                first.text = first.draft_text + EDITED_SECTION
+                first.save(update_fields=["text"])
+            # Drafted the day before it was submitted, as a secretary would.
+            drafted_at = (report.submitted_at or timezone.now()) - datetime.timedelta(days=1)
+            DutyReport.objects.filter(pk=report.pk).update(drafted_at=drafted_at)
+    context.counts["drafted_reports"] = DutyReport.objects.filter(
+        year=year, drafted_at__isnull=False
+    ).count()
 
 
 def _trainings(context: DemoContext) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,7 +17,7 @@ from responsibility.forms import DateInput, MultipleFileField, choice_field, mod
 from responsibility.models import Organisation, User
 from responsibility.models.checklists import Group
 
-from .models import Grade, ItemScore, LedgerEntry, Scheme
+from .models import DutyReportSection, Grade, ItemScore, LedgerEntry, Scheme
 from .models.reviews import QUARTERS
 from .selectors import ItemFacts
 from .services import ScoreInput
@@ -187,6 +187,36 @@ class ReportForm(forms.Form):
     # The form metaclass moves declared fields into base_fields: `self.files` stays the
     # uploaded-files dict at runtime, which is what the stubs' type describes.
     files = MultipleFileField(label=_("附件"), required=False)  # type: ignore[assignment]
+
+    def __init__(
+        self, *args: Any, sections: Sequence[DutyReportSection] = (), **kwargs: Any
+    ) -> None:
+        """A drafted report adds one text per section (its facts are shown beside it), and the
+        one text box becomes the closing part: problems and next year's plans."""
+        super().__init__(*args, **kwargs)
+        self.sections = list(sections)
+        for section in self.sections:
+            self.fields[self.section_field(section)] = forms.CharField(
+                label=_("%(title)s：述职内容") % {"title": section.title},
+                required=False,
+                max_length=20000,
+                initial=section.text,
+                widget=forms.Textarea(attrs={"rows": 10}),
+            )
+        if self.sections:
+            self.fields["text"].label = _("存在问题和下一步打算")
+            self.fields["text"].help_text = _("以上各部分之外的总体情况、存在问题和下一步打算。")
+            self.fields["text"].widget.attrs["rows"] = 8
+
+    @staticmethod
+    def section_field(section: DutyReportSection) -> str:
+        return f"section_{section.pk}"
+
+    def section_texts(self) -> dict[int, str]:
+        return {s.pk: self.cleaned_data[self.section_field(s)] for s in self.sections}
+
+    def section_rows(self) -> list[tuple[DutyReportSection, forms.BoundField]]:
+        return [(s, self[self.section_field(s)]) for s in self.sections]
 
 
 class VoteForm(forms.Form):

@@ -28,6 +28,12 @@ urlpatterns = [
     path("reports/<int:pk>/vote/", reports.report_vote, name="report_vote"),
     path("reports/<int:pk>/comment/", reports.report_comment, name="report_comment"),
     path("reports/<int:pk>/close/", reports.report_close, name="report_close"),
+    path(
+        "organisations/<int:pk>/report/<int:year>/draft/",
+        reports.report_draft,
+        name="report_draft",
+    ),
+    path("reports/<int:pk>/docx/", reports.report_docx, name="report_docx"),
     path("results/<int:year>/", results.result_list, name="result_list"),
     path("results/<int:year>/refresh/", results.results_refresh, name="results_refresh"),
     path("results/detail/<int:pk>/", results.result_detail, name="result_detail"),

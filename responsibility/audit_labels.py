@@ -75,6 +75,7 @@ ACTIONS = {
     "ledger.reject": _("驳回加减分"),
     "report.save": _("保存述职报告"),
     "report.submit": _("提交述职报告"),
+    "report.draft": _("从年度记录生成述职草稿"),
     "report.raters": _("指定测评人"),
     "report.comment": _("述职点评"),
     "report.close_meeting": _("结束述职评议会"),
@@ -213,6 +214,10 @@ FIELDS: dict[str, StrOrPromise] = {
     "held_on": _("日期"),
     "hours": _("学时"),
     "added": _("新增人员"),
+    # Drafted year-end reports (#20.4)
+    "sections": _("述职报告各部分"),
+    "kept_edits": _("保留修改的部分"),
+    "sections_edited": _("已修改的部分"),
     # Supervision and accountability
     "title": _("标题"),
     "recipients": _("接收组织"),

@@ -2,7 +2,7 @@
 party-affairs cadres; one module per concern, re-exported here."""
 
 from .cadres import Rotation, Training, TrainingAttendance
-from .reports import DutyReport, ReviewComment, Vote
+from .reports import DutyReport, DutyReportSection, ReviewComment, Vote
 from .results import AnnualResult, ExportJob, GradeCap
 from .reviews import ItemScore, LedgerEntry, OrganisationReview, ReviewRound
 from .schemes import GRADE_ORDER, Grade, Scheme, SchemePreview, pct_field, worse_grade
@@ -11,6 +11,7 @@ __all__ = [
     "GRADE_ORDER",
     "AnnualResult",
     "DutyReport",
+    "DutyReportSection",
     "ExportJob",
     "Grade",
     "GradeCap",

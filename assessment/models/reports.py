@@ -38,6 +38,9 @@ class DutyReport(models.Model):
         User, blank=True, related_name="rated_reports", verbose_name=_("评议人")
     )
     meeting_closed_at = models.DateTimeField(_("评议结束时间"), null=True, blank=True)
+    # When the sections were last drafted from the year's record (issue #20.4); None for a report
+    # written in the one text box only.
+    drafted_at = models.DateTimeField(_("草稿生成时间"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -62,6 +65,40 @@ class DutyReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("report_detail", args=[self.pk])
+
+
+class DutyReportSection(models.Model):
+    """One part of a drafted report: a checklist group (or the ledger, or supervision) with the
+    facts of the year's record frozen when drafted, the text drafted from them and the text the
+    secretary made of it. A submitted report keeps all three, so raters read the edits beside
+    the facts they started from."""
+
+    report = models.ForeignKey(
+        DutyReport, on_delete=models.CASCADE, related_name="sections", verbose_name=_("年底述职")
+    )
+    # A checklist group's value (responsibility.models.Group) or a part of the record of its own
+    # (assessment.report_drafts.SectionKey).
+    key = models.CharField(_("部分"), max_length=40)
+    title = models.CharField(_("标题"), max_length=60)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    facts = models.JSONField(_("记录事实"), default=dict, blank=True)
+    draft_text = models.TextField(_("生成草稿"), blank=True)
+    text = models.TextField(_("述职内容"), blank=True)
+
+    class Meta:
+        ordering = ["report", "sort_order", "pk"]
+        verbose_name = _("述职报告部分")
+        verbose_name_plural = _("述职报告部分")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "key"], name="report_section_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.title}"
+
+    @property
+    def is_edited(self) -> bool:
+        return self.text.strip() != self.draft_text.strip()
 
 
 class Vote(models.Model):

@@ -13,6 +13,7 @@ from .cadres import (
     trainings,
     young_cadres,
 )
+from .report_drafts import report_draft_sections
 from .reports import ledger_entries, report_queryset, reports, vote_tally
 from .results import (
     RESULT_ROW_FIELDS,
@@ -67,6 +68,7 @@ __all__ = [
     "profile",
     "published_reviews",
     "quarter_bounds",
+    "report_draft_sections",
     "report_queryset",
     "reports",
     "result_breakdown",

@@ -4,7 +4,15 @@ scoring.py; these functions record decisions."""
 from .cadres import rotation_add, training_attendance_add, training_create
 from .exports import EXPORT_RESUME_AFTER, EXPORT_RESUME_BATCH, export_job_start, export_jobs_resume
 from .ledger import ledger_decide, ledger_propose
-from .reports import comment_add, meeting_close, report_raters_set, report_save, vote_cast
+from .reports import (
+    comment_add,
+    meeting_close,
+    report_draft,
+    report_raters_set,
+    report_save,
+    report_sections_write,
+    vote_cast,
+)
 from .reviews import (
     TRANSITIONS,
     ScoreInput,
@@ -45,8 +53,10 @@ __all__ = [
     "ledger_decide",
     "ledger_propose",
     "meeting_close",
+    "report_draft",
     "report_raters_set",
     "report_save",
+    "report_sections_write",
     "results_mark_stale",
     "review_may",
     "review_refusal",

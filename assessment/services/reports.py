@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -24,10 +24,12 @@ from responsibility.services import (
 from .. import stale
 from ..models import (
     DutyReport,
+    DutyReportSection,
     Grade,
     ReviewComment,
     Vote,
 )
+from ..report_drafts import DraftSection
 from .reviews import _check_not_own
 from .schemes import AssessmentError, results_mark_stale
 
@@ -46,12 +48,21 @@ def report_save(
     uploads: Sequence[UploadedFile] = (),
     submit: bool = False,
     today: datetime.date | None = None,
+    sections: Mapping[int, str] | None = None,
 ) -> DutyReport:
     """Save (or submit) the report; `uploads` are stored as attachments only once the checks
-    and the compare-and-swap have passed, in the same transaction."""
+    and the compare-and-swap have passed, in the same transaction. `sections` are the
+    secretary's texts of a drafted report's sections, by section id; their facts and drafted
+    texts stay as drafted."""
     report, _created = DutyReport.objects.get_or_create(organisation=organisation, year=year)
     if report.submitted_at is not None:
         raise AssessmentError(_("述职报告已提交，不能再修改。"))
+    edited = list(report.sections.all()) if sections is not None else []
+    for section in edited:
+        # Browsers send CRLF; the drafted text has LF, and an untouched section must stay
+        # untouched (is_edited), or drafting again would keep it instead of refreshing it.
+        typed = (sections or {}).get(section.pk, section.text)
+        section.text = typed.replace("\r\n", "\n")
     if submit:
         from ..selectors import scheme_for  # selectors import this module
 
@@ -61,7 +72,7 @@ def report_save(
             raise AssessmentError(
                 _("已超过述职报告提交截止日期（%(d)s）。") % {"d": deadline.isoformat()}
             )
-        if not text.strip():
+        if not text.strip() and not any(section.text.strip() for section in edited):
             raise AssessmentError(_("提交前请填写述职报告内容。"))
     for upload in uploads:
         evidence_check(upload)
@@ -75,6 +86,8 @@ def report_save(
     if updated != 1:
         raise ConcurrentEditError
     work_versions.bump(DutyReport)
+    if edited:
+        DutyReportSection.objects.bulk_update(edited, ["text"])
     report.refresh_from_db()
     added = [
         evidence_upload(actor=actor, organisation=organisation, upload=upload) for upload in uploads
@@ -87,11 +100,98 @@ def report_save(
         action="report.submit" if submit else "report.save",
         obj=report,
         organisation=organisation,
-        changes={"length": len(text), "attachments": [f.original_name for f in added]},
+        changes={
+            "length": len(text),
+            "attachments": [f.original_name for f in added],
+            "sections_edited": [s.title for s in edited if s.is_edited],
+        },
     )
     if submit:
         handovers.announce("report_submitted", obj=report, actor=actor)
     return report
+
+
+@transaction.atomic
+def report_draft(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    year: Year,
+    version: int | None,
+    today: datetime.date | None = None,
+) -> DutyReport:
+    """Draft the report's sections from the year's record (issue #20.4): the facts as they
+    stand today, frozen on the report, and a text from them. Drafting again refreshes the facts
+    and the drafted texts, and keeps every text the secretary has edited."""
+    from ..selectors import report_draft_sections  # selectors import this module
+
+    report, _created = DutyReport.objects.get_or_create(organisation=organisation, year=year)
+    report.organisation, report.year = organisation, year  # the audit entry names them
+    if report.submitted_at is not None:
+        raise AssessmentError(_("述职报告已提交，不能重新生成草稿。"))
+    expected = report.version if version is None else version
+    updated = DutyReport.objects.filter(pk=report.pk, version=expected).update(
+        version=F("version") + 1, drafted_at=timezone.now()
+    )
+    if updated != 1:
+        raise ConcurrentEditError
+    work_versions.bump(DutyReport)
+    drafted = report_draft_sections(organisation, year, today or timezone.localdate())
+    kept = report_sections_write(report=report, drafted=drafted)
+    report.refresh_from_db(fields=["version", "drafted_at"])
+    audit_record(
+        actor=actor,
+        action="report.draft",
+        obj=report,
+        organisation=organisation,
+        changes={"sections": [d.title for d in drafted], "kept_edits": kept},
+    )
+    return report
+
+
+def report_sections_write(*, report: DutyReport, drafted: Sequence[DraftSection]) -> list[str]:
+    """Replace the report's sections by `drafted`, keeping the text of each section the
+    secretary edited; returns the titles of the kept texts. Three queries for any size.
+    Callers hold the report's compare-and-swap (report_draft) or own the report (the demo)."""
+    previous = {s.key: s for s in report.sections.all()}
+    kept: list[str] = []
+    rows = []
+    for section in drafted:
+        draft_text = section.text
+        text = draft_text
+        before = previous.get(section.key)
+        if before is not None and before.is_edited:
+            text = before.text
+            kept.append(section.title)
+        rows.append(
+            DutyReportSection(
+                report=report,
+                key=section.key,
+                title=section.title,
+                sort_order=section.sort_order,
+                facts=section.facts,
+                draft_text=draft_text,
+                text=text,
+            )
+        )
+    # A section the record no longer yields keeps what the secretary wrote in it, without facts.
+    drafted_keys = {section.key for section in drafted}
+    for before in previous.values():
+        if before.key not in drafted_keys and before.is_edited:
+            kept.append(before.title)
+            rows.append(
+                DutyReportSection(
+                    report=report,
+                    key=before.key,
+                    title=before.title,
+                    sort_order=before.sort_order,
+                    text=before.text,
+                )
+            )
+    rows.sort(key=lambda row: row.sort_order)
+    report.sections.all().delete()
+    DutyReportSection.objects.bulk_create(rows)
+    return kept
 
 
 @transaction.atomic

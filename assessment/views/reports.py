@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +26,8 @@ from ..forms import (
     VoteForm,
 )
 from ..models import DutyReport
+from ..report_docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
+from ..report_docx import report_docx as report_docx_bytes
 from .reviews import _optional_url, _require_reviewer
 
 # --- year-end duty reports ---------------------------------------------------------------------
@@ -42,6 +46,7 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpRe
     )
     if request.method == "POST":
         scope.check(request.user, "fill", organisation)
+    sections = list(report.sections.all()) if report else []
     form = ReportForm(
         request.POST or None,
         request.FILES or None,
@@ -49,6 +54,7 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpRe
             "text": report.text if report else "",
             "version": report.version if report else None,
         },
+        sections=sections,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,6 +66,7 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpRe
                 version=form.cleaned_data.get("version"),
                 uploads=form.cleaned_data["files"],
                 submit="submit" in request.POST,
+                sections=form.section_texts(),
             )
         except core_services.ConcurrentEditError:
             current = DutyReport.objects.get(organisation=organisation, year=year_obj)
@@ -81,8 +88,51 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpRe
             "attachments": list(report.attachments.all()) if report else [],
             "deadline": selectors.scheme_for(year_obj).report_deadline,
             "form": form,
+            "sections": sections,
+            "section_rows": form.section_rows(),
             "can_fill": can_fill,
         },
+    )
+
+
+@login_required
+@require_POST
+def report_draft(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse:
+    """Draft (or draft again) the report's sections from the year's record (issue #20.4)."""
+    organisation = scope.get_for_user(
+        request.user, core.organisation_queryset(), action="fill", pk=pk
+    )
+    year_obj = core.year_for(request, year)
+    version = request.POST.get("version", "")
+    try:
+        services.report_draft(
+            actor=request.user,
+            organisation=organisation,
+            year=year_obj,
+            version=int(version) if version.isdecimal() else None,
+        )
+    except core_services.ConcurrentEditError:
+        messages.error(request, _("述职报告已被他人修改，请查看最新内容后再生成草稿。"))
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("已根据年度记录生成草稿，请逐项修改完善；已修改过的部分保留您的内容。")
+        )
+    return redirect("report_edit", pk=organisation.pk, year=year)
+
+
+@login_required
+def report_docx(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """The report as a Word file for the printed 述职 file: whoever may read the report."""
+    report = _report_for(request, pk, "read")
+    content = report_docx_bytes(report, list(report.sections.all()), list(report.attachments.all()))
+    name = _("%(org)s%(year)d年度述职报告.docx") % {
+        "org": report.organisation.name,
+        "year": report.year.year,
+    }
+    return FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=name, content_type=DOCX_CONTENT_TYPE
     )
 
 
@@ -153,6 +203,7 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "organisation": report.organisation,
             "attachments": list(report.attachments.all()),
+            "sections": list(report.sections.all()),
             "comments": list(report.comments.select_related("author")),
             "tally": selectors.vote_tally(report) if report.meeting_closed_at or can_review else [],
             "votes_count": report.votes.count(),

@@ -185,6 +185,21 @@ ROWS: list[Row] = [
         data={"comment": "意见"},
     ),
     Row("report_close", A_REVIEWERS_POST, lambda w: [report_of(w).pk], method="post"),
+    # Drafting from the record (#20.4) is the secretary's: "fill", 404 outside the scope.
+    Row(
+        "report_draft",
+        A_FILLERS | {"admin": 302, "officer_a": 302},
+        lambda w: [w.branch_a.pk, 2026],
+        method="post",
+    ),
+    # The .docx is for whoever reads the report (scope's "read"), a rater from outside too.
+    Row("report_docx", A_BRANCH_VIEWERS, lambda w: [report_of(w).pk]),
+    Row(
+        "report_docx",
+        A_BRANCH_VIEWERS | {"officer_b": 200},
+        lambda w: [report_rated_by_officer_b(w).pk],
+        label="rater outside scope",
+    ),
     Row("result_list", ALL_IN, lambda w: [2026]),
     Row(
         "results_refresh",
