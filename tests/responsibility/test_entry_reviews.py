@@ -14,7 +14,7 @@ from django.urls import reverse
 from accountability import reminders
 from accountability.reminders.collectors import Rules, collect_entry_reviews
 from responsibility import services
-from responsibility.models import AuditEntry, EntryReview, Obligation
+from responsibility.models import AuditEntry, EntryReview, Obligation, User
 from responsibility.selectors import entry_reviews
 from tests.factories import World, make_world
 
@@ -38,9 +38,7 @@ def may_meeting(world: World) -> Obligation:
 
 
 def fresh(obligation: Obligation) -> Obligation:
-    return Obligation.objects.select_related("year", "item", "organisation").get(
-        pk=obligation.pk
-    )
+    return Obligation.objects.select_related("year", "item", "organisation").get(pk=obligation.pk)
 
 
 def complete(world: World, obligation: Obligation, *, on: datetime.date = JUNE_3) -> Obligation:
@@ -469,3 +467,56 @@ SAMPLE_QUERIES = 7
 # Session, user, posts, the navigation's year and unread count; the obligation, its meeting,
 # its evidence, its review history.
 REVIEW_QUERIES = 9
+
+
+# --- demo -----------------------------------------------------------------------------------
+
+
+def test_it_seeds_reviewed_returned_and_resubmitted_entries_once(as_user) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    states = set(Obligation.objects.values_list("review_state", flat=True))
+    assert {"accepted", "returned", "resubmitted", "unreviewed"} <= states
+    assert EntryReview.objects.filter(decision="returned").count() == 2  # not again on rerun
+    officer = as_user(User.objects.get(username="officer"))
+    assert 'data-queue="returned"' in officer.get(reverse("work_queue")).content.decode()
+    reviewer = as_user(User.objects.get(username="unit_reviewer"))
+    assert 'data-queue="resubmitted"' in reviewer.get(reverse("work_queue")).content.decode()
+
+
+def test_it_keeps_the_queue_in_memory_until_an_entry_is_returned_or_resubmitted(
+    active_world: World, settings
+) -> None:
+    """With the queue's cache on (responsibility/work_versions.py), the services' bumps make a
+    returned entry show at once, and leave once resubmitted."""
+    from accountability.selectors import worklist
+
+    settings.WORK_QUEUE_CACHE_SECONDS = 60
+    world = active_world
+
+    def keys(user: User) -> set[str]:
+        person = User.objects.get(pk=user.pk)
+        with at(JUNE_25):
+            return {section.key for section in worklist.work_queue(person).sections}
+
+    obligation = complete(world, may_meeting(world))
+    assert "returned" not in keys(world.officer_a)
+    obligation = returned(world, obligation)
+    assert "returned" in keys(world.officer_a)
+    assert "resubmitted" not in keys(world.unit_a_reviewer)
+    with at(JUNE_25):
+        services.obligation_fill(
+            actor=world.officer_a,
+            obligation=obligation,
+            version=obligation.version,
+            status=Obligation.Status.DONE,
+            completed_on=JUNE_3,
+            description="补充",
+        )
+    assert "returned" not in keys(world.officer_a)
+    assert "resubmitted" in keys(world.unit_a_reviewer)
+    assert "resubmitted" not in keys(world.officer_b)
