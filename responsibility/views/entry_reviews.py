@@ -3,6 +3,8 @@ completed entry, and draws a random sample of entries to review."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, QueryDict
@@ -43,7 +45,8 @@ def entry_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
         except services.EntryChangedError:
             obligation.refresh_from_db()
-            data: QueryDict = form.data.copy()  # type: ignore[assignment]
+            # A bound form's data is the request's QueryDict; only a bound form meets this.
+            data = cast(QueryDict, form.data).copy()
             data["version"] = str(obligation.version)
             form.data = data
             form.add_error(None, CHANGED_MESSAGE)
