@@ -77,7 +77,6 @@ def entry_review_decide(
             "review_note": reason,
             "status": Obligation.Status.IN_PROGRESS,
             "reopened_until": until,
-            "updated_at": timezone.now(),
         }
     updated = Obligation.objects.filter(
         pk=obligation.pk, version=version, status__in=Obligation.CLOSED_OUT_STATUSES
