@@ -94,10 +94,13 @@ def entry_review_decide(
         sampled=sampled,
     )
     work_versions.bump(Obligation, EntryReview)
-    for name, old in before.items():
-        new = getattr(obligation, name)
-        if old != new:
-            changes[name] = [_plain(old), _plain(new)]
+    changes["review_state"] = [before["review_state"], obligation.review_state]
+    if not accept:
+        changes["status"] = [before["status"], obligation.status]
+        changes["reopened_until"] = [
+            _plain(before["reopened_until"]),
+            _plain(obligation.reopened_until),
+        ]
     if reason:
         changes["reason"] = [None, reason]
     audit_record(
