@@ -12,6 +12,7 @@ from .models import (
     AuditEntry,
     Checklist,
     ChecklistItem,
+    EntryReview,
     Evidence,
     MeetingRecord,
     Obligation,
@@ -239,6 +240,15 @@ class ReopenRequestAdmin(admin.ModelAdmin):
     search_fields = ["organisation__name", "reason"]
     list_select_related = ["obligation__item", "organisation", "requested_by"]
     raw_id_fields = ["obligation", "organisation", "requested_by", "decided_by"]
+
+
+@admin.register(EntryReview)
+class EntryReviewAdmin(admin.ModelAdmin):
+    list_display = ["obligation", "organisation", "decision", "reviewed_by", "reviewed_at"]
+    list_filter = ["decision", "sampled"]
+    search_fields = ["organisation__name", "reason"]
+    list_select_related = ["obligation__item", "organisation", "reviewed_by"]
+    raw_id_fields = ["obligation", "organisation", "reviewed_by"]
 
 
 # django-axes ships no zh-hans catalogue, and its AppConfig has no verbose_name to translate (the

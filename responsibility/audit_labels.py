@@ -52,6 +52,8 @@ ACTIONS = {
     "obligation.assign": _("指派承办人"),
     "obligation.unassign": _("取消指派"),
     "checklist_item.assign": _("全年指派承办人"),
+    "obligation.accept": _("认可履责记实"),
+    "obligation.return": _("退回履责记实"),
     "reopen_request.create": _("申请重新开放填报"),
     "reopen_request.grant": _("同意重新开放申请"),
     "reopen_request.refuse": _("不同意重新开放申请"),
@@ -154,6 +156,7 @@ FIELDS: dict[str, StrOrPromise] = {
     "evidence": _("佐证材料"),
     "reason": _("原因"),
     "reopened_until": _("重新开放至"),
+    "review_state": _("审核状态"),
     "assignee": _("承办人"),
     "assignee_due_date": _("承办期限"),
     "obligation": _("任务"),
@@ -292,6 +295,12 @@ VALUES = {
 }
 # Codes whose meaning depends on the record, by the action's prefix.
 VALUES_FOR = {
+    "obligation": {  # Obligation.ReviewState (its Status codes fall through to VALUES)
+        "unreviewed": _("待审核"),
+        "accepted": _("已认可"),
+        "returned": _("已退回"),
+        "resubmitted": _("重新提交待审核"),
+    },
     "review": {  # OrganisationReview.Status
         "draft": _("评分中"),
         "submitted": _("待复核"),

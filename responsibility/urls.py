@@ -4,6 +4,7 @@ from .views import (
     assignees,
     checklist_excel,
     checklists,
+    entry_reviews,
     floor,
     key_points,
     occurrences,
@@ -107,4 +108,7 @@ urlpatterns = [
         checklist_excel.import_template,
         name="checklist_import_template",
     ),
+    # Per-entry review (履责记实逐条审核, #20.2)
+    path("obligations/<int:pk>/review/", entry_reviews.entry_review, name="entry_review"),
+    path("entry-reviews/sample/", entry_reviews.entry_sample, name="entry_sample"),
 ]

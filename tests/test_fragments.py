@@ -27,6 +27,7 @@ from responsibility.selectors import (
     ObligationRow,
     ProgressRow,
 )
+from responsibility.selectors.entry_reviews import SampleRow
 from responsibility.templatetags.fragments import fragment
 
 HOSTILE = "<script>alert(1)</script>\"onmouseover=alert(1) x='&"
@@ -62,7 +63,9 @@ def score_lines() -> dict[str, Any]:
     item = ChecklistItem(pk=7, ref=HOSTILE, content=HOSTILE, deduction_rule=HOSTILE)
     score = ItemScore(item=item, max_points=Decimal(3), score=Decimal(2), reason=HOSTILE)
     form = ReviewScoreForm(scores=[score], version=1)
-    facts = ItemFacts(obligations=(chip(),), done=1, late=1, missing=1, evidence=2)
+    facts = ItemFacts(
+        obligations=(chip(),), done=1, late=1, missing=1, evidence=2, accepted=1, returned=1
+    )
     lines = form.lines({7: facts}, lambda _pk: HOSTILE)
     return {"lines": lines, "may_submit": False, "highlight": True}
 
@@ -122,6 +125,9 @@ CASES = {
                 causes=(HOSTILE,),
             )
         ]
+    },
+    "responsibility/_entry_sample_rows.html": lambda: {
+        "rows": [hostile(SampleRow, completed_on=DAY, is_late=True)]
     },
     "accountability/_ledger_rows.html": lambda: {"rows": [ledger_row()]},
     "accountability/_state_badge.html": lambda: {"rectification": ledger_row()},

@@ -344,12 +344,65 @@ def collect_handovers(today: datetime.date, rules: Rules) -> Iterator[Item]:
     )
 
 
+def collect_entry_reviews(today: datetime.date, rules: Rules) -> Iterator[Item]:
+    """Per-entry review (#20.2), each morning until acted on: an entry a reviewer returned, to
+    whoever fills it in (its assignee, else the organisation's officers), due when its
+    reopening ends; a returned entry resubmitted, to the reviewers who take it over. One
+    query, streamed (few rows: the partial index obl_review_pending_idx)."""
+    states = Obligation.ReviewState
+    rows = (
+        Obligation.objects.filter(
+            year__status=Year.Status.ACTIVE,
+            review_state__in=[states.RETURNED, states.RESUBMITTED],
+        )
+        .select_related("item")
+        .only(
+            "pk",
+            "organisation_id",
+            "period_label",
+            "review_state",
+            "review_note",
+            "reopened_until",
+            "assignee_id",
+            "updated_by_id",
+            "item__ref",
+            "item__content",
+        )
+    )
+    for obligation in rows.iterator(chunk_size=STREAM_ROWS):
+        what = f"{obligation.item.ref} {obligation.item.content[:40]}（{obligation.period_label}）"
+        if obligation.review_state == states.RETURNED:
+            yield Item(
+                kind=Kind.OBLIGATION,
+                stage=Stage.DUE,
+                organisation_id=obligation.organisation_id,
+                title=_("记实被退回：%(what)s，原因：%(reason)s")
+                % {"what": what, "reason": obligation.review_note[:80]},
+                due_date=obligation.reopened_until,
+                url=reverse("obligation_detail", args=[obligation.pk]) + "#returned",
+                object_key=f"returned:{obligation.pk}",
+                assignee_id=obligation.assignee_id,
+            )
+        else:
+            yield Item(
+                kind=Kind.OBLIGATION,
+                stage=Stage.WAITING,
+                organisation_id=obligation.organisation_id,
+                title=_("退回的记实已重新提交，待审核：%(what)s") % {"what": what},
+                due_date=None,
+                url=reverse("entry_review", args=[obligation.pk]),
+                object_key=f"resubmitted:{obligation.pk}",
+                actor_id=obligation.updated_by_id,
+            )
+
+
 COLLECTORS: list[Callable[[datetime.date, Rules], Iterable[Item]]] = [
     collect_obligations,
     collect_rectifications,
     collect_review_rounds,
     collect_duty_reports,
     collect_handovers,
+    collect_entry_reviews,
 ]
 
 

@@ -444,8 +444,11 @@ def work_queue(user: User, *, today: datetime.date | None = None) -> WorkQueue:
     """Everything waiting for the person, section by section; empty sections are left out.
     Rounds to score come after what other people already wait for."""
     today = today or timezone.localdate()
+    from .entry_queue import KINDS as ENTRY_KINDS  # builds on this module's Kind: no cycle
+
     producers: list[tuple[str, tuple[type[Model], ...], Callable[[], Section | None]]] = [
-        (kind.key, kind.reads, functools.partial(kind.section, user)) for kind in KINDS
+        (kind.key, kind.reads, functools.partial(kind.section, user))
+        for kind in (*KINDS, *ENTRY_KINDS)
     ]
     producers.insert(4, ("score", SCORE_READS, lambda: to_score(user, today)))
     found = _kept(user, today, producers)

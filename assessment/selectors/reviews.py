@@ -116,6 +116,11 @@ class ItemFacts:
     late: int = 0
     missing: int = 0
     evidence: int = 0
+    # Per-entry review (#20.2) of the quarter's entries: accepted, returned (reopened for the
+    # officer) and completed but not yet accepted (never reviewed, or resubmitted).
+    accepted: int = 0
+    returned: int = 0
+    unreviewed: int = 0
 
 
 def review_item_facts(
@@ -133,13 +138,15 @@ def review_item_facts(
             period_end__gte=start,
         )
         .order_by("period_start", "pk")
-        .values_list(*ChipRow._fields, "evidence")
+        .values_list(*ChipRow._fields, "review_state", "evidence")
     )
     by_item: dict[int, dict[int, ChipRow]] = defaultdict(dict)
     files: dict[int, set[int]] = defaultdict(set)
-    for *fields, evidence_id in rows:
+    reviewed: dict[int, dict[int, str]] = defaultdict(dict)
+    for *fields, review_state, evidence_id in rows:
         row = ChipRow(*fields)
         by_item[row.item_id].setdefault(row.pk, row)
+        reviewed[row.item_id][row.pk] = review_state
         if evidence_id is not None:
             files[row.item_id].add(evidence_id)
     facts = {}
@@ -154,8 +161,23 @@ def review_item_facts(
                 o.status in Obligation.OPEN_STATUSES and o.due_date < today for o in obligations
             ),
             evidence=len(files[item_id]),
+            **_review_counts(by_pk, reviewed[item_id]),
         )
     return facts
+
+
+def _review_counts(rows: dict[int, ChipRow], states: dict[int, str]) -> dict[str, int]:
+    """The item's entries by their per-entry review: returned ones are open again, so they
+    count whatever their status; accepted and unreviewed ones only when completed."""
+    review = Obligation.ReviewState
+    counts = {"accepted": 0, "returned": 0, "unreviewed": 0}
+    for pk, row in rows.items():
+        state = states[pk]
+        if state == review.RETURNED:
+            counts["returned"] += 1
+        elif row.status in Obligation.CLOSED_OUT_STATUSES:
+            counts["accepted" if state == review.ACCEPTED else "unreviewed"] += 1
+    return counts
 
 
 def review_item_obligations(review: OrganisationReview, item: ChecklistItem) -> list[Obligation]:

@@ -2,13 +2,14 @@
 
 from .checklists import Checklist, ChecklistItem, Frequency, Obligation, TemplateItem, Year
 from .organisations import AuditEntry, Organisation, Post, Tier, User
-from .records import Evidence, MeetingRecord, Opinion, ReopenRequest
+from .records import EntryReview, Evidence, MeetingRecord, Opinion, ReopenRequest
 from .versions import WorkVersion
 
 __all__ = [
     "AuditEntry",
     "Checklist",
     "ChecklistItem",
+    "EntryReview",
     "Evidence",
     "Frequency",
     "MeetingRecord",

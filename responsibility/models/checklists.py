@@ -246,6 +246,16 @@ class Obligation(models.Model):
     OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)
     CLOSED_OUT_STATUSES = (Status.DONE, Status.NOT_APPLICABLE)  # counts as done
 
+    class ReviewState(models.TextChoices):
+        """Per-entry review (履责记实逐条审核, issue #20.2): a completed entry waits for a
+        reviewer, who accepts it or returns it with a reason; a returned entry reopens for the
+        officer and, resubmitted, waits again."""
+
+        UNREVIEWED = "unreviewed", _("待审核")
+        ACCEPTED = "accepted", _("已认可")
+        RETURNED = "returned", _("已退回")
+        RESUBMITTED = "resubmitted", _("重新提交待审核")
+
     class Light(models.TextChoices):
         GREEN = "green", _("正常")
         YELLOW = "yellow", _("即将到期")
@@ -275,6 +285,19 @@ class Obligation(models.Model):
         _("逾期完成"), default=False, help_text=_("逾期完成的标记永久保留，不因后续修改而清除。")
     )
     reopened_until = models.DateField(_("重新开放至"), null=True, blank=True)
+    # The latest decision of its review history (EntryReview), kept here by
+    # services.entry_reviews so the score form, the queue and the digest read it without a join.
+    # db_default: the province seed inserts obligations with INSERT … SELECT (demo_province).
+    review_state = models.CharField(
+        _("审核状态"),
+        max_length=20,
+        choices=ReviewState.choices,
+        default=ReviewState.UNREVIEWED,
+        db_default=ReviewState.UNREVIEWED,
+    )
+    review_note = models.CharField(
+        _("退回原因"), max_length=500, blank=True, default="", db_default=""
+    )
     # Who does it (谁来干), named by the organisation's secretary; by a date of their own no
     # later than the due date. The FK's own index serves selectors.my_work's "assigned to me".
     assignee = models.ForeignKey(
@@ -331,6 +354,13 @@ class Obligation(models.Model):
             models.Index(fields=["organisation", "year", "due_date"], name="obl_org_year_due_idx"),
             # reminder sweep and progress overview: one year, by status and due date.
             models.Index(fields=["year", "status", "due_date"], name="obl_year_status_due_idx"),
+            # accountability.selectors.entry_queue and the digest: the few entries returned to
+            # their officers or resubmitted to their reviewers, out of a province's 200,000.
+            models.Index(
+                fields=["review_state", "updated_at"],
+                condition=Q(review_state__in=["returned", "resubmitted"]),
+                name="obl_review_pending_idx",
+            ),
         ]
 
     def __str__(self) -> str:

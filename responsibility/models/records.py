@@ -1,5 +1,6 @@
 """What is filed against a responsibility list: meeting records, evidence files, a branch's
-opinions on its 机关党委's key points, and requests to reopen a closed obligation."""
+opinions on its 机关党委's key points, requests to reopen a closed obligation, and reviewers'
+decisions on completed entries."""
 
 from __future__ import annotations
 
@@ -196,3 +197,48 @@ class ReopenRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("obligation_detail", args=[self.obligation_id]) + "#reopen"
+
+
+class EntryReview(models.Model):
+    """One decision on one completed entry (履责记实逐条审核, issue #20.2): a reviewer in scope
+    accepts it, or returns it with a reason. The rows are the entry's review history; the
+    obligation keeps the latest as its `review_state`."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", _("认可")
+        RETURNED = "returned", _("退回")
+
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.CASCADE, related_name="entry_reviews", verbose_name=_("任务")
+    )
+    # Denormalised from the obligation, as on Obligation itself: the scope filters on it.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("组织")
+    )
+    decision = models.CharField(_("审核结果"), max_length=20, choices=Decision.choices)
+    reason = models.CharField(_("审核意见"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("审核人")
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), default=timezone.now)
+    # The obligation's version the reviewer decided on: what they saw, kept with the decision.
+    obligation_version = models.PositiveIntegerField(_("记实版本"))
+    sampled = models.BooleanField(_("抽查"), default=False)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-pk"]
+        verbose_name = _("履责记实审核")
+        verbose_name_plural = _("履责记实审核")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision="returned") | ~Q(reason=""),
+                name="entry_review_return_has_reason",
+                violation_error_message=_("退回必须说明原因。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.obligation_id} {self.get_decision_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("entry_review", args=[self.obligation_id])

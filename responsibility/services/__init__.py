@@ -10,6 +10,7 @@ from .checklists import (
     opinion_acknowledge,
     opinion_submit,
 )
+from .entry_reviews import EntryChangedError, entry_review_decide
 from .key_points import checklist_item_key_point_set
 from .obligations import (
     EntryClosedError,
@@ -44,6 +45,7 @@ from .years import (
 
 __all__ = [
     "ConcurrentEditError",
+    "EntryChangedError",
     "EntryClosedError",
     "EvidenceRejected",
     "MeetingInput",
@@ -57,6 +59,7 @@ __all__ = [
     "checklists_create",
     "default_templates_load",
     "diff",
+    "entry_review_decide",
     "evidence_check",
     "evidence_upload",
     "obligation_assign",

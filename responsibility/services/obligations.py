@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import dates, files
+from .. import dates, files, work_versions
 from ..errors import ServiceError
 from ..models import (
     ChecklistItem,
@@ -30,6 +30,7 @@ from ..models import (
     Year,
 )
 from ..models.checklists import Frequency
+from .entry_reviews import review_state_after_fill
 from .organisations import ConcurrentEditError, audit_record, diff
 
 # Detected type → the file-name extensions it may carry.
@@ -79,6 +80,7 @@ def _obligation_snapshot(obligation: Obligation) -> dict[str, Any]:
         "description": obligation.description,
         "na_reason": obligation.na_reason,
         "is_late": obligation.is_late,
+        "review_state": obligation.review_state,
     }
 
 
@@ -137,12 +139,17 @@ def obligation_fill(
     before = _obligation_snapshot(obligation)
     if status != Obligation.Status.DONE:
         completed_on = None
+    # A returned entry resubmitted after the due date is not late for that: the reviewer
+    # reopened it (services.entry_reviews); a completion dated late still is.
+    returned = obligation.review_state == Obligation.ReviewState.RETURNED
     late = obligation.is_late or (
         status == Obligation.Status.DONE
         and completed_on is not None
-        and (completed_on > obligation.due_date or today > obligation.due_date)
+        and (completed_on > obligation.due_date or (today > obligation.due_date and not returned))
     )
+    review_state = review_state_after_fill(obligation, status)
     updated = Obligation.objects.filter(pk=obligation.pk, version=version).update(
+        review_state=review_state,
         status=status,
         completed_on=completed_on,
         description=description,
@@ -154,6 +161,8 @@ def obligation_fill(
     )
     if updated != 1:
         raise ConcurrentEditError
+    if review_state != before["review_state"]:
+        work_versions.bump(Obligation)  # the queue's returned and resubmitted entries
     obligation.refresh_from_db()
     changes = diff(before, _obligation_snapshot(obligation))
     if meeting is not None:
