@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     assignees,
+    attendance,
     checklist_excel,
     checklists,
     floor,
@@ -107,4 +108,17 @@ urlpatterns = [
         checklist_excel.import_template,
         name="checklist_import_template",
     ),
+    # Named attendance (#20.1): a meeting's roster, its sign-in sheet, 补课, a person's meetings.
+    path(
+        "obligations/<int:pk>/attendance/",
+        attendance.meeting_attendance,
+        name="meeting_attendance",
+    ),
+    path(
+        "obligations/<int:pk>/attendance/import/",
+        attendance.meeting_attendance_import,
+        name="meeting_attendance_import",
+    ),
+    path("attendance/<int:pk>/makeup/", attendance.makeup_complete, name="makeup_complete"),
+    path("people/<int:pk>/meetings/", attendance.person_meetings, name="person_meetings"),
 ]
