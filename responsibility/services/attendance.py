@@ -98,6 +98,7 @@ def meeting_attendance_record(
     meeting = MeetingRecord.objects.filter(obligation=obligation).first()
     if meeting is None:
         raise ServiceError(_("请先填写会议日期和议题并保存，再登记出席情况。"))
+    meeting.obligation = obligation
     if obligation.year.is_closed:
         raise EntryClosedError(_("该年度已结束，不能再填报。"))
     if not obligation.entry_open(obligation.year.entry_grace_days, today):

@@ -32,6 +32,8 @@ def _meeting(request: AuthenticatedHttpRequest, pk: int) -> tuple[Obligation, Me
     if request.method == "POST":
         scope.check(request.user, "work_on", obligation)
     meeting = MeetingRecord.objects.filter(obligation=obligation).first()
+    if meeting is not None:
+        meeting.obligation = obligation  # the one already read, with its organisation
     if meeting is None:
         messages.info(request, _("请先填写会议日期和议题并保存，再登记出席情况。"))
         return obligation, MeetingRecord(obligation=obligation)

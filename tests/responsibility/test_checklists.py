@@ -151,9 +151,7 @@ class TestFill:
             "status": "done",
             "completed_on": datetime.date(2026, 6, 10),
             "description": "召开第二季度党员大会",
-            "meeting": services.MeetingInput(
-                datetime.date(2026, 6, 10), "党员大会", 2, 2, "纪要"
-            ),
+            "meeting": services.MeetingInput(datetime.date(2026, 6, 10), "党员大会", 2, 2, "纪要"),
         }
         values.update(overrides)
         return services.obligation_fill(**values)
