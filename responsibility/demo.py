@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import services
+from .demo_attendance import build_attendance
 from .models import (
     ChecklistItem,
     Evidence,
@@ -456,6 +457,7 @@ def seed_demo() -> DemoContext:
     build_opinions(year, users)
     build_key_point_links(year)
     build_assignments(year, users)
+    build_attendance(year, orgs[OFFICER_BRANCH], users["member"])  # named attendance (#20.1)
     return DemoContext(
         organisations=orgs,
         users=users,

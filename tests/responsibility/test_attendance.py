@@ -497,3 +497,35 @@ def test_the_meeting_pages_read_as_many_queries_for_many_meetings_as_for_one(
     assert "待补课 9 次" in text
     with django_assert_num_queries(ROSTER_QUERIES):
         assert officer.get(roster).content.decode().count('data-person="') == 11
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_the_demo_records_the_officer_branch_meetings_by_roster(as_user) -> None:
+    from responsibility import demo
+
+    context = demo.seed_demo()
+    member = context.users["member"]
+    lines = MeetingAttendance.objects.filter(organisation__code=demo.OFFICER_BRANCH)
+    assert lines.exists()
+    for meeting in MeetingRecord.objects.filter(attendance__isnull=False).distinct():
+        statuses = list(meeting.attendance.values_list("status", flat=True))
+        assert meeting.expected_count == len(statuses)
+        assert meeting.attended_count == statuses.count(PRESENT)
+        assert meeting.has_quorum
+    assert (
+        lines.filter(person=member, makeup_done_at__isnull=True).exclude(status=PRESENT).count()
+        == 1
+    )
+    assert lines.filter(makeup_done_at__isnull=False).exists()
+    page = as_user(member).get(reverse("person_meetings", args=[member.pk])).content.decode()
+    assert "待补课 1 次" in page
+    assert (
+        demo.build_attendance(
+            context.year, context.organisations[demo.OFFICER_BRANCH], member
+        )
+        == 0
+    )
