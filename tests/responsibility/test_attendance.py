@@ -524,8 +524,5 @@ def test_the_demo_records_the_officer_branch_meetings_by_roster(as_user) -> None
     page = as_user(member).get(reverse("person_meetings", args=[member.pk])).content.decode()
     assert "待补课 1 次" in page
     assert (
-        demo.build_attendance(
-            context.year, context.organisations[demo.OFFICER_BRANCH], member
-        )
-        == 0
+        demo.build_attendance(context.year, context.organisations[demo.OFFICER_BRANCH], member) == 0
     )
