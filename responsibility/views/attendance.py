@@ -49,7 +49,12 @@ def _page(
     errors: list[RowError] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    can_fill = scope.can(request.user, "work_on", obligation)
+    # Entry closes with the obligation's (its due date and grace days, or the year's end).
+    can_fill = (
+        scope.can(request.user, "work_on", obligation)
+        and obligation.entry_open(obligation.year.entry_grace_days)
+        and not obligation.year.is_closed
+    )
     return render(
         request,
         "responsibility/meeting_attendance.html",
@@ -58,7 +63,8 @@ def _page(
             "obligation": obligation,
             "organisation": obligation.organisation,
             "meeting": meeting,
-            "form": form if can_fill else None,
+            "form": form,
+            "editable": can_fill,
             "rows": form.bound_rows() if form is not None else [],
             "upload_form": (upload_form or ExcelUploadForm()) if can_fill else None,
         },

@@ -526,3 +526,18 @@ def test_the_demo_records_the_officer_branch_meetings_by_roster(as_user) -> None
     assert (
         demo.build_attendance(context.year, context.organisations[demo.OFFICER_BRANCH], member) == 0
     )
+
+
+@pytest.mark.django_db
+def test_the_roster_page_is_read_only_once_entry_has_closed(active_world: World, as_user) -> None:
+    import time_machine
+
+    from tests.responsibility.attendance_support import absent_member_line
+
+    line = absent_member_line(active_world)
+    url = reverse("meeting_attendance", args=[line.meeting.obligation_id])
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 2, tzinfo=datetime.UTC), tick=False):
+        text = as_user(active_world.officer_a).get(url).content.decode()
+    assert "保存出席情况" not in text
+    assert "导入签到表" not in text
+    assert f"{active_world.member.display_name}：缺席（出差）" in text
