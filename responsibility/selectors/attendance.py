@@ -52,14 +52,12 @@ class AttendanceRow:
 
 
 def attendance_rows(meeting: MeetingRecord) -> list[AttendanceRow]:
-    """The roster on the meeting date beside what is recorded; people recorded but no longer
-    on that roster (posts corrected since) are listed too, so nothing recorded is hidden.
-    Two queries."""
+    """The roster on the meeting date beside what is recorded for each. A line of someone no
+    longer on that roster (a post corrected since) is not offered: the next save removes it
+    (services.meeting_attendance_record). Two queries."""
     lines = {line.person_id: line for line in meeting_lines(meeting)}
     people = roster(meeting.obligation.organisation_id, meeting.held_on)
-    rows = [AttendanceRow(person, lines.pop(person.pk, None)) for person in people]
-    rows += [AttendanceRow(line.person, line) for line in lines.values()]
-    return rows
+    return [AttendanceRow(person, lines.get(person.pk)) for person in people]
 
 
 def attendance_queryset() -> QuerySet[MeetingAttendance]:

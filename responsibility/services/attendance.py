@@ -146,6 +146,10 @@ def meeting_attendance_record(
             row.reason = line.reason.strip()
             if not (was_absent and row.makeup_due):
                 row.makeup_due = makeup_due
+    # Lines of people no longer on the roster of that date (a post corrected since) go.
+    MeetingAttendance.objects.filter(meeting=meeting).exclude(
+        person_id__in=[line.person_id for line in lines]
+    ).delete()
     MeetingAttendance.objects.bulk_create(create)
     MeetingAttendance.objects.bulk_update(
         change,

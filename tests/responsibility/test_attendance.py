@@ -541,3 +541,16 @@ def test_the_roster_page_is_read_only_once_entry_has_closed(active_world: World,
     assert "保存出席情况" not in text
     assert "导入签到表" not in text
     assert f"{active_world.member.display_name}：缺席（出差）" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_saving_again_drops_a_line_of_someone_no_longer_on_the_roster(branch: World) -> None:
+    obligation = start_meeting(branch)
+    meeting = record(branch, obligation)
+    MeetingAttendance.objects.create(
+        meeting=meeting, organisation=branch.branch_a, person=branch.officer_b, status=PRESENT
+    )
+    meeting = record(branch, june_meeting(branch), member=ABSENT)
+    assert not MeetingAttendance.objects.filter(person=branch.officer_b).exists()
+    assert (meeting.expected_count, meeting.attended_count) == (5, 4)
