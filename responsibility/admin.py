@@ -14,6 +14,7 @@ from .models import (
     ChecklistItem,
     EntryReview,
     Evidence,
+    MeetingAttendance,
     MeetingRecord,
     Obligation,
     Opinion,
@@ -205,6 +206,15 @@ class MeetingRecordAdmin(admin.ModelAdmin):
     search_fields = ["topic", "obligation__organisation__name"]
     raw_id_fields = ["obligation"]
     date_hierarchy = "held_on"
+
+
+@admin.register(MeetingAttendance)
+class MeetingAttendanceAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "person", "status", "makeup_due", "makeup_done_at"]
+    list_filter = ["status"]
+    search_fields = ["person__username", "person__full_name", "organisation__name"]
+    raw_id_fields = ["meeting", "organisation", "person", "makeup_evidence", "makeup_by"]
+    readonly_fields = ["version"]
 
 
 @admin.register(Evidence)

@@ -60,6 +60,9 @@ ACTIONS = {
     "evidence.upload": _("上传佐证材料"),
     "opinion.submit": _("提交意见"),
     "opinion.acknowledge": _("回复意见"),
+    # Named attendance (#20.1)
+    "meeting.attendance": _("登记出席情况"),
+    "meeting.makeup": _("登记补课"),
     # Assessment
     "scheme.update": _("修改考核方案"),
     "grade_cap.add": _("限定最高等次"),
@@ -166,6 +169,10 @@ FIELDS: dict[str, StrOrPromise] = {
     "reply": _("回复"),
     "key_point": _("落实的工作要点"),
     "key_points": _("涉及的工作要点"),
+    # Named attendance (#20.1)
+    "attendance": _("出席情况"),
+    "makeup_on": _("补课日期"),
+    "makeup_how": _("补课方式"),
     "create": _("新增"),
     "update": _("修改"),
     "deactivate": _("停用"),

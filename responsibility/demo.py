@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import services
+from .demo_attendance import build_attendance
 from .demo_entry_reviews import build_entry_reviews
 from .models import (
     ChecklistItem,
@@ -458,6 +459,7 @@ def seed_demo() -> DemoContext:
     build_key_point_links(year)
     build_assignments(year, users)
     build_entry_reviews(year, users)  # per-entry review (#20.2)
+    build_attendance(year, orgs[OFFICER_BRANCH], users["member"])  # named attendance (#20.1)
     return DemoContext(
         organisations=orgs,
         users=users,

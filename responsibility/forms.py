@@ -157,6 +157,7 @@ class ObligationFillForm(forms.Form):
         *args: Any,
         obligation: Obligation,
         reusable: list[Evidence],
+        named_attendance: bool = False,
         **kwargs: Any,
     ) -> None:
         meeting = getattr(obligation, "meeting", None) if obligation.item.is_meeting else None
@@ -186,6 +187,11 @@ class ObligationFillForm(forms.Form):
         if not obligation.item.is_meeting:
             for name in MeetingRecord.EDITABLE_FIELDS:
                 del self.fields[name]
+        # Named attendance decides the counts (services.meeting_attendance_record).
+        self.named_attendance = named_attendance and obligation.item.is_meeting
+        if self.named_attendance:
+            del self.fields["expected_count"]
+            del self.fields["attended_count"]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -202,7 +208,7 @@ class ObligationFillForm(forms.Form):
 
     def _clean_meeting(self, data: dict[str, Any]) -> None:
         for name in ("held_on", "topic", "expected_count", "attended_count"):
-            if data.get(name) in (None, ""):
+            if name in self.fields and data.get(name) in (None, ""):
                 self.add_error(name, _("会议类事项完成时请填写此项。"))
         expected, attended = data.get("expected_count"), data.get("attended_count")
         if expected and attended is not None:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     assignees,
+    attendance,
     checklist_excel,
     checklists,
     entry_reviews,
@@ -111,4 +112,17 @@ urlpatterns = [
     # Per-entry review (履责记实逐条审核, #20.2)
     path("obligations/<int:pk>/review/", entry_reviews.entry_review, name="entry_review"),
     path("entry-reviews/sample/", entry_reviews.entry_sample, name="entry_sample"),
+    # Named attendance (#20.1): a meeting's roster, its sign-in sheet, 补课, a person's meetings.
+    path(
+        "obligations/<int:pk>/attendance/",
+        attendance.meeting_attendance,
+        name="meeting_attendance",
+    ),
+    path(
+        "obligations/<int:pk>/attendance/import/",
+        attendance.meeting_attendance_import,
+        name="meeting_attendance_import",
+    ),
+    path("attendance/<int:pk>/makeup/", attendance.makeup_complete, name="makeup_complete"),
+    path("people/<int:pk>/meetings/", attendance.person_meetings, name="person_meetings"),
 ]

@@ -60,7 +60,7 @@ def seed() -> World:
         completed_on=today,
         description="按时召开",
         meeting=services.MeetingInput(
-            held_on=today, topic="支委会", expected_count=5, attended_count=4, minutes="纪要"
+            held_on=today, topic="支委会", expected_count=2, attended_count=2, minutes="纪要"
         ),
         evidence=[make_evidence(world.branch_a, "会议记录.pdf")],
     )
@@ -144,7 +144,7 @@ def test_it_restores_a_dumpdata_backup_and_the_media_folder(tmp_path: Path) -> N
 
     assert row_counts() == counts
     assert obligation_states() == states
-    assert MeetingRecord.objects.get().attended_count == 4
+    assert MeetingRecord.objects.get().attended_count == 2
     assert Opinion.objects.get().content == "建议"
     assert AuditEntry.objects.filter(action="obligation.reopen").count() == len(
         [s for s in states.values() if s[3] is not None]

@@ -76,8 +76,8 @@ def _obligation_data(world: World, **dates: str) -> dict[str, Any]:
         "description": "研究发展党员工作",
         "held_on": "2026-06-12",
         "topic": "六月支委会",
-        "expected_count": "5",
-        "attended_count": "4",
+        "expected_count": "2",
+        "attended_count": "2",
         **dates,
     }
 
@@ -331,7 +331,7 @@ def test_it_refuses_a_meeting_record_in_the_service(active_world: World, value, 
             completed_on=TODAY,
             description="",
             meeting=core_services.MeetingInput(
-                held_on=_date(value), topic="支委会", expected_count=5, attended_count=4, minutes=""
+                held_on=_date(value), topic="支委会", expected_count=2, attended_count=2, minutes=""
             ),
         ),
         "held_on",

@@ -38,6 +38,7 @@ from tests.assessment.permission_rows import (
     review_of,
 )
 from tests.factories import PERSONAS, World, post
+from tests.responsibility.attendance_support import absent_member_line, other_branch_line
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,6 +69,8 @@ def objects_for_every_rule(world: World) -> list[Model]:
         *User.objects.all(),
         *assigned_obligations(world),
         *ChecklistItem.objects.filter(ref="ZB-3-02").select_related("checklist__organisation"),
+        absent_member_line(world),
+        other_branch_line(world),
     ]
 
 

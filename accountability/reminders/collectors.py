@@ -13,7 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.models import DutyReport, LedgerEntry, OrganisationReview, ReviewRound, Scheme
-from responsibility.models import Checklist, Obligation, Organisation, ReopenRequest, Year
+from responsibility.models import (
+    Checklist,
+    MeetingAttendance,
+    Obligation,
+    Organisation,
+    ReopenRequest,
+    Year,
+)
 
 from ..models import DigestItem, Rectification, ReminderSettings
 
@@ -396,6 +403,55 @@ def collect_entry_reviews(today: datetime.date, rules: Rules) -> Iterator[Item]:
             )
 
 
+def collect_makeups(today: datetime.date, rules: Rules) -> Iterator[Item]:
+    """An absentee's 补课 (named attendance, #20.1) not yet made up, by its deadline: told to
+    the absentee, and once overdue to the organisation's secretaries too (an assignee's path
+    in `plan`); never escalated upward. One query, streamed."""
+    rows = (
+        MeetingAttendance.objects.filter(
+            makeup_done_at__isnull=True,
+            makeup_due__in=rules.all_dates(today),
+            meeting__obligation__year__status=Year.Status.ACTIVE,
+        )
+        .exclude(status=MeetingAttendance.Status.PRESENT)
+        .select_related("meeting__obligation", "person")
+        .only(
+            "pk",
+            "organisation_id",
+            "person_id",
+            "makeup_due",
+            "meeting__held_on",
+            "meeting__topic",
+            "meeting__obligation__year_id",
+            "person__username",
+            "person__full_name",
+            "person__first_name",
+            "person__last_name",
+        )
+    )
+    for line in rows.iterator(chunk_size=STREAM_ROWS):
+        due = line.makeup_due
+        assert due is not None  # noqa: S101 - filtered on above
+        for stage in Rules.stages(rules.for_year(line.meeting.obligation.year_id), due, today):
+            if stage == Stage.ESCALATED:
+                continue
+            yield Item(
+                kind=Kind.OBLIGATION,
+                stage=stage,
+                organisation_id=line.organisation_id,
+                title=_("补课：%(date)s %(topic)s（%(name)s）")
+                % {
+                    "date": f"{line.meeting.held_on:%Y-%m-%d}",
+                    "topic": line.meeting.topic[:40],
+                    "name": line.person.display_name,
+                },
+                due_date=due,
+                url=reverse("makeup_complete", args=[line.pk]),
+                object_key=f"makeup:{line.pk}",
+                assignee_id=line.person_id,
+            )
+
+
 COLLECTORS: list[Callable[[datetime.date, Rules], Iterable[Item]]] = [
     collect_obligations,
     collect_rectifications,
@@ -403,6 +459,7 @@ COLLECTORS: list[Callable[[datetime.date, Rules], Iterable[Item]]] = [
     collect_duty_reports,
     collect_handovers,
     collect_entry_reviews,
+    collect_makeups,
 ]
 
 

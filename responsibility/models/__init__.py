@@ -1,5 +1,6 @@
 """Models of the shared core, one module per concern."""
 
+from .attendance import MeetingAttendance
 from .checklists import Checklist, ChecklistItem, Frequency, Obligation, TemplateItem, Year
 from .organisations import AuditEntry, Organisation, Post, Tier, User
 from .records import EntryReview, Evidence, MeetingRecord, Opinion, ReopenRequest
@@ -12,6 +13,7 @@ __all__ = [
     "EntryReview",
     "Evidence",
     "Frequency",
+    "MeetingAttendance",
     "MeetingRecord",
     "Obligation",
     "Opinion",

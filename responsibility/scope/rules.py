@@ -86,6 +86,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("delegate", "responsibility.checklistitem"): Rule(
         grants=(Grant("lead", "checklist__organisation"),), refuse_inside="view"
     ),
+    # A 补课 (named attendance, #20.1) is made up by the absentee, or recorded by the officers
+    # of the meeting's organisation; 404 to everyone else.
+    ("work_on", "responsibility.meetingattendance"): Rule(names="person", grants=(Grant("fill"),)),
     ("own", "accountability.notification"): Rule(names="recipient", admin=False),
     ("own", "assessment.exportjob"): Rule(names="requested_by", admin=False),
     ("own", "assessment.vote"): Rule(names="rater", admin=False),

@@ -1,5 +1,13 @@
 """Reads of the shared core; one module per concern, re-exported here."""
 
+from .attendance import (
+    AttendanceRow,
+    attendance_queryset,
+    attendance_rows,
+    meeting_lines,
+    person_meetings,
+    roster,
+)
 from .checklists import (
     ChecklistPage,
     Chip,
@@ -76,6 +84,7 @@ __all__ = [
     "CLOSED_OUT",
     "OPEN",
     "PROGRESS_PAGE_SIZE",
+    "AttendanceRow",
     "Badge",
     "Buckets",
     "ChecklistPage",
@@ -96,6 +105,8 @@ __all__ = [
     "TreeRow",
     "WorkSection",
     "ancestors",
+    "attendance_queryset",
+    "attendance_rows",
     "checklist_for",
     "checklist_page",
     "children",
@@ -110,6 +121,7 @@ __all__ = [
     "key_points_for",
     "key_points_page",
     "latest_reopen_requests",
+    "meeting_lines",
     "my_work",
     "my_work_sections",
     "obligation_badge",
@@ -124,11 +136,13 @@ __all__ = [
     "organisation_tree",
     "organisation_with_tier_queryset",
     "organisations",
+    "person_meetings",
     "post_holders",
     "progress_overview",
     "reopen_requests",
     "reusable_evidence",
     "reviewers_for",
+    "roster",
     "status_labels",
     "year_for",
     "years",

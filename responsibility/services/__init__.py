@@ -2,6 +2,13 @@
 
 from ..errors import ServiceError
 from .assignees import checklist_item_assign, obligation_assign, obligation_unassign
+from .attendance import (
+    MAKEUP_DAYS,
+    AttendanceLine,
+    makeup_complete,
+    meeting_attendance_record,
+    quorate,
+)
 from .checklist_excel import checklist_import, template_import
 from .checklists import (
     checklist_item_create,
@@ -44,6 +51,8 @@ from .years import (
 )
 
 __all__ = [
+    "MAKEUP_DAYS",
+    "AttendanceLine",
     "ConcurrentEditError",
     "EntryChangedError",
     "EntryClosedError",
@@ -62,6 +71,8 @@ __all__ = [
     "entry_review_decide",
     "evidence_check",
     "evidence_upload",
+    "makeup_complete",
+    "meeting_attendance_record",
     "obligation_assign",
     "obligation_detach_evidence",
     "obligation_fill",
@@ -77,6 +88,7 @@ __all__ = [
     "post_create",
     "post_end",
     "posts_version_bump",
+    "quorate",
     "reopen_request_create",
     "reopen_request_decide",
     "template_import",

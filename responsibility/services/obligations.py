@@ -3,6 +3,7 @@ evidence files attached to it."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 from collections.abc import Iterable, Sequence
@@ -19,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import dates, files, work_versions
-from ..errors import ServiceError
+from ..errors import FieldRefused, ServiceError
 from ..models import (
     ChecklistItem,
     Evidence,
+    MeetingAttendance,
     MeetingRecord,
     Obligation,
     Organisation,
@@ -30,6 +32,7 @@ from ..models import (
     Year,
 )
 from ..models.checklists import Frequency
+from ..selectors.attendance import roster
 from .entry_reviews import review_state_after_fill
 from .organisations import ConcurrentEditError, audit_record, diff
 
@@ -84,6 +87,26 @@ def _obligation_snapshot(obligation: Obligation) -> dict[str, Any]:
     }
 
 
+def _meeting_against_roster(obligation: Obligation, meeting: MeetingInput) -> MeetingInput:
+    """Named attendance decides a meeting's counts (services.meeting_attendance_record);
+    without it, a count typed by hand may not exceed the roster on the meeting date."""
+    record = MeetingRecord.objects.filter(obligation=obligation).first()
+    statuses = list(record.attendance.values_list("status", flat=True)) if record else []
+    if record is not None and statuses:
+        if meeting.held_on != record.held_on:
+            raise FieldRefused(_("已按名册登记出席情况，不能修改会议日期。"), field="held_on")
+        attended = statuses.count(MeetingAttendance.Status.PRESENT)
+        return dataclasses.replace(meeting, expected_count=len(statuses), attended_count=attended)
+    due = len(roster(obligation.organisation_id, meeting.held_on))
+    if meeting.expected_count > due:
+        raise FieldRefused(
+            _("应到人数（%(count)d）超过本组织会议当日的党员名册人数（%(due)d 人）。")
+            % {"count": meeting.expected_count, "due": due},
+            field="expected_count",
+        )
+    return meeting
+
+
 @files.atomic()
 def obligation_fill(
     *,
@@ -123,6 +146,7 @@ def obligation_fill(
         dates.check_completion(completed_on, year=year, today=today)
     if meeting is not None:
         dates.check_meeting_record(meeting.held_on, year=year, today=today)
+        meeting = _meeting_against_roster(obligation, meeting)
     if (
         meeting is not None
         and status == Obligation.Status.DONE

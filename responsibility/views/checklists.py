@@ -127,10 +127,16 @@ def obligation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         obligation.year.is_closed
     )
     reusable = selectors.reusable_evidence(obligation) if can_fill else []
+    meeting = getattr(obligation, "meeting", None)
+    attendance = selectors.meeting_lines(meeting) if meeting is not None else []
     form = None
     if can_fill:
         form = ObligationFillForm(
-            request.POST or None, request.FILES or None, obligation=obligation, reusable=reusable
+            request.POST or None,
+            request.FILES or None,
+            obligation=obligation,
+            reusable=reusable,
+            named_attendance=bool(attendance),
         )
     if request.method == "POST" and form is not None and form.is_valid():
         try:
@@ -172,7 +178,9 @@ def obligation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "badge": selectors.obligation_badge(obligation),
             "organisation": obligation.organisation,
             "item": obligation.item,
-            "meeting": getattr(obligation, "meeting", None),
+            "meeting": meeting,
+            "attendance": attendance,
+            "can_record_makeup": user_scope.can("fill", obligation.organisation),
             "evidence": selectors.obligation_evidence(obligation),
             "history": selectors.obligation_history(obligation),
             "form": form,

@@ -77,8 +77,8 @@ def valid_fill(obligation: Obligation) -> dict[str, Any]:
         "description": "研究发展党员工作",
         "held_on": "2026-06-12",
         "topic": "六月支委会",
-        "expected_count": "5",
-        "attended_count": "4",
+        "expected_count": "2",
+        "attended_count": "2",
         "minutes": "讨论了发展对象。",
     }
 
@@ -106,7 +106,7 @@ FILL_CASES = [
     pytest.param({"expected_count": "-3"}, "大于或等于1", id="expected-negative"),
     pytest.param({"attended_count": "-1"}, "大于或等于0", id="attended-negative"),
     pytest.param({"attended_count": "9"}, "实到人数不能多于应到人数", id="attended-over-expected"),
-    pytest.param({"attended_count": "2"}, "须超过应到人数的一半", id="no-quorum"),
+    pytest.param({"attended_count": "1"}, "须超过应到人数的一半", id="no-quorum"),
     pytest.param(
         {"expected_count": "1" + "0" * 20, "attended_count": "9" + "0" * 19},
         "小于或等于",

@@ -37,8 +37,8 @@ def fill_data(obligation: Obligation, **overrides) -> dict:
         "description": "研究发展党员工作",
         "held_on": "2026-06-12",
         "topic": "六月支委会",
-        "expected_count": "5",
-        "attended_count": "4",
+        "expected_count": "2",
+        "attended_count": "2",
         "minutes": "讨论了发展对象。",
     }
     data.update(overrides)
@@ -108,7 +108,7 @@ class TestFillForm:
         obligation = committee_meeting(active_world)
         response = as_user(active_world.officer_a).post(
             obligation.get_absolute_url(),
-            fill_data(obligation, completed_on="", attended_count="2"),
+            fill_data(obligation, completed_on="", attended_count="1"),
         )
         text = response.content.decode()
         assert "请填写完成日期" in text

@@ -96,7 +96,7 @@ def test_it_regenerates_without_losing_fill_in(active_world: World) -> None:
             status="done",
             completed_on=datetime.date(2026, 1, 20),
             description="一月支委会",
-            meeting=services.MeetingInput(datetime.date(2026, 1, 20), "一月支委会", 5, 4, ""),
+            meeting=services.MeetingInput(datetime.date(2026, 1, 20), "一月支委会", 2, 2, ""),
         )
     admin = active_world.admin
     item.refresh_from_db()
@@ -151,9 +151,7 @@ class TestFill:
             "status": "done",
             "completed_on": datetime.date(2026, 6, 10),
             "description": "召开第二季度党员大会",
-            "meeting": services.MeetingInput(
-                datetime.date(2026, 6, 10), "党员大会", 20, 15, "纪要"
-            ),
+            "meeting": services.MeetingInput(datetime.date(2026, 6, 10), "党员大会", 2, 2, "纪要"),
         }
         values.update(overrides)
         return services.obligation_fill(**values)
@@ -178,7 +176,7 @@ class TestFill:
             self.fill(
                 active_world,
                 obligation,
-                meeting=services.MeetingInput(datetime.date(2026, 6, 10), "党员大会", 20, 10, ""),
+                meeting=services.MeetingInput(datetime.date(2026, 6, 10), "党员大会", 2, 1, ""),
             )
         obligation.refresh_from_db()
         assert obligation.status == "not_started"
