@@ -18,6 +18,7 @@ from .models import (
     Opinion,
     Organisation,
     Post,
+    QualityFlag,
     ReopenRequest,
     TemplateItem,
     Tier,
@@ -239,6 +240,23 @@ class ReopenRequestAdmin(admin.ModelAdmin):
     search_fields = ["organisation__name", "reason"]
     list_select_related = ["obligation__item", "organisation", "requested_by"]
     raw_id_fields = ["obligation", "organisation", "requested_by", "decided_by"]
+
+
+@admin.register(QualityFlag)
+class QualityFlagAdmin(admin.ModelAdmin):
+    list_display = ["kind", "obligation", "organisation", "computed_at", "dismissed_at"]
+    list_filter = ["kind", "year"]
+    search_fields = ["organisation__name", "dismissal_reason"]
+    list_select_related = ["obligation__item", "organisation"]
+    raw_id_fields = [
+        "obligation",
+        "organisation",
+        "other_obligation",
+        "evidence",
+        "dismissed_by",
+    ]
+    # Flags are computed (services.quality) and dismissed on the reviewers' page, audited.
+    readonly_fields = ["computed_at", "dismissed_by", "dismissed_at", "dismissal_reason"]
 
 
 # django-axes ships no zh-hans catalogue, and its AppConfig has no verbose_name to translate (the

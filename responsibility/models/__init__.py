@@ -2,6 +2,7 @@
 
 from .checklists import Checklist, ChecklistItem, Frequency, Obligation, TemplateItem, Year
 from .organisations import AuditEntry, Organisation, Post, Tier, User
+from .quality import QualityFlag
 from .records import Evidence, MeetingRecord, Opinion, ReopenRequest
 from .versions import WorkVersion
 
@@ -16,6 +17,7 @@ __all__ = [
     "Opinion",
     "Organisation",
     "Post",
+    "QualityFlag",
     "ReopenRequest",
     "TemplateItem",
     "Tier",
