@@ -33,6 +33,7 @@ from tests.permissions_support import (
     statuses,
 )
 from tests.responsibility import permission_rows as key_point_rows
+from tests.responsibility import quality_permission_rows
 
 # /healthz/full without a broker (tasks in-process) passes; with one, no worker answers here.
 FULL_HEALTH = 200 if settings.CELERY_TASK_ALWAYS_EAGER else 503
@@ -198,6 +199,7 @@ ROWS: list[Row] = [
 ]
 
 ROWS += [*key_point_rows.ROWS, *assessment_rows.ROWS, *accountability_rows.ROWS]
+ROWS += quality_permission_rows.ROWS
 
 # The Django admin's own pages are checked through its index (staff only) and one changelist.
 ADMIN_SITE_ROWS = [

@@ -13,8 +13,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Length, TruncDate
 from django.utils import timezone
 
-from ..models import Evidence, MeetingRecord, Obligation, Post, QualityFlag, Year
-from ..selectors.organisations import current_post_filter
+from ..models import MeetingRecord, Obligation, Post, QualityFlag, Year
 from . import (
     BACKDATE_DAYS,
     BURST_MIN,
