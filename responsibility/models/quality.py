@@ -31,7 +31,9 @@ class QualityFlag(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("组织")
     )
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="+", verbose_name=_("年度"))
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="+", verbose_name=_("年度")
+    )
     # The other record the flag names (the obligation the same file or text also proves, another
     # completion of the same sitting); `other_key` is its id or 0, so that the uniqueness below
     # holds without NULLs (which never compare equal in a unique constraint).

@@ -118,7 +118,7 @@ def pair_first_other(records: list[Record]) -> Iterator[tuple[Record, Record]]:
 @dataclass
 class Text:
     record: Record
-    field: str  # "description" or "minutes"
+    source: str  # the field compared: "description" or "minutes"
     normalised: str
     shingles: frozenset[str] = field(default_factory=frozenset)
 
@@ -128,7 +128,7 @@ def similar_pairs(texts: Iterable[Text]) -> Iterator[tuple[Text, Text, float]]:
     similar earlier candidate that `differs` from it. Linear in the texts: candidates share a
     prefix or suffix key, and each is compared with at most `WINDOW` of its group."""
     groups: dict[tuple[str, str], list[Text]] = {}
-    for text in sorted(texts, key=lambda t: (t.record.obligation_id, t.field)):
+    for text in sorted(texts, key=lambda t: (t.record.obligation_id, t.source)):
         if len(text.normalised) < MIN_TEXT_CHARS:
             continue
         text.shingles = shingles(text.normalised)

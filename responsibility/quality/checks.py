@@ -56,9 +56,11 @@ def same_file(year: Year, focus: Focus = None) -> Iterator[Finding]:
     each obligation of a group paired with the earliest other of another period or
     organisation. Reviewers' own files (reviewers_only) are not the organisation's evidence."""
     links = LINKS.objects.filter(obligation__year=year, evidence__reviewers_only=False)
-    shared = links.values("evidence__sha256").annotate(
-        n=Count("obligation_id", distinct=True)
-    ).filter(n__gt=1)
+    shared = (
+        links.values("evidence__sha256")
+        .annotate(n=Count("obligation_id", distinct=True))
+        .filter(n__gt=1)
+    )
     if focus is not None:
         shared = shared.filter(
             evidence__sha256__in=LINKS.objects.filter(obligation_id__in=focus).values(
@@ -131,7 +133,9 @@ def _texts(year: Year, focus: Focus) -> list[Text]:
         own_descriptions = list(
             obligations.filter(pk__in=focus).values_list("description", flat=True)
         )
-        own_minutes = list(meetings.filter(obligation_id__in=focus).values_list("minutes", flat=True))
+        own_minutes = list(
+            meetings.filter(obligation_id__in=focus).values_list("minutes", flat=True)
+        )
         near = Q(pk__in=focus)
         for text in own_descriptions:
             near |= Q(description__startswith=text[:8]) | Q(description__endswith=text[-8:])
@@ -175,8 +179,8 @@ def similar_text(year: Year, focus: Focus = None) -> Iterator[Finding]:
                 mine.record.organisation_id,
                 other=theirs.record.obligation_id,
                 detail={
-                    "field": mine.field,
-                    "other_field": theirs.field,
+                    "field": mine.source,
+                    "other_field": theirs.source,
                     "similarity": round(score, 2),
                 },
             )

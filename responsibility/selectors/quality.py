@@ -120,7 +120,7 @@ class FlagsPage:
     counts: list[tuple[str, str, int]]  # kind, label, open flags
     open_total: int
     flagged_obligations: int
-    page: Page
+    page: Page[int]
     rows: list[FlagRow]
 
 

@@ -3,6 +3,7 @@ dismissal with a reason. The checks themselves are in `responsibility.quality`."
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -28,7 +29,7 @@ class ComputeReport:
 
 
 def _write(
-    year: Year, findings: Iterable[Finding], existing: Q, now: timezone.datetime
+    year: Year, findings: Iterable[Finding], existing: Q, now: datetime.datetime
 ) -> ComputeReport:
     """Make the stored flags matching `existing` the `findings`: new ones created, those found
     again touched (their id and dismissal kept), open ones no longer found removed."""
@@ -81,7 +82,9 @@ def quality_flags_refresh(*, year: Year, obligation_ids: Collection[int]) -> Com
 
 
 @transaction.atomic
-def quality_flag_dismiss(*, actor: User, flag: QualityFlag, version: int, reason: str) -> QualityFlag:
+def quality_flag_dismiss(
+    *, actor: User, flag: QualityFlag, version: int, reason: str
+) -> QualityFlag:
     """A reviewer dismisses a flag (排除) with a reason; compare-and-swap on the version, so of
     two reviewers the second is told someone was first."""
     reason = reason.strip()
