@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import services
+from .demo_quality import seed_quality
 from .models import (
     ChecklistItem,
     Evidence,
@@ -456,6 +457,7 @@ def seed_demo() -> DemoContext:
     build_opinions(year, users)
     build_key_point_links(year)
     build_assignments(year, users)
+    seed_quality(year)  # quality flags (质量提示, issue #20.3)
     return DemoContext(
         organisations=orgs,
         users=users,

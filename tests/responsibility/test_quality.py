@@ -5,6 +5,7 @@ checks run again, and one no longer found goes away."""
 from __future__ import annotations
 
 import datetime
+import random
 
 import pytest
 from django.utils import timezone
@@ -202,14 +203,23 @@ def test_it_keeps_a_dismissed_similar_text_flag_dismissed(active_world: World) -
 
 
 def test_it_compares_only_candidates_and_stays_linear() -> None:
-    """A thousand texts with one outline: the near-copy is found, nothing else."""
+    """A thousand texts to one outline, each with its own twenty characters: the exact copy and
+    the near copy (one character changed) are found, nothing else."""
+    rng = random.Random(3)
     texts = [
-        Text(Record(n, n, n, n), "minutes", normalise(f"第{n}次会议{MINUTES[: 40 + n % 30]}{n}"))
+        Text(
+            Record(n, n, n, n),
+            "minutes",
+            normalise(
+                MINUTES[:60] + "".join(chr(0x4E00 + rng.randrange(20000)) for _ in range(20))
+            ),
+        )
         for n in range(1000)
     ]
-    texts.append(Text(Record(5000, 7, 1, 1), "minutes", texts[3].normalised + "。"))
+    texts.append(Text(Record(5000, 7, 1, 1), "minutes", texts[3].normalised))
+    texts.append(Text(Record(5001, 7, 1, 1), "minutes", texts[5].normalised[:-1] + "改"))
     found = [(a.record.obligation_id, b.record.obligation_id) for a, b, _s in similar_pairs(texts)]
-    assert found == [(5000, 3)]
+    assert found == [(5000, 3), (5001, 5)]
 
 
 # --- attendance ---------------------------------------------------------------------------------
