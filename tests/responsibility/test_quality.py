@@ -13,7 +13,7 @@ from django.utils import timezone
 from responsibility import quality, services
 from responsibility.models import AuditEntry, MeetingRecord, Obligation, Post, QualityFlag
 from responsibility.quality import Record, Text, normalise, similar_pairs
-from tests.factories import UserFactory, World, make_evidence, post
+from tests.factories import UserFactory, World, make_evidence
 
 pytestmark = pytest.mark.django_db
 Kind = QualityFlag.Kind
@@ -352,4 +352,18 @@ def test_it_refuses_a_dismissal_without_reason_or_twice(active_world: World) -> 
         services.quality_flag_dismiss(
             actor=world.unit_a_reviewer, flag=flag, version=stale, reason="再次"
         )
-    assert post  # the factory module's helpers stay importable for the view tests
+
+
+def test_it_computes_every_running_year_nightly(active_world: World) -> None:
+    from django.conf import settings
+
+    from responsibility import tasks
+
+    world = active_world
+    world.year.status = "active"
+    world.year.save(update_fields=["status"])
+    record(meetings(world)[1], held_on=datetime.date(2026, 1, 20))
+    tasks.compute_quality_flags()
+    assert QualityFlag.objects.get().kind == Kind.MEETING_DATE
+    schedule = settings.CELERY_BEAT_SCHEDULE["quality-flags"]
+    assert schedule["task"] == "responsibility.tasks.compute_quality_flags"
