@@ -351,6 +351,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "responsibility.tasks.heartbeat",
         "schedule": timedelta(seconds=HEARTBEAT_SECONDS),
     },
+    # Quality flags (质量提示) over the running years, nightly at 02:30 (issue #20.3).
+    "quality-flags": {
+        "task": "responsibility.tasks.compute_quality_flags",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Files without rows (a worker killed mid-upload), stale upload temp files: Sunday 03:15.
     "media-audit": {
         "task": "responsibility.tasks.media_audit",

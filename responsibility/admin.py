@@ -20,6 +20,7 @@ from .models import (
     Opinion,
     Organisation,
     Post,
+    QualityFlag,
     ReopenRequest,
     TemplateItem,
     Tier,
@@ -259,6 +260,23 @@ class EntryReviewAdmin(admin.ModelAdmin):
     search_fields = ["organisation__name", "reason"]
     list_select_related = ["obligation__item", "organisation", "reviewed_by"]
     raw_id_fields = ["obligation", "organisation", "reviewed_by"]
+
+
+@admin.register(QualityFlag)
+class QualityFlagAdmin(admin.ModelAdmin):
+    list_display = ["kind", "obligation", "organisation", "computed_at", "dismissed_at"]
+    list_filter = ["kind", "year"]
+    search_fields = ["organisation__name", "dismissal_reason"]
+    list_select_related = ["obligation__item", "organisation"]
+    raw_id_fields = [
+        "obligation",
+        "organisation",
+        "other_obligation",
+        "evidence",
+        "dismissed_by",
+    ]
+    # Flags are computed (services.quality) and dismissed on the reviewers' page, audited.
+    readonly_fields = ["computed_at", "dismissed_by", "dismissed_at", "dismissal_reason"]
 
 
 # django-axes ships no zh-hans catalogue, and its AppConfig has no verbose_name to translate (the

@@ -105,6 +105,8 @@ ACTIONS = {
     "notice.publish": _("发布通知"),
     "dispatch.create": _("交办督办事项"),
     "liaison_meeting.create": _("登记联络员会议"),
+    # Quality flags (质量提示, responsibility/services/quality.py)
+    "quality_flag.dismiss": _("排除质量提示"),
     # Demonstration data (manage.py seed_demo --province)
     "demo.seed_province": _("生成演示数据"),
 }
@@ -259,6 +261,7 @@ FIELDS_FOR = {
     "opinion": {"content": _("意见内容")},
     "rectification": {"source": _("问题来源"), "evidence": _("佐证材料")},
     "results": {"reason": _("重新计算原因")},
+    "quality_flag": {"kind": _("提示类型"), "dismissal_reason": _("排除原因")},
     "dispatch": {"content": _("工作内容")},
 }
 # Actions whose changes are keyed by checklist item ref (a review's scores): "事项 1.2".
@@ -339,6 +342,13 @@ VALUES_FOR = {
         "review_comment": _("述职点评意见"),
         "obligation": _("逾期任务"),
         "manual": _("其他"),
+    },
+    "quality_flag": {  # QualityFlag.Kind
+        "same_file": _("同一文件重复佐证"),
+        "meeting_date": _("会议日期不在任务周期内"),
+        "similar_text": _("内容与其他记录高度相似"),
+        "attendance": _("实到人数超过组织人数"),
+        "backdated": _("截止前集中补录并倒填日期"),
     },
     "reopen_request": {  # ReopenRequest.State
         "pending": _("待处理"),

@@ -28,3 +28,24 @@ def media_audit() -> None:
 
     report = audit.audit(delete=True)
     logger.info("media audit: %s", report.summary())
+
+
+@shared_task(ignore_result=True)
+def compute_quality_flags() -> None:
+    """Nightly (beat): every quality check over the running years (services.quality)."""
+    from . import services
+    from .models import Year
+
+    for year in Year.objects.filter(status=Year.Status.ACTIVE):
+        report = services.quality_flags_compute(year=year)
+        logger.info("quality flags %s: %s", year.year, report)
+
+
+@shared_task(ignore_result=True)
+def refresh_quality_flags(obligation_ids: list[int]) -> None:
+    """After an obligation is saved: the checks for the flags touching it."""
+    from . import services
+    from .models import Year
+
+    for year in Year.objects.filter(obligations__pk__in=obligation_ids).distinct():
+        services.quality_flags_refresh(year=year, obligation_ids=obligation_ids)

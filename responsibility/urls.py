@@ -11,6 +11,7 @@ from .views import (
     occurrences,
     onboarding,
     organisations,
+    quality,
     reopen_requests,
 )
 
@@ -73,6 +74,14 @@ urlpatterns = [
         name="obligation_detach_evidence",
     ),
     path("evidence/<int:pk>/", checklists.evidence_download, name="evidence_download"),
+    path(
+        "organisations/<int:pk>/quality/<int:year>/",
+        quality.quality_flag_list,
+        name="quality_flag_list",
+    ),
+    path(
+        "quality-flags/<int:pk>/dismiss/", quality.quality_flag_dismiss, name="quality_flag_dismiss"
+    ),
     path("progress/", checklists.progress_overview, name="progress_overview"),
     path("floor/", floor.floor, name="floor"),
     path("opinions/", checklists.opinion_list, name="opinion_list"),

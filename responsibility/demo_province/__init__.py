@@ -47,6 +47,7 @@ from ..models import (
     User,
 )
 from .fill import build_opinions, fill_in
+from .quality import make_realistic
 from .tree import PROVINCE, ProvinceSize, build_people, build_tree, copy_prefix, root_key
 
 __all__ = [
@@ -154,6 +155,10 @@ def seed_province(
         _log(progress, f"year {year.year}: {created} obligations generated", started)
         fill_in(year, today)
         _log(progress, f"year {year.year}: filled in", started)
+        # Records as quality flags meet them, then the flags (issue #20.3).
+        make_realistic(year, today)
+        flags = services.quality_flags_compute(year=year)
+        _log(progress, f"quality flags: {flags.found}", started)
         opinions = build_opinions(year, orgs, secretaries)
         for copy_orgs, copy_secretaries in more:
             opinions += build_opinions(year, copy_orgs, copy_secretaries)

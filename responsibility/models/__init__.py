@@ -3,6 +3,7 @@
 from .attendance import MeetingAttendance
 from .checklists import Checklist, ChecklistItem, Frequency, Obligation, TemplateItem, Year
 from .organisations import AuditEntry, Organisation, Post, Tier, User
+from .quality import QualityFlag
 from .records import EntryReview, Evidence, MeetingRecord, Opinion, ReopenRequest
 from .versions import WorkVersion
 
@@ -19,6 +20,7 @@ __all__ = [
     "Opinion",
     "Organisation",
     "Post",
+    "QualityFlag",
     "ReopenRequest",
     "TemplateItem",
     "Tier",

@@ -40,6 +40,7 @@ from .organisations import (
     post_end,
     posts_version_bump,
 )
+from .quality import quality_flag_dismiss, quality_flags_compute, quality_flags_refresh
 from .reopen_requests import reopen_request_create, reopen_request_decide
 from .years import (
     checklists_create,
@@ -88,6 +89,9 @@ __all__ = [
     "post_create",
     "post_end",
     "posts_version_bump",
+    "quality_flag_dismiss",
+    "quality_flags_compute",
+    "quality_flags_refresh",
     "quorate",
     "reopen_request_create",
     "reopen_request_decide",

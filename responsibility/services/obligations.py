@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import dates, files, work_versions
+from .. import dates, files, queue, tasks, work_versions
 from ..errors import FieldRefused, ServiceError
 from ..models import (
     ChecklistItem,
@@ -209,6 +209,8 @@ def obligation_fill(
         organisation=obligation.organisation,
         changes=changes,
     )
+    # Quality flags touching it are checked again once the save is committed (issue #20.3).
+    queue.enqueue_on_commit(tasks.refresh_quality_flags, [obligation.pk])
     return obligation
 
 
@@ -316,6 +318,7 @@ def occurrence_record(
             **({"evidence": [None, [e.original_name for e in attached]]} if attached else {}),
         },
     )
+    queue.enqueue_on_commit(tasks.refresh_quality_flags, [obligation.pk])
     return obligation
 
 

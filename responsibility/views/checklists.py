@@ -40,6 +40,7 @@ from ..models import (
     Year,
 )
 from ..models.checklists import Group
+from ..selectors import quality as quality_selectors
 
 
 @login_required
@@ -98,6 +99,7 @@ def checklist_detail(request: AuthenticatedHttpRequest, pk: int, year: int) -> H
             and user_scope.can("review", organisation)
             and not checklist.is_locked,
             "can_fill": user_scope.can("fill", organisation),
+            "can_review": user_scope.can("review", organisation),
             # As-needed items offer "记录一次" to those who fill, while the year runs.
             "can_record": user_scope.can("fill", organisation)
             and year_obj.status == Year.Status.ACTIVE,
@@ -170,6 +172,7 @@ def obligation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         and pending is None
     )
     user_scope = scope.scope_for(request.user)
+    can_review = user_scope.can("review", obligation)
     return render(
         request,
         "responsibility/obligation_detail.html",
@@ -186,7 +189,11 @@ def obligation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "form": form,
             "entry_open": entry_open,
             "can_fill": can_fill,
-            "can_review": user_scope.can("review", obligation),
+            "can_review": can_review,
+            # Quality flags feed the reviewer's look at the entry (issue #20.3).
+            "quality_flags": quality_selectors.obligation_flags(request.user, obligation)
+            if can_review
+            else [],
             "can_delegate": user_scope.can("delegate", obligation),
             "reopen_form": ReopenForm(),
             "reopen_requests": requests,

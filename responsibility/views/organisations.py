@@ -52,6 +52,8 @@ def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "can_fill": user_scope.can("fill", organisation),
             "can_review": user_scope.can("review", organisation),
             "can_supervise": user_scope.can("supervise", organisation),
+            # Quality flags of this organisation and those below it that one reviews (#20.3).
+            "lists_flags": user_scope.may_any("review"),
         },
     )
 
