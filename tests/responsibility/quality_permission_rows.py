@@ -26,7 +26,9 @@ ROWS = [
     # The 机关党委 reviews the branches below it, never itself: its page lists theirs.
     Row(
         "quality_flag_list",
-        statuses(404, admin=200, wc_reviewer=200, unit_a_reviewer=200, liaison=403),
+        statuses(
+            404, admin=200, wc_reviewer=200, unit_a_reviewer=200, liaison=403, discipline_a=403
+        ),
         lambda w: [w.organ_a.pk, 2026],
         label="organ committee A",
     ),

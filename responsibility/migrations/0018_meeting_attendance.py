@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('responsibility', '0016_work_versions'),
+        ('responsibility', '0017_discipline_template'),
     ]
 
     operations = [

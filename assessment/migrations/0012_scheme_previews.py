@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0010_schemes_for_existing_years'),
+        ('assessment', '0011_report_drafts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

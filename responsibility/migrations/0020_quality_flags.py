@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('responsibility', '0016_work_versions'),
+        ('responsibility', '0019_entry_review'),
     ]
 
     operations = [
