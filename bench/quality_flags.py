@@ -4,9 +4,10 @@ long the full computation takes.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zerenlian_bench \
         .venv/bin/python bench/quality_flags.py [--runs 2]
 
-Runs against a province seeded with `manage.py seed_demo --scale province` (which computes the
-flags once as it seeds). Each run computes every check over the current year from scratch
-(`services.quality_flags_compute`: the nightly task's work) and times each check alone too.
+Runs against a province seeded with `manage.py seed_demo --scale province` (whose records the
+seed makes realistic for the checks; the flags are the nightly task's, computed here). Each
+run computes every check over the current year from scratch (`services.quality_flags_compute`:
+the nightly task's work) and times each check alone too.
 Prints a table: per kind the flags and flagged obligations, the share of filled-in entries
 flagged, and seconds. The target is < 60 s for the whole computation (issue #20.3).
 """
