@@ -18,7 +18,6 @@ from .demo_entry_reviews import build_entry_reviews
 from .demo_quality import seed_quality
 from .models import (
     ChecklistItem,
-    Evidence,
     Frequency,
     MeetingRecord,
     Obligation,
@@ -259,21 +258,20 @@ DEMO_PDF = b"%PDF-1.4\n% demo evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _attach_demo_evidence(done: list[Obligation], rng: random.Random) -> None:
-    """One small record file per organisation, supporting most of its completed duties."""
-    by_org: dict[int, Evidence] = {}
+    """A small record file for most completed duties, each its own (its own bytes, so its own
+    SHA-256): one file proving many records is what the quality checks flag (#20.3), and the
+    media audit checks every digest against its file."""
     links = []
     through = Obligation.evidence.through
     for obligation in done:
         if rng.random() < 0.1:
             continue  # a few completions without evidence, so the deduction shows
-        evidence = by_org.get(obligation.organisation_id)
-        if evidence is None:
-            evidence = services.evidence_upload(
-                actor=None,
-                organisation=obligation.organisation,
-                upload=SimpleUploadedFile("会议记录及签到表.pdf", DEMO_PDF),
-            )
-            by_org[obligation.organisation_id] = evidence
+        content = DEMO_PDF + f"% {obligation.period_label} #{obligation.pk}\n".encode()
+        evidence = services.evidence_upload(
+            actor=None,
+            organisation=obligation.organisation,
+            upload=SimpleUploadedFile("会议记录及签到表.pdf", content),
+        )
         links.append(through(obligation_id=obligation.pk, evidence_id=evidence.pk))
     through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
 

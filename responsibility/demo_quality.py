@@ -1,6 +1,7 @@
-"""The small demo's records as quality flags (质量提示, issue #20.3) meet them: each completion
-with its own evidence file, meetings counted against the roster, and in the officer's branch
-(and its neighbour) one example of each pattern the checks notice; then the flags.
+"""The small demo's records as quality flags (质量提示, issue #20.3) meet them: meetings counted
+against the roster (each completion has its own evidence file from `demo._attach_demo_evidence`),
+and in the officer's branch (and its neighbour) one example of each pattern the checks notice;
+then the flags.
 
 Idempotent like the rest of `seed_demo`: a second run leaves the same records and flags (and
 keeps a reviewer's dismissals)."""
@@ -8,13 +9,12 @@ keeps a reviewer's dismissals)."""
 from __future__ import annotations
 
 import datetime
-import hashlib
 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import services
-from .models import Evidence, MeetingRecord, Obligation, Organisation, Post, Year
+from .models import MeetingRecord, Obligation, Organisation, Post, Year
 from .quality.checks import roster
 
 MINUTES = [
@@ -31,58 +31,11 @@ MINUTES = [
 ]
 
 
-def _own_files(year: Year) -> None:
-    """One evidence row per completion: the demo attaches one file per organisation to all of
-    its completions (`_attach_demo_evidence`), which would read as one file proving them all."""
-    through = Obligation.evidence.through
-    links = list(
-        through.objects.filter(obligation__year=year, evidence__reviewers_only=False)
-        .select_related("evidence")
-        .order_by("evidence_id", "obligation_id")
-    )
-    first: dict[int, int] = {}
-    moved = []
-    copies = []
-    for link in links:
-        if first.setdefault(link.evidence_id, link.obligation_id) == link.obligation_id:
-            continue
-        e = link.evidence
-        digest = hashlib.sha256(f"{e.sha256}:{link.obligation_id}".encode()).hexdigest()
-        copies.append(
-            Evidence(
-                organisation_id=e.organisation_id,
-                file=e.file.name,
-                original_name=e.original_name,
-                content_type=e.content_type,
-                size=e.size,
-                sha256=digest,
-                uploaded_by_id=e.uploaded_by_id,
-                uploaded_at=e.uploaded_at,
-            )
-        )
-        moved.append(link)
-    if not moved:
-        return
-    # The demo's one file is the same bytes in every organisation: each kept row its own digest.
-    kept = list(Evidence.objects.filter(pk__in=list(first)))
-    for e in kept:
-        e.sha256 = hashlib.sha256(f"{e.sha256}:{e.pk}".encode()).hexdigest()
-    Evidence.objects.bulk_update(kept, ["sha256"], 500)
-    Evidence.objects.bulk_create(copies, batch_size=500)
-    through.objects.filter(pk__in=[link.pk for link in moved]).delete()
-    through.objects.bulk_create(
-        [
-            through(obligation_id=link.obligation_id, evidence_id=copy.pk)
-            for link, copy in zip(moved, copies, strict=True)
-        ],
-        batch_size=500,
-    )
-
-
 def _rosters(year: Year) -> None:
     """Expected: the organisation's roster on the meeting day; attended: all or all but one."""
+    # Meetings recorded by name (demo_attendance) count their lines already.
     meetings = list(
-        MeetingRecord.objects.filter(obligation__year=year)
+        MeetingRecord.objects.filter(obligation__year=year, attendance__isnull=True)
         .select_related("obligation")
         .annotate(people=Coalesce(roster(), 0))
     )
@@ -125,16 +78,24 @@ def _examples(year: Year, today: datetime.date) -> None:
         # A meeting dated before its period (last month's meeting counted again).
         early = meetings[1]
         early.held_on = max(early.obligation.period_start - datetime.timedelta(days=6), year.start)
-        # More attendees than the branch has people.
-        meetings[4].attended_count = meetings[4].expected_count + 3
-        meetings[4].expected_count += 4
-        MeetingRecord.objects.bulk_update(
-            meetings[:6], ["minutes", "held_on", "attended_count", "expected_count"]
-        )
+        MeetingRecord.objects.bulk_update(meetings[:6], ["minutes", "held_on"])
         # One file proving two months' meetings.
         shared = meetings[5].obligation.evidence.first()
         if shared is not None:
             meetings[4].obligation.evidence.add(shared)
+    # More attendees than the neighbour has people (the officer's branch records its meetings
+    # by name, which the roster bounds).
+    claimed = (
+        MeetingRecord.objects.filter(
+            obligation__organisation=neighbour, obligation__year=year, attendance__isnull=True
+        )
+        .order_by("obligation__period_start", "pk")
+        .first()
+    )
+    if claimed is not None:
+        claimed.expected_count += 4
+        claimed.attended_count = claimed.expected_count - 1
+        claimed.save(update_fields=["expected_count", "attended_count"])
     # The neighbour typed a whole past deadline in on its last evening, backdated.
     secretary = (
         Post.objects.filter(organisation=neighbour, kind=Post.Kind.SECRETARY)
@@ -168,7 +129,6 @@ def _examples(year: Year, today: datetime.date) -> None:
 def seed_quality(year: Year, today: datetime.date | None = None) -> int:
     """Make the records believable, plant the examples, compute the flags: how many."""
     today = today or timezone.localdate()
-    _own_files(year)
     _rosters(year)
     _examples(year, today)
     return services.quality_flags_compute(year=year).found

@@ -224,8 +224,8 @@ def test_it_walks_a_return_through_the_queue_to_the_score_form(
                 "version": fresh(obligation).version,
                 "held_on": "2026-06-03",
                 "topic": "支委会",
-                "expected_count": "5",
-                "attended_count": "5",
+                "expected_count": "2",
+                "attended_count": "2",
             },
         )
         assert response.status_code == 302, response.content.decode()

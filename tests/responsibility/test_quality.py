@@ -10,6 +10,7 @@ import random
 import pytest
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from responsibility import quality, services
 from responsibility.models import AuditEntry, MeetingRecord, Obligation, Post, QualityFlag
 from responsibility.quality import Record, Text, normalise, similar_pairs
@@ -312,8 +313,11 @@ def test_it_keeps_a_dismissed_backdated_flag_dismissed(active_world: World) -> N
 
 
 def test_it_checks_again_when_an_obligation_is_saved(
-    active_world: World, django_capture_on_commit_callbacks
+    active_world: World, django_capture_on_commit_callbacks, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The refresh runs here, in-process, even where a broker is configured (CI's worker
+    # would run it against its own database).
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     world = active_world
     january, february = meetings(world)[:2]
     january.evidence.add(make_evidence(world.branch_a))
