@@ -18,7 +18,7 @@ from responsibility.excel import (
     rounded_number,
     sheet_rows,
 )
-from responsibility.excel_rows import check_row
+from responsibility.excel_rows import NamedPeople, check_row
 from responsibility.models import User
 
 from .forms import AttendanceRowForm
@@ -73,7 +73,11 @@ def attendance_from_excel(training: Training, uploaded: IO[bytes]) -> Attendance
     name_at = header.index("用户名")
     hours_at = header.index("学时") if "学时" in header else None
     candidates = {u.username: u for u in attendance_candidates(training)}
-    seen: dict[str, int] = {}
+    named = NamedPeople(
+        ATTENDANCE_SHEET,
+        candidates,
+        lambda name: _("找不到用户“%(name)s”，或其不在主办组织范围内。") % {"name": quoted(name)},
+    )
     for number, values in enumerate(rows[1:], start=2):
         raw_name = values[name_at] if name_at < len(values) else None
         raw_hours = values[hours_at] if hours_at is not None and hours_at < len(values) else None
@@ -89,29 +93,8 @@ def attendance_from_excel(training: Training, uploaded: IO[bytes]) -> Attendance
         if not checked.ok:
             plan.errors.extend(checked.errors)
             continue
-        username = checked.values["username"]
-        if username in seen:
-            plan.errors.append(
-                RowError(
-                    ATTENDANCE_SHEET,
-                    number,
-                    "用户名",
-                    _("与第%(row)d行重复。") % {"row": seen[username]},
-                )
-            )
-            continue
-        seen[username] = number
-        person = candidates.get(username)
+        person = named.person(checked.values["username"], number, plan.errors)
         if person is None:
-            plan.errors.append(
-                RowError(
-                    ATTENDANCE_SHEET,
-                    number,
-                    "用户名",
-                    _("找不到用户“%(name)s”，或其不在主办组织范围内。")
-                    % {"name": quoted(username)},
-                )
-            )
             continue
         plan.rows.append((person, checked.values["hours"]))
     if len(plan.rows) > MAX_ATTENDANCE_ROWS:

@@ -20,7 +20,7 @@ from .excel import (
     quoted,
     sheet_rows,
 )
-from .excel_rows import RowForm, TextCell, check_row
+from .excel_rows import NamedPeople, RowForm, TextCell, check_row
 from .models import MeetingAttendance, MeetingRecord, User
 from .selectors import roster
 from .services import AttendanceLine
@@ -116,7 +116,14 @@ def sign_in_from_excel(meeting: MeetingRecord, uploaded: IO[bytes]) -> SignInPla
         person.username: person
         for person in roster(meeting.obligation.organisation_id, meeting.held_on)
     }
-    seen: dict[str, int] = {}
+    named = NamedPeople(
+        SIGN_IN_SHEET,
+        people,
+        lambda name: (
+            _("“%(name)s”不在本组织会议当日（%(date)s）的党员名册中。")
+            % {"name": quoted(name), "date": meeting.held_on.isoformat()}
+        ),
+    )
     for number, values in enumerate(rows[1:], start=2):
         raw = {name: values[i] if i < len(values) else None for name, i in at.items()}
         if not any(cell_text(value) for value in raw.values()):
@@ -127,29 +134,8 @@ def sign_in_from_excel(meeting: MeetingRecord, uploaded: IO[bytes]) -> SignInPla
         if not checked.ok:
             plan.errors.extend(checked.errors)
             continue
-        username = checked.values["username"]
-        if username in seen:
-            plan.errors.append(
-                RowError(
-                    SIGN_IN_SHEET,
-                    number,
-                    "用户名",
-                    _("与第%(row)d行重复。") % {"row": seen[username]},
-                )
-            )
-            continue
-        seen[username] = number
-        person = people.get(username)
+        person = named.person(checked.values["username"], number, plan.errors)
         if person is None:
-            plan.errors.append(
-                RowError(
-                    SIGN_IN_SHEET,
-                    number,
-                    "用户名",
-                    _("“%(name)s”不在本组织会议当日（%(date)s）的党员名册中。")
-                    % {"name": quoted(username), "date": meeting.held_on.isoformat()},
-                )
-            )
             continue
         plan.rows.append((person, checked.values["status"], checked.values.get("reason", "")))
     if not plan.rows and not plan.errors:
@@ -159,7 +145,7 @@ def sign_in_from_excel(meeting: MeetingRecord, uploaded: IO[bytes]) -> SignInPla
     plan.rows += [
         (person, MeetingAttendance.Status.ABSENT, str(NOT_SIGNED_IN))
         for username, person in people.items()
-        if username not in seen
+        if username not in named.seen
     ]
     plan.rows.sort(key=lambda row: (row[0].full_name, row[0].username))
     return plan

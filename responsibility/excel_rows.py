@@ -9,15 +9,18 @@ further down) stay in the importer: a form sees one row.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from .excel import RowError, cell_text
+
+if TYPE_CHECKING:
+    from .models import User
 
 
 class RowForm(forms.Form):
@@ -76,3 +79,27 @@ def check_row(
         for message in messages
     ]
     return CheckedRow(dict(getattr(form, "cleaned_data", {})), errors)
+
+
+@dataclass
+class NamedPeople:
+    """Rows that name people by 用户名 (a training's attendance, a meeting's sign-in sheet):
+    each person at most once, and only among `people`, those the import may name; `unknown`
+    says why a name is not among them."""
+
+    sheet: str
+    people: Mapping[str, User]
+    unknown: Callable[[str], str]
+    seen: dict[str, int] = field(default_factory=dict)  # username → its row
+
+    def person(self, username: str, row: int, errors: list[RowError]) -> User | None:
+        """The person the row names, or None with its error added to `errors`."""
+        if username in self.seen:
+            message = gettext("与第%(row)d行重复。") % {"row": self.seen[username]}
+            errors.append(RowError(self.sheet, row, "用户名", message))
+            return None
+        self.seen[username] = row
+        person = self.people.get(username)
+        if person is None:
+            errors.append(RowError(self.sheet, row, "用户名", self.unknown(username)))
+        return person
