@@ -15,7 +15,7 @@ from accountability.selectors import LedgerRow
 from assessment.forms import ReviewScoreForm
 from assessment.models import ItemScore
 from assessment.selectors import ItemFacts, ResultRow
-from assessment.selectors.dashboards import UnitAverage
+from assessment.selectors.dashboards import RankedResult, UnitAverage
 from assessment.whatif import Change
 from responsibility.models import ChecklistItem
 from responsibility.selectors import (
@@ -111,6 +111,18 @@ CASES = {
             UnitAverage(None, HOSTILE, Decimal(80), 2, Decimal(70), Decimal(90), Decimal(160)),
         ],
         "results_url": HOSTILE,
+    },
+    "assessment/_ranking_rows.html": lambda: {
+        "rows": [
+            hostile(
+                RankedResult,
+                position=1,
+                result_id=1,
+                organisation_id=1,
+                composite=Decimal("91.5"),
+                is_stale=True,
+            )
+        ]
     },
     "assessment/_preview_rows.html": lambda: {
         "rows": [
