@@ -60,4 +60,4 @@ def cached(key: str, reads: Iterable[type[Model]], produce: Callable[[], T]) -> 
     if value is _MISSING:
         value = produce()
         cache.set(full_key, value, settings.WORK_QUEUE_CACHE_SECONDS)
-    return value  # type: ignore[return-value]
+    return value
