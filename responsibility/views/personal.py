@@ -151,7 +151,9 @@ def _person_page(request: AuthenticatedHttpRequest, person: User) -> HttpRespons
             "year": year,
             "today": today,
             "own": person.pk == request.user.pk,
-            "can_link": scope.can(request.user, "link_leader", person),
+            # Never about oneself (scope rule "link_leader").
+            "can_link": person.pk != request.user.pk
+            and scope.can(request.user, "link_leader", person),
         },
     )
 
