@@ -213,16 +213,12 @@ def obligation_reopen(
     *, actor: User, obligation: Obligation, reason: str, today: datetime.date | None = None
 ) -> Obligation:
     """A reviewer reopens entry after the deadline, for the year's grace period, with a reason."""
-    return entry_reopen(
-        actor=actor, entry=obligation, reason=reason, action="obligation.reopen", today=today
-    )
+    return entry_reopen(actor=actor, entry=obligation, reason=reason, today=today)
 
 
 @transaction.atomic
 def obligation_detach_evidence(*, actor: User, obligation: Obligation, evidence: Evidence) -> None:
-    entry_detach_evidence(
-        actor=actor, entry=obligation, evidence=evidence, action="obligation.detach_evidence"
-    )
+    entry_detach_evidence(actor=actor, entry=obligation, evidence=evidence)
 
 
 # --- what every entry shares: an organisation's obligation or a person's own (PersonalObligation)
@@ -272,10 +268,10 @@ def late_mark(
 
 
 def entry_reopen(
-    *, actor: User, entry: Entry, reason: str, action: str, today: datetime.date | None = None
+    *, actor: User, entry: Entry, reason: str, today: datetime.date | None = None
 ) -> Entry:
-    """Reopen entry after the deadline, for the year's grace period, with a reason (audited
-    as `action`). The caller decides who may (scope "review" on the entry's organisation)."""
+    """Reopen entry after the deadline, for the year's grace period, with a reason. The caller
+    decides who may (scope "review" on the entry's organisation)."""
     if not reason.strip():
         raise ServiceError(_("重新开放填报必须说明原因。"))
     if entry.year.is_closed:
@@ -289,7 +285,9 @@ def entry_reopen(
     entry.refresh_from_db()
     audit_record(
         actor=actor,
-        action=action,
+        action="personal_obligation.reopen"
+        if isinstance(entry, PersonalObligation)
+        else "obligation.reopen",
         obj=entry,
         organisation=entry.organisation,
         changes={
@@ -300,11 +298,13 @@ def entry_reopen(
     return entry
 
 
-def entry_detach_evidence(*, actor: User, entry: Entry, evidence: Evidence, action: str) -> None:
+def entry_detach_evidence(*, actor: User, entry: Entry, evidence: Evidence) -> None:
     entry.evidence.remove(evidence)
     audit_record(
         actor=actor,
-        action=action,
+        action="personal_obligation.detach_evidence"
+        if isinstance(entry, PersonalObligation)
+        else "obligation.detach_evidence",
         obj=entry,
         organisation=entry.organisation,
         changes={"evidence": [evidence.original_name, None]},

@@ -248,22 +248,11 @@ def personal_obligation_reopen(
     reason: str,
     today: datetime.date | None = None,
 ) -> PersonalObligation:
-    return entry_reopen(
-        actor=actor,
-        entry=obligation,
-        reason=reason,
-        action="personal_obligation.reopen",
-        today=today,
-    )
+    return entry_reopen(actor=actor, entry=obligation, reason=reason, today=today)
 
 
 @transaction.atomic
 def personal_obligation_detach_evidence(
     *, actor: User, obligation: PersonalObligation, evidence: Evidence
 ) -> None:
-    entry_detach_evidence(
-        actor=actor,
-        entry=obligation,
-        evidence=evidence,
-        action="personal_obligation.detach_evidence",
-    )
+    entry_detach_evidence(actor=actor, entry=obligation, evidence=evidence)

@@ -138,7 +138,7 @@ def personal_obligation_detach_evidence(
 # --- a person's page ---------------------------------------------------------------------------
 
 
-def _person_page(request: AuthenticatedHttpRequest, person: User) -> HttpResponse:
+def _person_page(request: AuthenticatedHttpRequest, person: User, *, own: bool) -> HttpResponse:
     today = timezone.localdate()
     year = selectors.current_year_for(request)
     page = personal_selectors.person_duties(request.user, person, year, today=today)
@@ -150,10 +150,9 @@ def _person_page(request: AuthenticatedHttpRequest, person: User) -> HttpRespons
             "person": person,
             "year": year,
             "today": today,
-            "own": person.pk == request.user.pk,
-            # Never about oneself (scope rule "link_leader").
-            "can_link": person.pk != request.user.pk
-            and scope.can(request.user, "link_leader", person),
+            "own": own,
+            # Never about oneself: the scope's rule "link_leader" refuses it (unless="pk").
+            "can_link": not own and scope.can(request.user, "link_leader", person),
         },
     )
 
@@ -161,14 +160,14 @@ def _person_page(request: AuthenticatedHttpRequest, person: User) -> HttpRespons
 @login_required
 def my_duties(request: AuthenticatedHttpRequest) -> HttpResponse:
     """我的履责: one's own duties, links and contact branch."""
-    return _person_page(request, request.user)
+    return _person_page(request, request.user, own=True)
 
 
 @login_required
 def person_duties(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A leader's page for the reviewers of one of their posts (and admins)."""
     person = scope.get_for_user(request.user, User.objects.all(), action="view_person", pk=pk)
-    return _person_page(request, person)
+    return _person_page(request, person, own=False)
 
 
 @login_required

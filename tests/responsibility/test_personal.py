@@ -52,7 +52,11 @@ def test_activation_gives_each_post_holder_the_duties_of_their_post(active_world
     # quarterly 三会一课 ×4, three yearly duties ×1
     assert PersonalObligation.objects.filter(person=active_world.officer_a).count() == 7
     deputy = PersonalDuty.objects.filter(person=active_world.unit_a_reviewer, year=year)
-    assert set(deputy.values_list("ref", flat=True)) == {"GR-JW-FS-01", "GR-JW-FS-02", "GR-JW-FS-03"}
+    assert set(deputy.values_list("ref", flat=True)) == {
+        "GR-JW-FS-01",
+        "GR-JW-FS-02",
+        "GR-JW-FS-03",
+    }
     # A member and a liaison have no personal duties.
     assert not PersonalDuty.objects.filter(person__in=[active_world.member, active_world.liaison])
     # Running it again creates nothing.
@@ -159,7 +163,8 @@ def test_the_person_fills_one_in_with_evidence_on_its_page(active_world: World, 
     )
     assert response.status_code == 302
     obligation.refresh_from_db()
-    assert obligation.status == "done" and not obligation.is_late
+    assert obligation.status == "done"
+    assert not obligation.is_late
     assert [e.original_name for e in obligation.evidence.all()] == ["党课讲稿.pdf"]
     entry = AuditEntry.objects.get(action="personal_obligation.fill")
     assert entry.changes["evidence"] == [None, ["党课讲稿.pdf"]]
@@ -167,7 +172,8 @@ def test_the_person_fills_one_in_with_evidence_on_its_page(active_world: World, 
     stale = client.post(
         url, {"version": 1, "status": "in_progress", "description": "再次修改内容"}
     ).content.decode()
-    assert "该记录已被他人修改" in stale and "再次修改内容" in stale
+    assert "该记录已被他人修改" in stale
+    assert "再次修改内容" in stale
 
 
 @pytest.mark.django_db
@@ -208,7 +214,8 @@ def test_late_marks_and_closed_entries_follow_the_obligation_rules(active_world:
             description="补报",
         )
     later.refresh_from_db()
-    assert later.status == "done" and later.is_late
+    assert later.status == "done"
+    assert later.is_late
     assert AuditEntry.objects.filter(action="personal_obligation.reopen").count() == 1
 
 
@@ -222,7 +229,8 @@ def test_only_the_person_fills_in_and_reviewers_reopen(active_world: World, as_u
     assert as_user(active_world.member).post(url, data).status_code == 404
     assert as_user(active_world.officer_b).get(url).status_code == 404
     reviewer_page = as_user(active_world.unit_a_reviewer).get(url).content.decode()
-    assert "重新开放填报" in reviewer_page and 'name="status"' not in reviewer_page
+    assert "重新开放填报" in reviewer_page
+    assert 'name="status"' not in reviewer_page
     reopen = reverse("personal_obligation_reopen", args=[obligation.pk])
     assert as_user(active_world.officer_a).post(reopen, {"reason": "x"}).status_code == 403
     assert as_user(active_world.unit_a_reviewer).post(reopen, {"reason": "补报"}).status_code == 302
@@ -245,7 +253,7 @@ def test_personal_obligations_count_in_no_organisation_figure(active_world: Worl
     assert not Obligation.objects.filter(item__ref__startswith="GR-").exists()
 
 
-# --- the person's page and the leaders' links ------------------------------------------------------
+# --- the person's page and the leaders' links ---------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -263,7 +271,8 @@ def test_a_reviewer_records_a_contact_branch_and_its_progress_shows_on_the_page(
     link = LeaderLink.objects.get(person=person)
     assert AuditEntry.objects.filter(action="leader_link.create").exists()
     page = as_user(person).get(reverse("my_duties")).content.decode()
-    assert "甲厅第二党支部" in page and "联系支部" in page
+    assert "甲厅第二党支部" in page
+    assert "联系支部" in page
     assert "GR-ZB-SJ-01" in page
     # Nobody records their own links; a refused 分管 without a department keeps what was typed.
     own = as_user(person).get(reverse("leader_link_create", args=[person.pk]))
@@ -272,7 +281,8 @@ def test_a_reviewer_records_a_contact_branch_and_its_progress_shows_on_the_page(
         reverse("leader_link_create", args=[person.pk]),
         {"kind": "in_charge", "organisation": active_world.branch_a.pk, "start_date": "2026-01-01"},
     )
-    assert refused.status_code == 200 and "分管请填写分管部门" in refused.content.decode()
+    assert refused.status_code == 200
+    assert "分管请填写分管部门" in refused.content.decode()
     ended = reviewer.post(
         reverse("leader_link_end", args=[link.pk]),
         {"version": link.version, "end_date": "2026-06-01"},
