@@ -8,6 +8,8 @@ import datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from responsibility import selectors, services
@@ -333,3 +335,32 @@ def test_the_person_page_reads_as_many_queries_for_few_duties_as_for_many(
         start_date=datetime.date(2026, 1, 1),
     )
     person_page_queries(client, url, django_assert_num_queries, 12)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_reviewers_see_the_leaders_personal_progress_beside_the_organisations(
+    active_world: World, as_user
+) -> None:
+    url = reverse("organisation_detail", args=[active_world.branch_a.pk])
+    client = as_user(active_world.unit_a_reviewer)
+    client.get(url)
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(url).content.decode()
+    assert 'id="leaders"' in page
+    assert active_world.officer_a.display_name in page
+    assert "本组织责任清单：完成率" in page
+    for number in range(3):
+        services.post_create(
+            actor=None,
+            user=UserFactory(username=f"deputy{number}"),
+            organisation=active_world.branch_a,
+            kind=Post.Kind.COMMITTEE_MEMBER,
+            start_date=datetime.date(2026, 1, 1),
+        )
+    with CaptureQueriesContext(connection) as second:
+        page = client.get(url).content.decode()
+    assert page.count("/duties/\"") == 4  # the secretary and three members, each linked
+    assert len(second) == len(first)
+    # A member of the branch sees no one's personal progress.
+    assert 'id="leaders"' not in as_user(active_world.member).get(url).content.decode()
