@@ -360,7 +360,45 @@ def test_reviewers_see_the_leaders_personal_progress_beside_the_organisations(
         )
     with CaptureQueriesContext(connection) as second:
         page = client.get(url).content.decode()
-    assert page.count("/duties/\"") == 4  # the secretary and three members, each linked
+    assert page.count('/duties/"') == 4  # the secretary and three members, each linked
     assert len(second) == len(first)
     # A member of the branch sees no one's personal progress.
     assert 'id="leaders"' not in as_user(active_world.member).get(url).content.decode()
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_reminders_chase_the_person_then_their_secretary(active_world: World) -> None:
+    """Due in five days: the person hears (not every officer); overdue since yesterday: the
+    organisation's secretary too; never escalated upward; done: nobody."""
+    from accountability import reminders
+    from accountability.models import DigestItem
+
+    obligation = PersonalObligation.objects.get(
+        person=active_world.unit_a_reviewer, duty__ref="GR-JW-FS-01", period_label="第二季度"
+    )
+    secretary = UserFactory(username="organ_secretary")
+    services.post_create(
+        actor=None,
+        user=secretary,
+        organisation=active_world.organ_a,
+        kind=Post.Kind.SECRETARY,
+        start_date=datetime.date(2026, 1, 1),
+    )
+    due = obligation.due_date
+
+    def told(day: datetime.date) -> dict[str, set[str]]:
+        planned = reminders.plan(reminders.collect(day))
+        return {
+            recipient.user.username: {i.stage for i in recipient.items}
+            for recipient in planned.recipients.values()
+            if any(i.object_key == f"personal_obligation:{obligation.pk}" for i in recipient.items)
+        }
+
+    assert told(due - datetime.timedelta(days=5)) == {"unit_a_reviewer": {DigestItem.Stage.DUE}}
+    assert set(told(due + datetime.timedelta(days=1))) == {"unit_a_reviewer", "organ_secretary"}
+    assert told(due + datetime.timedelta(days=30)) == {}
+    PersonalObligation.objects.filter(pk=obligation.pk).update(status="done", completed_on=due)
+    assert told(due + datetime.timedelta(days=1)) == {}
