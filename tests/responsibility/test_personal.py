@@ -402,3 +402,31 @@ def test_the_reminders_chase_the_person_then_their_secretary(active_world: World
     assert told(due + datetime.timedelta(days=30)) == {}
     PersonalObligation.objects.filter(pk=obligation.pk).update(status="done", completed_on=due)
     assert told(due + datetime.timedelta(days=1)) == {}
+
+
+# --- demo ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_the_demo_gives_every_leader_duties_some_done_some_open_and_links() -> None:
+    from responsibility import demo
+
+    context = demo.seed_demo()
+    secretary = context.users["party_secretary"]
+    rows = PersonalObligation.objects.filter(person=secretary, year=context.year)
+    assert rows.filter(duty__content__contains="带头讲党课").exists()
+    assert rows.filter(status="done").exists()
+    assert rows.filter(status="done", evidence__isnull=False).exists()
+    assert rows.filter(status__in=["not_started"], due_date__lt=TODAY).exists()  # overdue
+    assert rows.filter(status="not_started", due_date__gte=TODAY).exists()
+    for username in ("officer", "unit_reviewer", "organ_secretary", "officer_b"):
+        assert PersonalObligation.objects.filter(person=context.users[username]).exists()
+    assert LeaderLink.objects.filter(person=secretary, kind="contact").exists()
+    assert LeaderLink.objects.filter(kind="in_charge", department="预算处").exists()
+    work = selectors.my_work(secretary, today=TODAY)
+    assert any(isinstance(o, PersonalObligation) for o in work.mine.overdue)
+    # A second run keeps what is there.
+    before = PersonalObligation.objects.filter(status="done").count()
+    demo.seed_demo()
+    assert PersonalObligation.objects.filter(status="done").count() == before
