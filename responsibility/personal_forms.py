@@ -32,7 +32,8 @@ class LeaderLinkForm(forms.Form):
         model_choice_field(self, "organisation").queryset = organisations
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("结束日期不能早于开始日期。"))

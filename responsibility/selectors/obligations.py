@@ -210,7 +210,7 @@ class Badge:
     is_late: bool
 
     @classmethod
-    def of(cls, obligation: Obligation, today: datetime.date, labels: dict[str, str]) -> Badge:
+    def of(cls, obligation: Entry, today: datetime.date, labels: dict[str, str]) -> Badge:
         status = obligation.status
         kind = "on_track"
         if status in (Obligation.Status.DONE, Obligation.Status.NOT_APPLICABLE):
@@ -228,7 +228,7 @@ def status_labels() -> dict[str, str]:
     return {value: str(label) for value, label in Obligation.Status.choices}
 
 
-def obligation_badge(obligation: Obligation, *, today: datetime.date | None = None) -> Badge:
+def obligation_badge(obligation: Entry, *, today: datetime.date | None = None) -> Badge:
     return Badge.of(obligation, today or timezone.localdate(), status_labels())
 
 

@@ -75,7 +75,7 @@ def personal_obligation_detail(request: AuthenticatedHttpRequest, pk: int) -> Ht
         {
             "obligation": obligation,
             "duty": obligation.duty,
-            "badge": selectors.obligation_badge(obligation),  # type: ignore[arg-type]
+            "badge": selectors.obligation_badge(obligation),
             "evidence": personal_selectors.personal_obligation_evidence(obligation),
             "history": personal_selectors.personal_obligation_history(obligation),
             "form": form,
