@@ -166,22 +166,19 @@ def obligation_fill(
         obligation, status=status, completed_on=completed_on, today=today, excused=returned
     )
     review_state = review_state_after_fill(obligation, status)
-    updated = Obligation.objects.filter(pk=obligation.pk, version=version).update(
-        review_state=review_state,
+    entry_save(
+        obligation,
+        version=version,
+        actor=actor,
         status=status,
         completed_on=completed_on,
         description=description,
-        na_reason=na_reason if status == Obligation.Status.NOT_APPLICABLE else "",
+        na_reason=na_reason,
         is_late=late,
-        updated_by=actor,
-        updated_at=timezone.now(),
-        version=F("version") + 1,
+        review_state=review_state,
     )
-    if updated != 1:
-        raise ConcurrentEditError
     if review_state != before["review_state"]:
         work_versions.bump(Obligation)  # the queue's returned and resubmitted entries
-    obligation.refresh_from_db()
     changes = diff(before, _obligation_snapshot(obligation))
     if meeting is not None:
         record, created = MeetingRecord.objects.update_or_create(
@@ -247,6 +244,41 @@ def entry_check(
         raise ServiceError(_("选择“不适用”时必须说明原因。"))
     if completed_on is not None:
         dates.check_completion(completed_on, year=year, today=today)
+
+
+def entry_save(
+    entry: Entry,
+    *,
+    version: int,
+    actor: User,
+    status: str,
+    completed_on: datetime.date | None,
+    description: str,
+    na_reason: str,
+    is_late: bool,
+    **more: Any,
+) -> None:
+    """Store a fill-in if nobody saved the entry since `version` was read (compare-and-swap),
+    then read it again; ConcurrentEditError otherwise. The reason for "not applicable" is
+    kept only with that status."""
+    updated = (
+        type(entry)
+        ._default_manager.filter(pk=entry.pk, version=version)
+        .update(
+            status=status,
+            completed_on=completed_on,
+            description=description,
+            na_reason=na_reason if status == Obligation.Status.NOT_APPLICABLE else "",
+            is_late=is_late,
+            updated_by=actor,
+            updated_at=timezone.now(),
+            version=F("version") + 1,
+            **more,
+        )
+    )
+    if updated != 1:
+        raise ConcurrentEditError
+    entry.refresh_from_db()
 
 
 def late_mark(

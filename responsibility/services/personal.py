@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import files, periods
@@ -29,10 +29,11 @@ from .obligations import (
     entry_check,
     entry_detach_evidence,
     entry_reopen,
+    entry_save,
     evidence_upload,
     late_mark,
 )
-from .organisations import ConcurrentEditError, audit_record, diff
+from .organisations import audit_record, diff
 
 BATCH_SIZE = 2000
 # The fields a duty copies from its template (ItemFields.EDITABLE_FIELDS).
@@ -212,19 +213,16 @@ def personal_obligation_fill(
     if status != PersonalObligation.Status.DONE:
         completed_on = None
     late = late_mark(obligation, status=status, completed_on=completed_on, today=today)
-    updated = PersonalObligation.objects.filter(pk=obligation.pk, version=version).update(
+    entry_save(
+        obligation,
+        version=version,
+        actor=actor,
         status=status,
         completed_on=completed_on,
         description=description,
-        na_reason=na_reason if status == PersonalObligation.Status.NOT_APPLICABLE else "",
+        na_reason=na_reason,
         is_late=late,
-        updated_by=actor,
-        updated_at=timezone.now(),
-        version=F("version") + 1,
     )
-    if updated != 1:
-        raise ConcurrentEditError
-    obligation.refresh_from_db()
     changes = diff(before, _snapshot(obligation))
     attached += [e for e in evidence if e.organisation_id == obligation.organisation_id]
     if attached:

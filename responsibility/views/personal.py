@@ -23,7 +23,7 @@ from ..forms import (
     show_service_error,
 )
 from ..http import AuthenticatedHttpRequest
-from ..models import LeaderLink, User
+from ..models import LeaderLink, Obligation, PersonalObligation, User
 from ..personal_forms import LeaderLinkEndForm, LeaderLinkForm
 from ..selectors import personal as personal_selectors
 from ..services import leaders
@@ -97,23 +97,7 @@ def personal_obligation_reopen(request: AuthenticatedHttpRequest, pk: int) -> Ht
     obligation = scope.get_for_user(
         request.user, personal_selectors.personal_obligation_queryset(), action="review", pk=pk
     )
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        if form.has_error("reason", "max_length"):
-            limit = cast(CharField, ReopenForm.base_fields["reason"]).max_length
-            messages.error(request, _("重新开放原因不能超过 %(n)d 个字。") % {"n": limit})
-        else:
-            messages.error(request, _("重新开放填报必须说明原因。"))
-        return redirect(obligation)
-    try:
-        services.personal_obligation_reopen(
-            actor=request.user, obligation=obligation, reason=form.cleaned_data["reason"]
-        )
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已重新开放填报。"))
-    return redirect(obligation)
+    return reopen_from_form(request, obligation)
 
 
 @login_required
@@ -221,3 +205,30 @@ def leader_link_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已结束。"))
     return redirect("person_duties", link.person_id)
+
+
+def reopen_from_form(
+    request: AuthenticatedHttpRequest, entry: Obligation | PersonalObligation
+) -> HttpResponse:
+    """A reviewer's reopening of an entry (an organisation's obligation or a person's own),
+    from ReopenForm; back to the entry with what happened. The caller has checked the right."""
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        if form.has_error("reason", "max_length"):
+            # ReopenForm declares `reason` as a CharField, which carries `max_length`.
+            limit = cast(CharField, ReopenForm.base_fields["reason"]).max_length
+            messages.error(request, _("重新开放原因不能超过 %(n)d 个字。") % {"n": limit})
+        else:
+            messages.error(request, _("重新开放填报必须说明原因。"))
+        return redirect(entry)
+    reason = form.cleaned_data["reason"]
+    try:
+        if isinstance(entry, PersonalObligation):
+            services.personal_obligation_reopen(actor=request.user, obligation=entry, reason=reason)
+        else:
+            services.obligation_reopen(actor=request.user, obligation=entry, reason=reason)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已重新开放填报。"))
+    return redirect(entry)
