@@ -23,8 +23,8 @@ from ..forms import (
     show_service_error,
 )
 from ..http import AuthenticatedHttpRequest
-from ..models import LeaderLink, Obligation, PersonalObligation, User
-from ..personal_forms import LeaderLinkEndForm, LeaderLinkForm
+from ..models import LeaderLink, Obligation, PersonalDuty, PersonalObligation, User
+from ..personal_forms import LeaderLinkEndForm, LeaderLinkForm, PersonalDutyForm
 from ..selectors import personal as personal_selectors
 from ..services import leaders
 
@@ -137,6 +137,7 @@ def _person_page(request: AuthenticatedHttpRequest, person: User, *, own: bool) 
             "own": own,
             # Never about oneself: the scope's rule "link_leader" refuses it (unless="pk").
             "can_link": not own and scope.can(request.user, "link_leader", person),
+            "planned": personal_selectors.planned_duties(request.user, person),
         },
     )
 
@@ -152,6 +153,40 @@ def person_duties(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A leader's page for the reviewers of one of their posts (and admins)."""
     person = scope.get_for_user(request.user, User.objects.all(), action="view_person", pk=pk)
     return _person_page(request, person, own=False)
+
+
+@login_required
+def personal_duty_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Adjust a person's duty while its year is still in planning (services.leaders)."""
+    duty = scope.get_for_user(
+        request.user,
+        PersonalDuty.objects.select_related("person", "organisation", "year"),
+        action="view_personal",
+        pk=pk,
+    )
+    scope.check(request.user, "link_leader", duty.person)
+    names = ("content", "standard", "frequency", "due_days", "evidence", "is_active")
+    form = PersonalDutyForm(
+        request.POST or None,
+        initial={"version": duty.version, **{name: getattr(duty, name) for name in names}},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            leaders.personal_duty_update(
+                actor=request.user,
+                duty=duty,
+                version=data["version"],
+                **{name: data[name] for name in names},
+            )
+        except services.ConcurrentEditError:
+            show_conflict(form, duty)
+        except services.ServiceError as exc:
+            show_service_error(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("person_duties", duty.person_id)
+    return render(request, "responsibility/personal_duty_form.html", {"form": form, "duty": duty})
 
 
 @login_required

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from responsibility.models import LeaderLink, PersonalObligation
+from responsibility.models import LeaderLink, PersonalDuty, PersonalObligation
 from responsibility.services import leaders
 from tests.factories import World, make_evidence
 from tests.permissions_support import ALL_IN, Row, statuses
@@ -27,6 +27,10 @@ def attached_personal_evidence(world: World) -> list[int]:
     evidence = make_evidence(obligation.organisation)
     obligation.evidence.add(evidence)
     return [obligation.pk, evidence.pk]
+
+
+def duty_of(world: World) -> PersonalDuty:
+    return PersonalDuty.objects.filter(person=world.officer_a).order_by("pk").first()
 
 
 def link_of(world: World) -> LeaderLink:
@@ -65,6 +69,15 @@ ROWS = [
         method="post",
     ),
     Row("leader_link_create", LINKED_A, lambda w: [w.officer_a.pk]),
+    Row("personal_duty_edit", LINKED_A, lambda w: [duty_of(w).pk]),
+    Row(
+        "personal_duty_edit",
+        LINKED_A,
+        lambda w: [duty_of(w).pk],
+        method="post",
+        data={"version": "1", "content": ""},
+        label="refused",
+    ),
     Row(
         "leader_link_end",
         statuses(404, officer_a=403, admin=302, wc_reviewer=302, unit_a_reviewer=302),

@@ -310,7 +310,8 @@ def test_the_person_page_reads_as_many_queries_for_few_duties_as_for_many(
     client.get(url)
     # Session, user, posts, the person, the scope's two checks of "view_person" and one of
     # "link_leader" (reviewers of one of the person's posts); the year; their obligations,
-    # links, the linked organisations' progress; the unread count.
+    # links, the linked organisations' progress, the duties of a year in planning; the unread
+    # count.
     leaders.leader_link_create(
         actor=active_world.admin,
         person=person,
@@ -318,7 +319,7 @@ def test_the_person_page_reads_as_many_queries_for_few_duties_as_for_many(
         organisation=active_world.branch_a2,
         start_date=datetime.date(2026, 1, 1),
     )
-    person_page_queries(client, url, django_assert_num_queries, 12)
+    person_page_queries(client, url, django_assert_num_queries, 13)
     services.post_create(
         actor=None,
         user=person,
@@ -334,7 +335,7 @@ def test_the_person_page_reads_as_many_queries_for_few_duties_as_for_many(
         organisation=active_world.branch_a,
         start_date=datetime.date(2026, 1, 1),
     )
-    person_page_queries(client, url, django_assert_num_queries, 12)
+    person_page_queries(client, url, django_assert_num_queries, 13)
 
 
 @pytest.mark.django_db
@@ -430,3 +431,68 @@ def test_the_demo_gives_every_leader_duties_some_done_some_open_and_links() -> N
     before = PersonalObligation.objects.filter(status="done").count()
     demo.seed_demo()
     assert PersonalObligation.objects.filter(status="done").count() == before
+
+
+# --- adjusting a person's duties before the year starts -------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_a_reviewer_adjusts_a_persons_duties_before_the_year_starts(
+    active_world: World, as_user
+) -> None:
+    next_year = services.year_create(actor=None, year=2027)  # planning: duties, no obligations
+    duty = PersonalDuty.objects.get(
+        person=active_world.officer_a, year=next_year, ref="GR-ZB-SJ-03"
+    )
+    assert not PersonalObligation.objects.filter(year=next_year).exists()
+    reviewer = as_user(active_world.unit_a_reviewer)
+    page = reviewer.get(reverse("person_duties", args=[active_world.officer_a.pk])).content
+    assert reverse("personal_duty_edit", args=[duty.pk]) in page.decode()
+    url = reverse("personal_duty_edit", args=[duty.pk])
+    data = {
+        "version": "1",
+        "content": "与支部每名党员谈心谈话，重点关注青年党员",
+        "standard": duty.standard,
+        "frequency": "half_yearly",
+        "due_days": "15",
+        "evidence": duty.evidence,
+    }  # is_active unticked: switched off
+    assert reviewer.post(url, data).status_code == 302
+    duty.refresh_from_db()
+    assert duty.frequency == "half_yearly"
+    assert not duty.is_active
+    entry = AuditEntry.objects.get(action="personal_duty.update")
+    assert entry.changes["is_active"] == [True, False]
+    stale = reviewer.post(url, data).content.decode()
+    assert "该记录已被他人修改" in stale
+    # The person does not adjust their own list.
+    assert as_user(active_world.officer_a).post(url, data).status_code == 403
+    services.year_activate(actor=None, year=next_year)
+    assert not PersonalObligation.objects.filter(duty=duty).exists()
+    assert PersonalObligation.objects.filter(person=active_world.officer_a, year=next_year)
+    duty.refresh_from_db()
+    data["version"] = str(duty.version)
+    refused = reviewer.post(url, data).content.decode()
+    assert "年度已启动，个人履责清单不能再调整" in refused
+
+
+@pytest.mark.django_db
+def test_a_duty_of_ones_own_is_added_before_the_year_starts(active_world: World) -> None:
+    next_year = services.year_create(actor=None, year=2027)
+    model = PersonalDuty.objects.filter(person=active_world.officer_a, year=next_year).first()
+    added = leaders.personal_duty_add(
+        actor=active_world.unit_a_reviewer,
+        template_of=model,
+        ref="GR-ZB-SJ-09",
+        content="联系服务一名困难党员",
+    )
+    assert added.template_id is None
+    assert AuditEntry.objects.filter(action="personal_duty.add").exists()
+    with pytest.raises(services.ServiceError):
+        leaders.personal_duty_add(
+            actor=active_world.unit_a_reviewer,
+            template_of=model,
+            ref="GR-ZB-SJ-09",
+            content="重复",
+        )
