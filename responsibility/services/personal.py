@@ -172,6 +172,24 @@ def personal_duties_for_new_post(*, actor: User | None, post: Post) -> int:
     return created
 
 
+def personal_obligations_retire(*, post: Post) -> int:
+    """A post ended: the duties it carried owe nothing for the periods that begin after, so
+    their obligations nobody has touched go (those under way, or filled in, stay as history)."""
+    if post.end_date is None:
+        return 0
+    deleted, _rows = (
+        PersonalObligation.objects.filter(
+            duty__post=post,
+            period_start__gt=post.end_date,
+            status=PersonalObligation.Status.NOT_STARTED,
+            version=1,
+        )
+        .filter(evidence__isnull=True)
+        .delete()
+    )
+    return deleted
+
+
 # --- fill-in -----------------------------------------------------------------------------------
 
 

@@ -87,6 +87,20 @@ def test_a_person_taking_a_post_mid_year_owes_the_periods_still_to_come(
     assert [o.period_label for o in visits] == ["第二季度", "第三季度", "第四季度"]
 
 
+@pytest.mark.django_db
+def test_a_person_leaving_a_post_owes_nothing_for_the_periods_after(active_world: World) -> None:
+    post = Post.objects.get(user=active_world.officer_a, organisation=active_world.branch_a)
+    services.post_end(actor=None, post=post, end_date=datetime.date(2026, 5, 31))
+    left = PersonalObligation.objects.filter(person=active_world.officer_a)
+    assert sorted(left.values_list("period_label", flat=True)) == [
+        "全年",
+        "全年",
+        "全年",
+        "第一季度",
+        "第二季度",
+    ]
+
+
 # --- My work -------------------------------------------------------------------------------------
 
 
