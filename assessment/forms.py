@@ -346,3 +346,11 @@ class RotationForm(forms.Form):
     from_post = forms.CharField(label=_("原岗位"), max_length=200)
     to_post = forms.CharField(label=_("新岗位"), max_length=200)
     note = forms.CharField(label=_("备注"), max_length=500, required=False)
+
+
+class PersonRatingForm(forms.Form):
+    """A reviewer's rating of one officer in the year-end 述职 (执行力度, 监督力度)."""
+
+    execution = forms.IntegerField(label=_("执行力度（0–100）"), min_value=0, max_value=100)
+    supervision = forms.IntegerField(label=_("监督力度（0–100）"), min_value=0, max_value=100)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

@@ -42,6 +42,7 @@ PersonAction = Literal[
     "own",  # what is a person's own (a message, an export, a vote): nobody else's, admins neither
     "view_person",  # a person's cadre record: themself, admins, reviewers of one of their posts
     "record_person",  # record a person's rotation (岗位交流): who may view it, never about oneself
+    "rate_person",  # rate a reported organisation's officers in the year-end 述职 (issue #19.3)
 ]
 PERSON_ACTIONS: frozenset[str] = frozenset(get_args(PersonAction))
 
@@ -65,6 +66,17 @@ RULES: dict[tuple[str, str], Rule] = {
     ("read", "assessment.annualresult"): Rule(
         grants=(Grant("review"), Grant("view_results", when="published_at")),
         refuse_inside="view",
+    ),
+    # A person result (个人抓党建考核, issue #19.3) is a person-level record (domain.md §8a):
+    # the reviewers of the person's principal organisation and admins; the person once it is
+    # published. Nobody else learns it exists (404).
+    ("read", "assessment.personresult"): Rule(
+        names="person", names_when="published_at", grants=(Grant("review"),)
+    ),
+    # The year-end 述职's ratings of the reported organisation's officers (执行力度, 监督力度):
+    # its reviewers, never its own officers (scope's "review").
+    ("rate_person", "assessment.dutyreport"): Rule(
+        grants=(Grant("review"),), admin=False, refuse_inside="view"
     ),
     ("work_on", "accountability.rectification"): Rule(
         names="responsible_person", grants=(Grant("fill"),), refuse_inside="view"
