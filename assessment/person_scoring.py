@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
 
-from responsibility.models import Checklist, Post, Year
+from responsibility.models import Checklist, PersonalObligation, Post, Year
 
 from .models import GRADE_ORDER, AnnualResult, Grade, PersonGradeCap, PersonRating, Scheme
 from .models import TrainingAttendance
+from .results import FACT_CHUNK
 from .scoring import CAP_NOTE, HUNDRED, q2
 
 # year, as_of → person id → the rectifications assigned to them, as trace rows:
@@ -69,7 +69,7 @@ class PersonInputs:
 
     posts: dict[int, list[PostFact]]
     results: dict[int, tuple[int, Decimal]] = field(default_factory=dict)  # org → (pk, composite)
-    duties: dict[int, dict[str, int]] = field(default_factory=dict)
+    duties: dict[int, dict[str, Any]] = field(default_factory=dict)
     training: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     ratings: dict[int, tuple[int, Decimal, Decimal]] = field(default_factory=dict)
     caps: dict[int, list[str]] = field(default_factory=dict)
@@ -108,14 +108,6 @@ def _load_posts(year: Year, person_ids: Collection[int] | None) -> dict[int, lis
     return dict(out)
 
 
-def personal_obligation_model() -> Any:
-    """People's own obligations (个人履责, issue #19.1), when that part is installed."""
-    try:
-        return apps.get_model("responsibility", "PersonalObligation")
-    except LookupError:
-        return None
-
-
 def load_person_inputs(
     year: Year, as_of: datetime.date, person_ids: Collection[int] | None = None
 ) -> PersonInputs:
@@ -124,22 +116,35 @@ def load_person_inputs(
         year=year, is_current=True
     ).values_list("organisation_id", "pk", "composite"):
         inputs.results[org_id] = (pk, composite)
-    personal = personal_obligation_model()
-    if personal is not None:
-        due = personal.objects.filter(year=year, due_date__lte=as_of).exclude(
-            status="not_applicable"
-        )
-        for person_id, status, late, n in (
-            due.values_list("person_id", "status", "is_late")
-            .annotate(n=Count("pk"))
-            .order_by()
-        ):
-            counts = inputs.duties.setdefault(person_id, {"due": 0, "done": 0, "late": 0})
-            counts["due"] += n
-            if status == "done":
-                counts["done"] += n
-                if late:
-                    counts["late"] += n
+    due = PersonalObligation.objects.filter(year=year, due_date__lte=as_of).exclude(
+        status=PersonalObligation.Status.NOT_APPLICABLE
+    )
+    if person_ids is not None:
+        due = due.filter(person_id__in=list(person_ids))
+    statuses = dict(PersonalObligation.Status.choices)
+    rows = due.order_by("due_date", "pk").values_list(
+        "person_id", "pk", "duty__content", "period_label", "due_date", "status", "is_late"
+    )
+    for person_id, pk, content, period, due_date, status, late in rows.iterator(
+        chunk_size=FACT_CHUNK
+    ):
+        counts = inputs.duties.setdefault(person_id, {"due": 0, "done": 0, "late": 0, "rows": []})
+        counts["due"] += 1
+        done = status == PersonalObligation.Status.DONE
+        counts["done"] += done
+        counts["late"] += done and late
+        if late or not done:
+            # Only what cost points is kept in the trace: the rest is the person's list.
+            counts["rows"].append(
+                {
+                    "id": pk,
+                    "content": content[:80],
+                    "period": period,
+                    "due": due_date.isoformat(),
+                    "status": str(statuses.get(status, status)),
+                    "late": late,
+                }
+            )
     attendance = TrainingAttendance.objects.filter(
         training__held_on__gte=year.start,
         training__held_on__lte=year.end,
@@ -307,13 +312,3 @@ def compute_people(
         for person_id, posts in sorted(inputs.posts.items())
     ]
 
-
-def training_hours(year: Year, person_id: int) -> Decimal:
-    """A person's party-knowledge training hours in the year (the detail page's live figure)."""
-    total = TrainingAttendance.objects.filter(
-        person_id=person_id,
-        training__held_on__gte=year.start,
-        training__held_on__lte=year.end,
-        training__is_party_knowledge=True,
-    ).aggregate(total=Sum("hours"))["total"]
-    return total or Decimal(0)

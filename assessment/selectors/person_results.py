@@ -3,12 +3,14 @@ its trace, a person's results by year as a viewer may see them, and the 述职 r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page
 from django.db.models import QuerySet
+from django.urls import NoReverseMatch
 
 from responsibility import scope
 from responsibility.links import pk_url
@@ -188,10 +190,25 @@ def trace(result: PersonResult) -> dict[str, Any]:
     organisations = [
         {**row, "url": result_url(row["result_id"])} for row in data.get("organisations", [])
     ]
-    trainings = [{**row, "url": training_url(row["id"])} for row in data.get("training", {}).get("rows", [])]
+    trainings = [
+        {**row, "url": training_url(row["id"])} for row in data.get("training", {}).get("rows", [])
+    ]
+    duties = data.get("duties")
+    if duties:
+        try:
+            duty_url: Callable[[int], str] | None = pk_url("personal_obligation_detail")
+        except NoReverseMatch:  # the personal duties' pages are not installed
+            duty_url = None
+        duties = {
+            **duties,
+            "rows": [
+                {**row, "url": duty_url(row["id"]) if duty_url else ""}
+                for row in duties.get("rows", [])
+            ],
+        }
     return {
         "posts": data.get("posts", []),
-        "duties": data.get("duties"),
+        "duties": duties,
         "organisations": organisations,
         "training": {**data.get("training", {}), "rows": trainings},
         "ratings": data.get("ratings"),
