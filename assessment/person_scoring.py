@@ -238,7 +238,11 @@ def compute_one(
     if person_id in inputs.ratings:
         n, execution, supervision = inputs.ratings[person_id]
         rating = q2((execution + supervision) / 2)
-        trace["ratings"] = {"count": n, "execution": str(execution), "supervision": str(supervision)}
+        trace["ratings"] = {
+            "count": n,
+            "execution": str(execution),
+            "supervision": str(supervision),
+        }
     # Rectifications assigned to them.
     rectifications = inputs.rectifications.get(person_id, [])
     costly = sum(1 for r in rectifications if r["costly"])
@@ -311,4 +315,3 @@ def compute_people(
         compute_one(person_id, posts, inputs, scheme)
         for person_id, posts in sorted(inputs.posts.items())
     ]
-

@@ -54,9 +54,7 @@ urlpatterns = [
     ),
     path("people/results/mine/", people.my_person_results, name="my_person_results"),
     path("reports/<int:pk>/ratings/", people.person_ratings, name="person_ratings"),
-    path(
-        "reports/<int:pk>/ratings/<int:person_pk>/", people.person_rate, name="person_rate"
-    ),
+    path("reports/<int:pk>/ratings/<int:person_pk>/", people.person_rate, name="person_rate"),
     path("dashboard/", dashboard.dashboard, name="assessment_dashboard"),
     path("cadres/<int:year>/", dashboard.cadre_records, name="cadre_records"),
     path("trainings/", cadres.training_list, name="training_list"),

@@ -79,9 +79,7 @@ def _cap(actor: User, case: AccountabilityCase) -> None:
             person=case.person,
             organisation=case.organisation,
             year=case.year,
-            max_grade=(
-                scheme.person_accountability_cap if scheme else ACCOUNTABILITY_DEFAULT_CAP
-            ),
+            max_grade=(scheme.person_accountability_cap if scheme else ACCOUNTABILITY_DEFAULT_CAP),
             reason=_("被问责（%(form)s，%(date)s）")
             % {"form": case.get_form_display(), "date": f"{case.decided_on:%Y-%m-%d}"},
             source=case.cap_source,

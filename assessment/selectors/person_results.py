@@ -245,13 +245,9 @@ def rated_officers(report: DutyReport) -> list[User]:
         kind__in=Post.OFFICER_KINDS,
         start_date__lte=year.end,
     ).exclude(end_date__lt=year.start)
-    return list(
-        User.objects.filter(pk__in=posts.values("user_id")).order_by("username")
-    )
+    return list(User.objects.filter(pk__in=posts.values("user_id")).order_by("username"))
 
 
 def my_ratings(user: User, report: DutyReport) -> dict[int, PersonRating]:
     """The user's own ratings on the report, by person (a rater sees only their own: §8a)."""
-    return {
-        r.person_id: r for r in PersonRating.objects.filter(report=report, rater=user)
-    }
+    return {r.person_id: r for r in PersonRating.objects.filter(report=report, rater=user)}

@@ -39,9 +39,7 @@ def person_result_list(request: AuthenticatedHttpRequest, year: int) -> HttpResp
         if form.is_valid():
             try:
                 if "publish" in request.POST:
-                    count = person_results.person_results_publish(
-                        actor=request.user, year=year_obj
-                    )
+                    count = person_results.person_results_publish(actor=request.user, year=year_obj)
                     messages.success(request, _("已发布 %(n)d 个个人考核结果。") % {"n": count})
                 else:
                     counts = person_results.person_results_compute(
