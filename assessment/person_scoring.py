@@ -31,8 +31,15 @@ from django.utils.translation import gettext as _
 
 from responsibility.models import Checklist, PersonalObligation, Post, Year
 
-from .models import GRADE_ORDER, AnnualResult, Grade, PersonGradeCap, PersonRating, Scheme
-from .models import TrainingAttendance
+from .models import (
+    GRADE_ORDER,
+    AnnualResult,
+    Grade,
+    PersonGradeCap,
+    PersonRating,
+    Scheme,
+    TrainingAttendance,
+)
 from .results import FACT_CHUNK
 from .scoring import CAP_NOTE, HUNDRED, q2
 

@@ -171,7 +171,8 @@ def test_it_weights_the_organisations_result_more_for_those_who_lead_it(
     compute(world)
     lead, other = result_of(world.officer_a), result_of(member)
     assert lead.organisation_score == other.organisation_score == composite
-    assert lead.leads and not other.leads
+    assert lead.leads
+    assert not other.leads
     assert lead.trace["weights"]["organisation"] == "40.00"
     assert other.trace["weights"]["organisation"] == "20.00"
     assert lead.trace["organisations"][0]["result_id"] == (
@@ -295,7 +296,8 @@ def test_it_caps_the_grade_of_a_person_with_a_case_and_names_no_case(active_worl
     assert free.grade == "good"
     assert capped.grade == "average"
     assert "等次按有关规定确定" in capped.grade_note
-    assert CASE_REASON not in capped.grade_note and "诫勉" not in capped.grade_note
+    assert CASE_REASON not in capped.grade_note
+    assert "诫勉" not in capped.grade_note
 
 
 def test_it_shows_a_caps_reason_only_to_the_registers_audience(
@@ -353,11 +355,13 @@ def test_it_versions_a_published_result_and_needs_a_reason(active_world: World) 
     summary = person_results.person_results_refresh(actor=world.admin, year=world.year)
     assert summary["versions"] == 1
     second = result_of(world.officer_a)
-    assert second.version == 2 and second.published_at is not None
+    assert second.version == 2
+    assert second.published_at is not None
     assert second.stale_since is None
     assert "培训学时有变化" in second.reason
     first.refresh_from_db()
-    assert not first.is_current and first.training_hours == 0
+    assert not first.is_current
+    assert first.training_hours == 0
 
 
 def test_it_marks_a_published_result_when_a_case_caps_it(active_world: World) -> None:
@@ -488,7 +492,8 @@ def test_a_reviewer_rates_the_officers_of_a_reported_organisation(
     assert world.officer_a.display_name in listing.content.decode()
     url = reverse("person_rate", args=[report.pk, world.officer_a.pk])
     bad = client.post(url, {"execution": "120", "supervision": "abc"})
-    assert bad.status_code == 200 and "120" in bad.content.decode()
+    assert bad.status_code == 200
+    assert "120" in bad.content.decode()
     assert client.post(url, {"execution": "90", "supervision": "70"}).status_code == 302
     rating = report.person_ratings.get()
     assert (rating.execution, rating.supervision) == (90, 70)
