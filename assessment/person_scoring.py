@@ -175,8 +175,8 @@ def load_person_inputs(
     ):
         inputs.caps.setdefault(person_id, []).append(max_grade)
     for source in RECTIFICATION_SOURCES:
-        for person_id, rows in source(year, as_of).items():
-            inputs.rectifications.setdefault(person_id, []).extend(rows)
+        for person_id, found in source(year, as_of).items():
+            inputs.rectifications.setdefault(person_id, []).extend(found)
     return inputs
 
 
@@ -221,18 +221,16 @@ def compute_one(
     organisations: dict[int, str] = {}
     for p in posts:
         organisations.setdefault(p.organisation_id, p.organisation_name)
-    org_rows = []
+    org_rows: list[dict[str, Any]] = []
+    composites: list[Decimal] = []
     for org_id, name in organisations.items():
         if org_id in inputs.results:
             pk, composite = inputs.results[org_id]
+            composites.append(composite)
             org_rows.append(
                 {"id": org_id, "name": name, "result_id": pk, "composite": str(composite)}
             )
-    organisation_score = (
-        q2(sum((Decimal(r["composite"]) for r in org_rows), Decimal(0)) / len(org_rows))
-        if org_rows
-        else None
-    )
+    organisation_score = q2(sum(composites, Decimal(0)) / len(composites)) if composites else None
     trace["organisations"] = org_rows
     # Training hours against the requirement.
     attended = inputs.training.get(person_id, [])

@@ -74,10 +74,8 @@ RULES: dict[tuple[str, str], Rule] = {
         names="person", names_when="published_at", grants=(Grant("review"),)
     ),
     # The year-end 述职's ratings of the reported organisation's officers (执行力度, 监督力度):
-    # its reviewers, never its own officers (scope's "review").
-    ("rate_person", "assessment.dutyreport"): Rule(
-        grants=(Grant("review"),), admin=False, refuse_inside="view"
-    ),
+    # those who review it (admins too), never its own officers (scope's "review").
+    ("rate_person", "assessment.dutyreport"): Rule(grants=(Grant("review"),), refuse_inside="view"),
     ("work_on", "accountability.rectification"): Rule(
         names="responsible_person", grants=(Grant("fill"),), refuse_inside="view"
     ),
