@@ -5,8 +5,10 @@ organisation results, the 待更新 mark and the trace."""
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -284,12 +286,16 @@ def test_it_leaves_a_part_without_data_out_and_says_so(active_world: World) -> N
 # --- cap by a case ------------------------------------------------------------------------------
 
 
+def all_good(world: World) -> None:
+    """Every grade is "好" before a cap, so a cap changes the grade."""
+    Scheme.objects.update_or_create(
+        year=world.year, defaults={"good_min": 0, "fairly_good_min": 0, "average_min": 0}
+    )
+
+
 def test_it_caps_the_grade_of_a_person_with_a_case_and_names_no_case(active_world: World) -> None:
     world = active_world
-    Scheme.objects.update_or_create(
-        year=world.year,
-        defaults={"good_min": 0, "fairly_good_min": 0, "average_min": 0},
-    )
+    all_good(world)
     register_case(world, world.officer_a)
     compute(world)
     capped, free = result_of(world.officer_a), result_of(world.officer_b)
@@ -512,3 +518,96 @@ def test_a_year_without_results_has_an_empty_list(world: World, as_user) -> None
     Year.objects.get_or_create(year=2026)
     page = as_user(world.admin).get(reverse("person_result_list", args=[2026]))
     assert page.status_code == 200
+
+
+# --- the workbook ------------------------------------------------------------------------------
+
+
+def workbook(response: object) -> openpyxl.Workbook:
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def test_the_annual_workbook_has_a_sheet_of_person_results(active_world: World, as_user) -> None:
+    world = active_world
+    all_good(world)
+    register_case(world, world.officer_a)
+    compute(world)
+    results.results_compute(actor=None, year=world.year)
+    results.results_publish(actor=None, year=world.year)
+    response = as_user(world.unit_a_reviewer).get(reverse("results_export", args=[2026]))
+    sheet = workbook(response)["个人考核结果"]
+    header = [c.value for c in sheet[1]]
+    rows = {
+        r[header.index("用户名")]: dict(zip(header, r, strict=True))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    # Unit A's reviewer exports the branches they review: officer A's, not unit B's.
+    assert set(rows) == {"officer_a"}
+    exported, result = rows["officer_a"], result_of(world.officer_a)
+    assert exported["综合得分"] == pytest.approx(float(result.composite))
+    assert exported["等次"] == result.get_grade_display()
+    assert "等次按有关规定确定" in exported["说明"]
+    text = " ".join(str(v) for r in sheet.iter_rows(values_only=True) for v in r if v)
+    assert CASE_REASON not in text
+    assert "诫勉" not in text
+    admin_book = workbook(as_user(world.admin).get(reverse("results_export", args=[2026])))
+    names = {r[3] for r in admin_book["个人考核结果"].iter_rows(min_row=2, values_only=True)}
+    assert {"officer_a", "officer_b", "unit_a_reviewer"} <= names
+
+
+# --- query counts ------------------------------------------------------------------------------
+
+
+def add_officers(world: World, n: int) -> None:
+    for number in range(n):
+        person = UserFactory(username=f"extra_officer_{number}")
+        post(person, world.branch_a2 if number % 2 else world.branch_a, Post.Kind.CADRE_PART_TIME)
+        rectification(world, person)
+        training = Training.objects.create(
+            organiser=world.organ_a, held_on=datetime.date(2026, 5, 8), topic="党务知识", hours=2
+        )
+        TrainingAttendance.objects.create(training=training, person=person, hours=2)
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_computing_takes_a_fixed_number_of_queries(
+    active_world: World, django_assert_num_queries, extra: int
+) -> None:
+    world = active_world
+    add_officers(world, extra)
+    with django_assert_num_queries(COMPUTE_QUERIES):
+        compute(world)
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_the_pages_take_a_fixed_number_of_queries(
+    active_world: World, as_user, django_assert_num_queries, extra: int
+) -> None:
+    world = active_world
+    add_officers(world, extra)
+    register_case(world, world.officer_a)
+    compute(world)
+    person_results.person_results_publish(actor=None, year=world.year)
+    client = as_user(world.admin)
+    client.get(reverse("my_person_results"))  # the session and the person cache warm
+    with django_assert_num_queries(LIST_QUERIES):
+        assert client.get(reverse("person_result_list", args=[2026])).status_code == 200
+    detail = reverse("person_result_detail", args=[result_of(world.officer_a).pk])
+    with django_assert_num_queries(DETAIL_QUERIES):
+        assert client.get(detail).status_code == 200
+    officer = as_user(world.officer_a)
+    officer.get(reverse("home"))
+    with django_assert_num_queries(MINE_QUERIES):
+        assert officer.get(reverse("my_person_results")).status_code == 200
+
+
+# Computing: the scheme, the posts, the organisation results, personal duties, trainings,
+# ratings, caps, rectifications, the current results, the stale marks cleared, the insert and
+# the audit entry, inside the transaction's savepoint.
+COMPUTE_QUERIES = 14
+# The pages: the session, the user, their posts and the page's own reads (list: the ids with
+# the total and the rows; detail: the result, caps, versions).
+LIST_QUERIES = 9
+DETAIL_QUERIES = 8
+MINE_QUERIES = 6
