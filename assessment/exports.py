@@ -3,7 +3,8 @@
 Sheets: a summary, one per tier, the item-level breakdown, the bonus/deduction ledger, vote
 tallies, the person results (person_exports), and any sheets higher apps register (the
 rectification ledger). Tables are read as streams of plain values, not model instances, and the
-item breakdown one chunk of organisations at a time, so memory stays flat at province scale and the time goes into writing the cells.
+item breakdown one chunk of organisations at a time, so memory stays flat at province scale and
+the time goes into writing the cells.
 """
 
 from __future__ import annotations
