@@ -280,7 +280,8 @@ def test_it_leaves_a_part_without_data_out_and_says_so(active_world: World) -> N
     compute(world)
     result = result_of(world.officer_a)
     assert result.rating_score is None
-    assert "尚无述职测评" in result.grade_note
+    assert "述职测评" in result.grade_note
+    assert "权重按比例分配给其他部分" in result.grade_note
 
 
 # --- cap by a case ------------------------------------------------------------------------------
