@@ -269,9 +269,7 @@ def compute_one(
             continue
         parts.append((value, weight))
     if missing:
-        notes.append(
-            _("尚无%(parts)s，其权重按比例分配给其他部分") % {"parts": "、".join(missing)}
-        )
+        notes.append(_("尚无%(parts)s，其权重按比例分配给其他部分") % {"parts": "、".join(missing)})
     weights = sum((w for _v, w in parts), Decimal(0))
     weighted = sum((v * w for v, w in parts), Decimal(0)) / weights if weights else Decimal(0)
     composite = q2(min(max(weighted - deduction, Decimal(0)), HUNDRED))

@@ -250,4 +250,5 @@ def rated_officers(report: DutyReport) -> list[User]:
 
 def my_ratings(user: User, report: DutyReport) -> dict[int, PersonRating]:
     """The user's own ratings on the report, by person (a rater sees only their own: §8a)."""
-    return {r.person_id: r for r in PersonRating.objects.filter(report=report, rater=user)}
+    ratings = scope.filter_for(user, PersonRating.objects.filter(report=report), action="own")
+    return {r.person_id: r for r in ratings}
