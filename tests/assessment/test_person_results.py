@@ -653,3 +653,26 @@ def test_the_scheme_page_refuses_all_zero_person_weights(world: World, as_user) 
     )
     assert page.status_code == 200
     assert "个人考核各部分权重不能全部为 0" in page.content.decode()
+
+
+def test_for_person_keeps_the_published_version_while_a_new_one_waits(
+    active_world: World,
+) -> None:
+    world = active_world
+    compute(world)
+    person_results.person_results_publish(actor=None, year=world.year)
+    first = result_of(world.officer_a)
+    training = Training.objects.create(
+        organiser=world.organ_a, held_on=datetime.date(2026, 5, 8), topic="党务知识", hours=4
+    )
+    TrainingAttendance.objects.create(training=training, person=world.officer_a, hours=4)
+    compute(world, reason="补录培训")
+    assert result_of(world.officer_a).published_at is None
+    assert person_selectors.for_person(world.officer_a, world.officer_a) == [first]
+
+
+def test_the_task_computes_the_year(active_world: World) -> None:
+    from assessment import tasks
+
+    counts = tasks.compute_person_results(active_world.year.pk)
+    assert counts["created"] == PersonResult.objects.count() > 0
