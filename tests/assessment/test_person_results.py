@@ -676,3 +676,24 @@ def test_the_task_computes_the_year(active_world: World) -> None:
 
     counts = tasks.compute_person_results(active_world.year.pk)
     assert counts["created"] == PersonResult.objects.count() > 0
+
+
+def test_the_rating_service_refuses_non_reviewers_and_non_officers(active_world: World) -> None:
+    world = active_world
+    report = submitted_report(world)
+    with pytest.raises(AssessmentError):
+        services.person_rating_save(
+            actor=world.officer_a,
+            report=report,
+            person=world.officer_a,
+            execution=100,
+            supervision=100,
+        )
+    with pytest.raises(AssessmentError):
+        services.person_rating_save(
+            actor=world.unit_a_reviewer,
+            report=report,
+            person=world.member,
+            execution=100,
+            supervision=100,
+        )
