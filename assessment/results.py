@@ -348,8 +348,6 @@ def results_compute(
         "versions": len(superseded),
         "confirmed": confirmed,
     }
-    if superseded:
-        _mark_people(actor, year, [row.organisation_id for row in changed_published])
     audit_record(
         actor=actor, action="results.compute", obj=year, changes={**counts, "reason": reason}
     )
@@ -366,16 +364,20 @@ def results_publish(
     published = unpublished.update(published_at=timezone.now())
     audit_record(actor=actor, action="results.publish", obj=year, changes={"count": published})
     if organisation_ids is None:
-        # Person results are published with the year's organisation results (issue #19.3).
-        from .person_results import person_results_publish
+        # Person results are computed on the published organisation results and published
+        # with them (issue #19.3).
+        from .person_results import person_results_compute, person_results_publish
 
+        person_results_compute(actor=actor, year=year, reason=_("随组织考核结果发布"))
         person_results_publish(actor=actor, year=year)
+    elif published:
+        _mark_people(actor, year, list(organisation_ids))
     return published
 
 
 def _mark_people(actor: User | None, year: Year, organisation_ids: list[int]) -> None:
-    """A published organisation result got a new version: the published results of its
-    post-holders counted the old one (person_scoring) and are marked 待更新."""
+    """Some organisations' new versions were published (results_refresh): the published results
+    of their post-holders counted the old ones (person_scoring) and are marked 待更新."""
     from .person_scoring import assessed_posts
     from .services import person_results_mark_stale
 
