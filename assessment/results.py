@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from responsibility import work_versions
 from responsibility.models import Checklist, Obligation, User, Year
 from responsibility.services import audit_record
 
@@ -342,6 +343,7 @@ def results_compute(
         [*computed[0].values.keys(), "computed_at"] if computed else ["computed_at"],
         batch_size=2000,
     )
+    work_versions.bump(AnnualResult)  # the results list's pages (selectors.results_page)
     counts = {
         "created": len(to_create),
         "updated": len(to_update),
@@ -362,6 +364,7 @@ def results_publish(
     if organisation_ids is not None:
         unpublished = unpublished.filter(organisation_id__in=list(organisation_ids))
     published = unpublished.update(published_at=timezone.now())
+    work_versions.bump(AnnualResult)
     audit_record(actor=actor, action="results.publish", obj=year, changes={"count": published})
     if organisation_ids is None:
         # Person results are computed on the published organisation results and published
