@@ -709,3 +709,20 @@ def test_the_rating_service_refuses_non_reviewers_and_non_officers(active_world:
             execution=100,
             supervision=100,
         )
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_the_ratings_page_takes_a_fixed_number_of_queries(
+    active_world: World, as_user, django_assert_num_queries, extra: int
+) -> None:
+    world = active_world
+    add_officers(world, extra)
+    report = submitted_report(world)
+    client = as_user(world.unit_a_reviewer)
+    client.get(reverse("my_person_results"))  # the session and the person cache warm
+    with django_assert_num_queries(RATINGS_QUERIES):
+        assert client.get(reverse("person_ratings", args=[report.pk])).status_code == 200
+
+
+# The session, the user, their posts, the report, its officers and the reviewer's own ratings.
+RATINGS_QUERIES = 8
