@@ -179,6 +179,12 @@ class PersonalObligation(models.Model):
         return reverse("personal_obligation_detail", args=[self.pk])
 
     @property
+    def item(self) -> PersonalDuty:
+        """The duty, under the name an obligation's item has, so that My work's tables and the
+        work queue's summary read a personal obligation as they read an organisation's."""
+        return self.duty
+
+    @property
     def is_closed_out(self) -> bool:
         return self.status in self.CLOSED_OUT_STATUSES
 
