@@ -24,6 +24,14 @@ class AccountabilityConfig(AppConfig):
 
         report_drafts.register(report_facts)
 
+        # A person's cadre record (assessment) shows the cases against them to the register's
+        # audience, without assessment importing this app (issue #19.4).
+        from assessment import record_sections
+
+        from .record_sections import person_cases
+
+        record_sections.register(person_cases)
+
         # Hand-overs made in responsibility and assessment reach the next person's inbox.
         from responsibility import handovers
 

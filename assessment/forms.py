@@ -339,10 +339,3 @@ class AttendanceRowForm(RowForm):
 
     username = TextCell(label=_("用户名"), max_length=150)
     hours = hours_field(required=False)
-
-
-class RotationForm(forms.Form):
-    moved_on = forms.DateField(label=_("交流日期"), widget=DateInput())
-    from_post = forms.CharField(label=_("原岗位"), max_length=200)
-    to_post = forms.CharField(label=_("新岗位"), max_length=200)
-    note = forms.CharField(label=_("备注"), max_length=500, required=False)

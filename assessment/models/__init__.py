@@ -1,6 +1,7 @@
 """Assessment (考核评价): schemes, quarterly reviews, ledger, year-end reports, votes, results,
 party-affairs cadres; one module per concern, re-exported here."""
 
+from .backbone import BackboneCandidate
 from .cadres import Rotation, Training, TrainingAttendance
 from .reports import DutyReport, DutyReportSection, ReviewComment, Vote
 from .results import AnnualResult, ExportJob, GradeCap
@@ -10,6 +11,7 @@ from .schemes import GRADE_ORDER, Grade, Scheme, SchemePreview, pct_field, worse
 __all__ = [
     "GRADE_ORDER",
     "AnnualResult",
+    "BackboneCandidate",
     "DutyReport",
     "DutyReportSection",
     "ExportJob",
