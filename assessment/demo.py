@@ -14,7 +14,7 @@ from responsibility.demo import DemoContext
 from responsibility.demo_province import vacuum_analyze
 from responsibility.models import Checklist, Organisation, Post, User, Year
 
-from . import results, selectors, services, whatif
+from . import demo_cadres, results, selectors, services, whatif
 from .models import (
     AnnualResult,
     DutyReport,
@@ -46,6 +46,7 @@ def seed(context: DemoContext) -> None:
     still voting, and the results computed but not published while ballots are open."""
     year = context.year
     _trainings(context)
+    demo_cadres.seed(context)
     if year.review_rounds.exists():
         return
     users = context.users

@@ -162,6 +162,22 @@ def build(world: World) -> CanaryWorld:
     canary.mark("诫勉", REGISTER_A, "register: the case's form")
     canary.mark(f"{CASE_DATE:%Y-%m-%d}", REGISTER_A, "register: the case's date")
     canary.mark("被问责", REGISTER_A, "register: the cap's reason names the case")
+    # A case against officer A, whose cadre record and reference sheet (#19.4) admins and the
+    # reviewers of branch A open, and officer A themself: only the register's audience among
+    # them may read it there.
+    accountability_services.case_create(
+        actor=world.admin,
+        data=accountability_services.CaseInput(
+            year=year,
+            target_type=AccountabilityCase.TargetType.PERSON,
+            organisation=world.branch_a,
+            person=world.officer_a,
+            form=AccountabilityCase.Form.ADMONISH,
+            reason="CANARY-RECORD-CASE-2c9d",
+            decided_on=CASE_DATE,
+        ),
+    )
+    canary.mark("CANARY-RECORD-CASE-2c9d", REGISTER_A, "register: a case on a cadre record")
 
     # Reviewer-only ledger evidence: one pending proposal, one approved.
     pending = assessment_services.ledger_propose(

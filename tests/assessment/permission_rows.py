@@ -132,9 +132,7 @@ def candidate_of(world: World) -> BackboneCandidate:
 
 
 # A candidacy is its organisation's reviewers'; those who only view branch A get a 403.
-BACKBONE_READERS = statuses(
-    403, officer_b=404, admin=200, wc_reviewer=200, unit_a_reviewer=200
-)
+BACKBONE_READERS = statuses(403, officer_b=404, admin=200, wc_reviewer=200, unit_a_reviewer=200)
 
 ROWS: list[Row] = [
     Row("round_list", REVIEWERS_ONLY),
