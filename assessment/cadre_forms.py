@@ -19,12 +19,12 @@ PARTY_KIND_CHOICES = [
 ]
 
 
-class PostChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class PostChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Post) -> str:
         return f"{obj.organisation.name} · {obj.get_kind_display()}（{obj.start_date:%Y-%m-%d} 起）"
 
 
-class OrganisationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
         return str(obj.name)
 
@@ -54,17 +54,20 @@ class RotationForm(forms.Form):
         model_choice_field(self, "organisation").queryset = organisations
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name}（{obj.username}）"
+
+
 class BackboneProposeForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("人员"), queryset=User.objects.none())
+    person = PersonChoiceField(label=_("人员"), queryset=User.objects.none())
     reason = forms.CharField(
         label=_("推荐理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = model_choice_field(self, "person")
-        field.queryset = people
-        field.label_from_instance = lambda u: f"{u.display_name}（{u.username}）"  # type: ignore[method-assign]
+        model_choice_field(self, "person").queryset = people
 
 
 class BackboneDecideForm(forms.Form):

@@ -46,7 +46,6 @@ def seed(context: DemoContext) -> None:
     still voting, and the results computed but not published while ballots are open."""
     year = context.year
     _trainings(context)
-    demo_cadres.seed(context)
     if year.review_rounds.exists():
         return
     users = context.users
@@ -270,6 +269,8 @@ def finish(context: DemoContext) -> None:
     has added its findings and rectifications (idempotent): the facts frozen on the report,
     and the first section edited by its secretary, as the review meeting would read them."""
     year = context.year
+    # Posts change here, once supervision's demo has named its responsible people by post.
+    demo_cadres.seed(context)
     reports = DutyReport.objects.filter(year=year, drafted_at__isnull=True).select_related(
         "organisation"
     )

@@ -80,9 +80,9 @@ def seed(context: DemoContext) -> None:
 
 
 def _rotation(admin: User, today: datetime.date, orgs: dict) -> None:
-    """The part-time cadre of 预算处党支部 moved to the organ committee as a full-time cadre
-    six weeks ago: their branch post ended, the new one started, the rotation links both."""
-    person = User.objects.filter(username="czt-zb1-jz").first()
+    """A member of the retired cadres' branch moved to the organ committee as a full-time
+    cadre six weeks ago: the branch post ended, the new one started, the rotation links both."""
+    person = User.objects.filter(username="czt-zb4-dy1").first()
     held = Post.objects.filter(user=person, end_date__isnull=True).first() if person else None
     if person is None or held is None:
         return

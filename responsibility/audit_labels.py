@@ -255,6 +255,7 @@ FIELDS: dict[str, StrOrPromise] = {
 # Fields whose meaning depends on the record, by the action's prefix.
 FIELDS_FOR = {
     "access": {"status": _("响应状态码")},
+    "export": {"people": _("人数")},
     "checklist_item": {
         "content": _("工作内容"),
         "evidence": _("佐证要求"),

@@ -96,18 +96,6 @@ def _decide(
     if updated != 1:
         raise ConcurrentEditError
     candidate.refresh_from_db()
-    audit_record(
-        actor=actor,
-        action=f"backbone.{state}",
-        obj=candidate,
-        organisation=candidate.organisation,
-        changes={
-            "state": candidate.get_state_display(),
-            "decided_on": on.isoformat(),
-            "decision_reason": reason,
-            **({"post": str(post)} if post else {}),
-        },
-    )
 
 
 @transaction.atomic
@@ -154,6 +142,18 @@ def backbone_select(
         reason=reason,
         post=post,
     )
+    audit_record(
+        actor=actor,
+        action="backbone.selected",
+        obj=candidate,
+        organisation=candidate.organisation,
+        changes={
+            "state": candidate.get_state_display(),
+            "decided_on": on.isoformat(),
+            "decision_reason": reason,
+            "post": str(post),
+        },
+    )
     return candidate
 
 
@@ -170,5 +170,16 @@ def backbone_withdraw(
         state=BackboneCandidate.State.WITHDRAWN,
         on=on,
         reason=reason,
+    )
+    audit_record(
+        actor=actor,
+        action="backbone.withdrawn",
+        obj=candidate,
+        organisation=candidate.organisation,
+        changes={
+            "state": candidate.get_state_display(),
+            "decided_on": on.isoformat(),
+            "decision_reason": reason,
+        },
     )
     return candidate

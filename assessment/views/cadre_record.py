@@ -92,7 +92,9 @@ def person_sheet_export(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
 
 
 @login_required
-def cadre_sheets_export(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
+def cadre_sheets_export(
+    request: AuthenticatedHttpRequest, year: int
+) -> HttpResponse | FileResponse:
     """The reference sheets of the cadres' records page's people (its unit and post filters),
     one sheet each; a unit must be chosen, so that a workbook is one unit's, not the province's."""
     _require_reviewer(request.user)
@@ -133,7 +135,7 @@ def backbone_pool(request: AuthenticatedHttpRequest) -> HttpResponse:
             request.POST or None, people=backbone.proposable(request.user, chosen)
         )
     if request.method == "POST":
-        if form is None:
+        if form is None or chosen is None:
             messages.error(request, _("请先选择单位。"))
             return redirect("backbone_pool")
         if form.is_valid():
