@@ -16,14 +16,20 @@ from ..models import (
     AuditEntry,
     Evidence,
     Obligation,
+    PersonalObligation,
     ReopenRequest,
     User,
     Year,
 )
 from ..models.checklists import DUE_SOON_DAYS, obligation_light
+from .personal import my_personal_obligations
 from .years import OPEN
 
 # --- My work -----------------------------------------------------------------------------------
+
+
+# What My work lists: an organisation's obligation or a person's own (个人履责).
+Entry = Obligation | PersonalObligation
 
 
 @dataclass(frozen=True)
@@ -31,7 +37,7 @@ class ClosedRow:
     """An overdue obligation whose entry has closed: only a reviewer can reopen it, so My work
     offers the request (申请重新开放) and shows the latest one's state instead of "do it now"."""
 
-    obligation: Obligation
+    obligation: Obligation | PersonalObligation
     request: ReopenRequest | None
 
 
@@ -39,10 +45,10 @@ class ClosedRow:
 class Buckets:
     """Open obligations by urgency, as My work's tables show them."""
 
-    overdue: list[Obligation] = field(default_factory=list)
-    due_soon: list[Obligation] = field(default_factory=list)
-    this_period: list[Obligation] = field(default_factory=list)
-    overdue_open: list[Obligation] = field(default_factory=list)  # still open for entry
+    overdue: list[Entry] = field(default_factory=list)
+    due_soon: list[Entry] = field(default_factory=list)
+    this_period: list[Entry] = field(default_factory=list)
+    overdue_open: list[Entry] = field(default_factory=list)  # still open for entry
     overdue_closed: list[ClosedRow] = field(default_factory=list)
 
     @property
@@ -83,7 +89,14 @@ def my_work(user: User, *, today: datetime.date | None = None) -> MyWork:
     )
     work = MyWork(leads=bool(user_scope.lead_ids))
     closed: list[Obligation] = []
-    for obligation in rows:
+    # The person's own duties (个人履责) first under 我的, then the organisations' by due date.
+    personal = my_personal_obligations(user, today=today, soon=soon)
+    entries: list[Entry] = [*personal, *rows]
+    entries.sort(key=lambda entry: entry.due_date)  # stable: each query's own order is kept
+    for obligation in entries:
+        if isinstance(obligation, PersonalObligation):
+            _bucket_personal(work, obligation, today, soon)
+            continue
         section = work.mine if obligation.assignee_id == user.pk else work.organisation
         for buckets in (work, section):
             if obligation.due_date < today:
@@ -105,6 +118,28 @@ def my_work(user: User, *, today: datetime.date | None = None) -> MyWork:
         mine = obligation.assignee_id == user.pk
         (work.mine if mine else work.organisation).overdue_closed.append(row)
     return work
+
+
+def _bucket_personal(
+    work: MyWork, obligation: PersonalObligation, today: datetime.date, soon: datetime.date
+) -> None:
+    """A personal obligation goes under 我的; closed for entry, only a reviewer's reopening
+    helps (no reopen request: those are an organisation's)."""
+    for buckets in (work, work.mine):
+        if obligation.due_date < today:
+            buckets.overdue.append(obligation)
+        elif obligation.due_date <= soon:
+            buckets.due_soon.append(obligation)
+        else:
+            buckets.this_period.append(obligation)
+    if obligation.due_date < today:
+        if obligation.entry_open(obligation.year.entry_grace_days, today):
+            work.overdue_open.append(obligation)
+            work.mine.overdue_open.append(obligation)
+        else:
+            row = ClosedRow(obligation, None)
+            work.overdue_closed.append(row)
+            work.mine.overdue_closed.append(row)
 
 
 @dataclass(frozen=True)
@@ -130,7 +165,7 @@ def my_work_sections(work: MyWork, *, today: datetime.date | None = None) -> lis
     else:
         title, note = _("本组织未指派"), _("尚未指派承办人的任务，由本组织党务干部共同负责。")
     parts = [
-        ("mine", _("我的"), _("书记指派给您承办的任务。"), work.mine),
+        ("mine", _("我的"), _("您本人的个人履责任务，以及书记指派给您承办的任务。"), work.mine),
         ("organisation", title, note, work.organisation),
     ]
     return [
@@ -198,13 +233,25 @@ def obligation_badge(obligation: Obligation, *, today: datetime.date | None = No
 
 
 def obligation_rows(
-    obligations: list[Obligation], *, today: datetime.date | None = None
+    obligations: list[Entry], *, today: datetime.date | None = None
 ) -> list[ObligationRow]:
     """My work's rows of obligations read with their item, organisation and assignee."""
     today = today or timezone.localdate()
     url, labels = pk_url("obligation_detail"), status_labels()
+    personal_url, personal_word = pk_url("personal_obligation_detail"), _("个人履责")
     return [
         ObligationRow(
+            url=personal_url(o.pk),
+            content=o.duty.content,
+            ref=o.duty.ref,
+            group=personal_word,
+            organisation_name=o.organisation.name,
+            period_label=o.period_label,
+            due_date=o.due_date,
+            badge=Badge.of(o, today, labels),
+        )
+        if isinstance(o, PersonalObligation)
+        else ObligationRow(
             url=url(o.pk),
             content=o.item.content,
             ref=o.item.ref,

@@ -113,6 +113,9 @@ def post_create(
         organisation=organisation,
         changes={"user": user.username, "kind": post.get_kind_display()},
     )
+    from .personal import personal_duties_for_new_post  # services.personal reads posts
+
+    personal_duties_for_new_post(actor=actor, post=post)
     return post
 
 
