@@ -339,3 +339,11 @@ class AttendanceRowForm(RowForm):
 
     username = TextCell(label=_("用户名"), max_length=150)
     hours = hours_field(required=False)
+
+
+class PersonRatingForm(forms.Form):
+    """A reviewer's rating of one officer in the year-end 述职 (执行力度, 监督力度)."""
+
+    execution = forms.IntegerField(label=_("执行力度（0–100）"), min_value=0, max_value=100)
+    supervision = forms.IntegerField(label=_("监督力度（0–100）"), min_value=0, max_value=100)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

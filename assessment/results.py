@@ -348,6 +348,8 @@ def results_compute(
         "versions": len(superseded),
         "confirmed": confirmed,
     }
+    if superseded:
+        _mark_people(actor, year, [row.organisation_id for row in changed_published])
     audit_record(
         actor=actor, action="results.compute", obj=year, changes={**counts, "reason": reason}
     )
@@ -363,7 +365,27 @@ def results_publish(
         unpublished = unpublished.filter(organisation_id__in=list(organisation_ids))
     published = unpublished.update(published_at=timezone.now())
     audit_record(actor=actor, action="results.publish", obj=year, changes={"count": published})
+    if organisation_ids is None:
+        # Person results are published with the year's organisation results (issue #19.3).
+        from .person_results import person_results_publish
+
+        person_results_publish(actor=actor, year=year)
     return published
+
+
+def _mark_people(actor: User | None, year: Year, organisation_ids: list[int]) -> None:
+    """A published organisation result got a new version: the published results of its
+    post-holders counted the old one (person_scoring) and are marked 待更新."""
+    from .person_scoring import assessed_posts
+    from .services import person_results_mark_stale
+
+    people = assessed_posts(year).filter(organisation_id__in=organisation_ids)
+    person_results_mark_stale(
+        actor=actor,
+        year=year,
+        person_ids=set(people.values_list("user_id", flat=True)),
+        change=stale.Change.ORGANISATION,
+    )
 
 
 @transaction.atomic

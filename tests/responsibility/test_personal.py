@@ -52,7 +52,11 @@ def test_activation_gives_each_post_holder_the_duties_of_their_post(active_world
     # quarterly 三会一课 ×4, three yearly duties ×1
     assert PersonalObligation.objects.filter(person=active_world.officer_a).count() == 7
     deputy = PersonalDuty.objects.filter(person=active_world.unit_a_reviewer, year=year)
-    assert set(deputy.values_list("ref", flat=True)) == {"GR-JW-FS-01", "GR-JW-FS-02", "GR-JW-FS-03"}
+    assert set(deputy.values_list("ref", flat=True)) == {
+        "GR-JW-FS-01",
+        "GR-JW-FS-02",
+        "GR-JW-FS-03",
+    }
     # A member and a liaison have no personal duties.
     assert not PersonalDuty.objects.filter(person__in=[active_world.member, active_world.liaison])
     # Running it again creates nothing.
