@@ -54,6 +54,31 @@ def record_rows(record: CadreRecord) -> Iterator[list[object]]:
             rotation.moved_on,
             rotation.note,
         ]
+    for grade in record.grades:
+        yield [
+            _("本人考核等次"),
+            f"{grade.organisation.name} {grade.post_label}".strip(),
+            grade.year.year,
+            f"{grade.composite} {grade.get_grade_display()} {grade.grade_note}".strip(),
+        ]
+    for duties in record.duties:
+        tally = duties.tally
+        yield [
+            _("个人履责"),
+            "；".join(
+                f"{row.content}（{row.tally.done}/{row.tally.total}）" for row in duties.rows
+            ),
+            duties.year,
+            _("完成 %(d)d/%(t)d（%(p)d%%），逾期完成 %(l)d")
+            % {"d": tally.done, "t": tally.total, "p": tally.percent, "l": tally.late},
+        ]
+    for link in record.links:
+        yield [
+            _("分管与联系"),
+            f"{link.get_kind_display()} {link.organisation.name} {link.department}".strip(),
+            _period(link.start_date, link.end_date),
+            "",
+        ]
     for year in record.hours:
         state = _("达到要求") if year.met else _("差 %(h)s 学时") % {"h": year.missing}
         yield [

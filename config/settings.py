@@ -224,9 +224,6 @@ YOUNG_CADRE_MAX_AGE = env_int("YOUNG_CADRE_MAX_AGE", 35)
 # Party members up to this age may be proposed as business backbones (业务骨干) for
 # party-affairs posts; the young cadres' limit unless set apart.
 BACKBONE_MAX_AGE = env_int("BACKBONE_MAX_AGE", YOUNG_CADRE_MAX_AGE)
-# Party-knowledge training hours (党务知识培训) a party-affairs cadre is expected to attend in a
-# year; the cadre record and the reference sheet show each year's hours against it.
-TRAINING_HOURS_REQUIRED = env_int("TRAINING_HOURS_REQUIRED", 24)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

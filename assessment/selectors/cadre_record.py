@@ -15,14 +15,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
 
 from responsibility import scope
 from responsibility.models import Organisation, Post, User, Year
+from responsibility.models.personal import LeaderLink, PersonalObligation
 from responsibility.selectors import current_post_filter
+from responsibility.selectors.personal import DutyRow, Tally
 
-from ..models import AnnualResult, BackboneCandidate, Rotation, TrainingAttendance
+from ..models import (
+    AnnualResult,
+    BackboneCandidate,
+    PersonResult,
+    Rotation,
+    Scheme,
+    TrainingAttendance,
+)
 from ..record_sections import RecordSection, sections_for
 
 
@@ -45,6 +54,15 @@ class YearHours:
 
 
 @dataclass
+class YearDuties:
+    """The person's own duties (个人履责) of one year with their progress."""
+
+    year: int
+    rows: list[DutyRow] = field(default_factory=list)
+    tally: Tally = field(default_factory=Tally)
+
+
+@dataclass
 class CadreRecord:
     person: User
     posts: list[Post] = field(default_factory=list)
@@ -52,6 +70,9 @@ class CadreRecord:
     rotations: list[Rotation] = field(default_factory=list)
     hours: list[YearHours] = field(default_factory=list)
     results: list[AnnualResult] = field(default_factory=list)
+    grades: list[PersonResult] = field(default_factory=list)
+    duties: list[YearDuties] = field(default_factory=list)
+    links: list[LeaderLink] = field(default_factory=list)
     candidacies: list[BackboneCandidate] = field(default_factory=list)
     sections: list[RecordSection] = field(default_factory=list)
 
@@ -72,9 +93,14 @@ class CadreRecord:
         return self._since(Post.Kind.CADRE_PART_TIME)
 
 
-def training_hours_required(year: int) -> Decimal:
-    """The yearly party-knowledge hours a cadre is held to (settings.TRAINING_HOURS_REQUIRED)."""
-    return Decimal(settings.TRAINING_HOURS_REQUIRED)
+DEFAULT_HOURS_REQUIRED: Decimal = Scheme._meta.get_field("training_hours_required").get_default()
+
+
+def training_hours_required(schemes: dict[int, Decimal | None], year: int) -> Decimal:
+    """The party-knowledge hours the year's scheme requires (the scheme's default for a year
+    without a scheme, or a calendar year that is no assessment year)."""
+    required = schemes.get(year)
+    return DEFAULT_HOURS_REQUIRED if required is None else required
 
 
 def records(people: Sequence[User], viewer: User) -> list[CadreRecord]:
@@ -108,7 +134,8 @@ def records(people: Sequence[User], viewer: User) -> list[CadreRecord]:
         by_id[row.person_id].attendance.append(row)
         slot = hours[row.person_id][row.training.held_on.year]
         slot[0 if row.training.is_party_knowledge else 1] += row.hours
-    assessed = set(Year.objects.values_list("year", flat=True))
+    schemes = dict(Year.objects.values_list("year", "scheme__training_hours_required"))
+    assessed = set(schemes)
     for pk, record in by_id.items():
         first = min((p.start_date.year for p in record.posts), default=None)
         years = set(hours[pk]) | {y for y in assessed if first is not None and y >= first}
@@ -117,7 +144,7 @@ def records(people: Sequence[User], viewer: User) -> list[CadreRecord]:
                 year=y,
                 hours=hours[pk][y][0],
                 other_hours=hours[pk][y][1],
-                required=training_hours_required(y),
+                required=training_hours_required(schemes, y),
             )
             for y in sorted(years, reverse=True)
         ]
@@ -155,6 +182,9 @@ def records(people: Sequence[User], viewer: User) -> list[CadreRecord]:
             if result.organisation_id in organisations[pk] and (pk == viewer.pk or result.in_scope):
                 record.results.append(result)
 
+    _grades(by_id, viewer)
+    _duties(by_id, viewer)
+
     if scope.scope_for(viewer).may_any("review"):
         candidacies = (
             BackboneCandidate.objects.filter(person_id__in=ids)
@@ -168,6 +198,58 @@ def records(people: Sequence[User], viewer: User) -> list[CadreRecord]:
     for pk, sections in sections_for(list(people), viewer).items():
         by_id[pk].sections = sections
     return list(by_id.values())
+
+
+def _grades(by_id: dict[int, CadreRecord], viewer: User) -> None:
+    """The person's own grade year by year (个人抓党建考核): published current results, by the
+    rule that `person_results.for_person` reads them with (scope's "read"). One query."""
+    grades = scope.filter_for(
+        viewer,
+        PersonResult.objects.filter(
+            person_id__in=list(by_id), is_current=True, published_at__isnull=False
+        ),
+        action="read",
+    )
+    for grade in grades.select_related("year", "organisation").order_by("-year__year", "pk"):
+        by_id[grade.person_id].grades.append(grade)
+
+
+def _duties(by_id: dict[int, CadreRecord], viewer: User) -> None:
+    """Their personal duties (个人履责) year by year, as far as the viewer may see them
+    (scope's "view_personal"), and their 分管 and 联系支部 links. Two queries."""
+    today = timezone.localdate()
+    obligations = scope.filter_for(
+        viewer,
+        PersonalObligation.objects.filter(person_id__in=list(by_id), duty__is_active=True),
+        action="view_personal",
+    ).select_related("duty", "organisation", "year")
+    years: dict[tuple[int, int], YearDuties] = {}
+    rows: dict[int, DutyRow] = {}
+    for obligation in obligations.order_by(
+        "person_id", "-year__year", "organisation__path", "duty__sort_order", "period_start"
+    ):
+        key = (obligation.person_id, obligation.year.year)
+        year = years.get(key)
+        if year is None:
+            year = years[key] = YearDuties(year=obligation.year.year)
+            by_id[obligation.person_id].duties.append(year)
+        duty = obligation.duty
+        row = rows.get(duty.pk)
+        if row is None:
+            row = rows[duty.pk] = DutyRow(
+                ref=duty.ref,
+                content=duty.content,
+                standard=duty.standard,
+                frequency_label=str(duty.get_frequency_display()),
+                organisation_name=obligation.organisation.name,
+            )
+            year.rows.append(row)
+        row.obligations.append(obligation)
+        row.tally.count(obligation, today)
+        year.tally.count(obligation, today)
+    links = LeaderLink.objects.filter(person_id__in=list(by_id)).select_related("organisation")
+    for link in links.order_by("person_id", "-end_date", "kind", "start_date", "pk"):
+        by_id[link.person_id].links.append(link)
 
 
 def record(person: User, viewer: User) -> CadreRecord:

@@ -11,11 +11,12 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessment import services
+from assessment import person_results, services
 from assessment.cadre_sheet import sheet_title
-from assessment.models import Rotation
+from assessment.models import Rotation, Scheme
 from assessment.selectors import cadre_record
 from responsibility.models import AuditEntry, Post, User
+from responsibility.models.personal import LeaderLink
 from responsibility.services import ServiceError
 from tests.factories import UserFactory, World, activate_year, make_world, post
 
@@ -124,10 +125,10 @@ def test_the_rotation_form_keeps_what_was_typed_and_answers_in_chinese(
 
 @pytest.mark.django_db
 def test_the_record_shows_posts_rotations_and_hours_against_the_requirement(
-    active_world: World, as_user, settings
+    active_world: World, as_user
 ) -> None:
     world = active_world
-    settings.TRAINING_HOURS_REQUIRED = 10
+    Scheme.objects.filter(year=world.year).update(training_hours_required=D(10))
     training = services.training_create(
         actor=world.unit_a_reviewer,
         organiser=world.organ_a,
@@ -210,6 +211,15 @@ def grow(world: World, n: int) -> None:
             kind=Post.Kind.CADRE_PART_TIME,
         )
         post(UserFactory(), world.branch_a2, Post.Kind.COMMITTEE_MEMBER)
+        LeaderLink.objects.create(
+            person=world.officer_a,
+            kind=LeaderLink.Kind.CONTACT,
+            organisation=world.branch_a2,
+            start_date=datetime.date(2024, 1, 1 + number),
+        )
+    # Their own grade, published (personal duties came with the year's activation).
+    person_results.person_results_compute(actor=None, year=world.year)
+    person_results.person_results_publish(actor=None, year=world.year)
 
 
 @pytest.mark.django_db
@@ -247,15 +257,40 @@ def test_a_units_sheets_read_in_a_fixed_number_of_queries(
 
 # Every page: session, user, the viewer's posts 3. A person's page: the person 1 and the scope's
 # view_person check 2 (a many-valued rule: asked as "exists" twice). The record: posts,
-# attendance, years, rotations, results, backbone candidacies, accountability's section 7.
+# attendance, years, rotations, results, backbone candidacies, accountability's section 7;
+# grades, personal duties, 分管/联系支部 3.
 # The record page: record_person 1, the rotation form's posts and organisations 2, the
 # navigation's year and unread count 2. The sheet page: the navigation 2. The workbook: the
 # export's audit entry 1. A unit's workbook (unit A's reviewer, who has no part of the register,
 # so accountability's section asks nothing): the units 1, the year 1, the people 1, the record
-# 6 (one chunk), the audit entry 1.
+# 9 (one chunk), the audit entry 1.
 QUERIES = {
-    "person_record": 18,
-    "person_sheet": 15,
-    "person_sheet_export": 14,
-    "cadre_sheets_export": 13,
+    "person_record": 21,
+    "person_sheet": 18,
+    "person_sheet_export": 17,
+    "cadre_sheets_export": 16,
 }
+
+
+@pytest.mark.django_db
+def test_the_record_shows_their_own_grade_once_published_and_their_duties(
+    active_world: World, as_user
+) -> None:
+    from responsibility.models.personal import PersonalDuty
+
+    world = active_world
+    duty = PersonalDuty.objects.filter(person=world.officer_a).first()
+    assert duty is not None  # a branch secretary's defaults came with the year
+    person_results.person_results_compute(actor=None, year=world.year)
+    url = reverse("person_record", args=[world.officer_a.pk])
+    page = as_user(world.unit_a_reviewer).get(url)
+    assert page.context["record"].grades == []  # computed, not published
+    assert duty.content in page.content.decode()
+    person_results.person_results_publish(actor=None, year=world.year)
+    for viewer in (world.unit_a_reviewer, world.officer_a):
+        record = as_user(viewer).get(url).context["record"]
+        assert [g.year.year for g in record.grades] == [2026]
+        assert record.duties[0].year == 2026
+    sheet = as_user(world.officer_a).get(reverse("person_sheet", args=[world.officer_a.pk]))
+    assert "本人考核等次" in sheet.content.decode()
+    assert "暂无已发布的个人考核结果" not in sheet.content.decode()
