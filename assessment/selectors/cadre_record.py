@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -96,7 +96,7 @@ class CadreRecord:
 DEFAULT_HOURS_REQUIRED: Decimal = Scheme._meta.get_field("training_hours_required").get_default()
 
 
-def training_hours_required(schemes: dict[int, Decimal | None], year: int) -> Decimal:
+def training_hours_required(schemes: Mapping[int, Decimal | None], year: int) -> Decimal:
     """The party-knowledge hours the year's scheme requires (the scheme's default for a year
     without a scheme, or a calendar year that is no assessment year)."""
     required = schemes.get(year)
