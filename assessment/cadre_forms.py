@@ -77,7 +77,7 @@ class BackboneDecideForm(forms.Form):
     WITHDRAW = "withdraw"
 
     decision = forms.ChoiceField(
-        label=_("办理"), choices=[(SELECT, _("选入党务岗位")), (WITHDRAW, _("撤回"))]
+        label=_("办理结果"), choices=[(SELECT, _("选入党务岗位")), (WITHDRAW, _("撤回"))]
     )
     on = forms.DateField(label=_("办理日期"), widget=DateInput())
     organisation = OrganisationChoiceField(
