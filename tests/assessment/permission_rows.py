@@ -366,13 +366,6 @@ ROWS: list[Row] = [
         statuses(403, admin=302, wc_reviewer=302, unit_a_reviewer=200),
         lambda w: [2026],
     ),
-    Row(
-        "cadre_sheets_export",
-        REVIEWERS_ONLY,
-        lambda w: [2026],
-        data={"unit": "1"},
-        label="a unit chosen",
-    ),
     # The business-backbone pool: reviewers; proposing needs a unit (one's only one, or chosen).
     Row("backbone_pool", REVIEWERS_ONLY),
     Row(

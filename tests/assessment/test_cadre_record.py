@@ -177,6 +177,12 @@ def test_it_exports_one_sheet_per_person(active_world: World, as_user) -> None:
     # Unit A's officers, one sheet each (the unit A reviewer has one unit: no choice needed).
     unit = _xlsx(as_user(world.unit_a_reviewer).get(reverse("cadre_sheets_export", args=[2026])))
     assert unit.sheetnames == [sheet_title(world.officer_a, set())]
+    # The working committee's reviewer chooses the unit; without one, the records page asks.
+    reviewer = as_user(world.wc_reviewer)
+    url = reverse("cadre_sheets_export", args=[2026])
+    assert reviewer.get(url).status_code == 302
+    chosen = _xlsx(reviewer.get(url, {"unit": world.unit_a.pk}))
+    assert sheet_title(world.officer_a, set()) in chosen.sheetnames
     assert "officer_b" not in str([list(s.iter_rows(values_only=True)) for s in unit.worksheets])
 
 
