@@ -103,6 +103,9 @@ class BackboneDecideForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.has_error("version"):
+            # A hidden field's error would show nowhere: say it where the form says its own.
+            self.add_error(None, _("页面已过期，请刷新后重新提交。"))
         if data.get("decision") == self.SELECT:
             if not data.get("organisation"):
                 self.add_error("organisation", _("请选择党务岗位所在组织。"))

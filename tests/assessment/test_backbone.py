@@ -181,3 +181,57 @@ def test_the_pool_reads_in_a_fixed_number_of_queries(
     with django_assert_num_queries(POOL_QUERIES):
         response = client.get(reverse("backbone_pool"))
     assert len(response.context["groups"][0].candidates) == n
+
+
+DECIDE_CASES = [
+    pytest.param({"decision": "promote"}, "选择一个有效的选项", id="decision-not-a-choice"),
+    pytest.param({"on": "明天"}, "输入一个有效的日期", id="date-words"),
+    pytest.param({"on": "2099-01-01"}, "办理日期不能晚于今天", id="date-ahead"),
+    pytest.param({"on": "2020-01-01"}, "办理日期不能早于推荐日期", id="date-before-proposal"),
+    pytest.param({"organisation": ""}, "请选择党务岗位所在组织", id="organisation-missing"),
+    pytest.param({"organisation": "unit B"}, "选择一个有效的选项", id="organisation-outside"),
+    pytest.param({"kind": "member"}, "选择一个有效的选项", id="kind-not-party-affairs"),
+    pytest.param({"version": "x"}, "页面已过期", id="version-not-a-number"),
+    pytest.param({"reason": "长" * 501}, "不超过", id="reason-too-long"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("overrides", "message"), DECIDE_CASES)
+def test_it_refuses_a_bad_decision_and_changes_nothing(
+    active_world: World, as_user, overrides: dict, message: str
+) -> None:
+    world = active_world
+    candidate = _candidate(world)
+    data = {
+        "decision": "select",
+        "on": "2026-07-01",
+        "organisation": str(world.branch_a2.pk),
+        "kind": "cadre_part_time",
+        "reason": "经研究",
+        "version": "1",
+    }
+    if overrides.get("organisation") == "unit B":
+        overrides = {"organisation": str(world.branch_b.pk)}
+    posts = Post.objects.count()
+    response = as_user(world.unit_a_reviewer).post(
+        reverse("backbone_candidate", args=[candidate.pk]), data | overrides
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    candidate.refresh_from_db()
+    assert candidate.state == BackboneCandidate.State.PROPOSED
+    assert Post.objects.count() == posts
+
+
+@pytest.mark.django_db
+def test_it_escapes_markup_in_the_pools_texts(active_world: World, as_user) -> None:
+    world = active_world
+    markup = "<script>alert(1)</script>"
+    candidate = services.backbone_propose(
+        actor=world.unit_a_reviewer, person=young(world), organisation=world.branch_a, reason=markup
+    )
+    for url in (reverse("backbone_pool"), reverse("backbone_candidate", args=[candidate.pk])):
+        page = as_user(world.unit_a_reviewer).get(url).content.decode()
+        assert markup not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
