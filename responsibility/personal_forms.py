@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .forms import DateInput, model_choice_field
-from .models import LeaderLink, Organisation
+from .models import Frequency, LeaderLink, Organisation
 
 
 class LeaderLinkForm(forms.Form):
@@ -32,7 +32,8 @@ class LeaderLinkForm(forms.Form):
         model_choice_field(self, "organisation").queryset = organisations
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("结束日期不能早于开始日期。"))
@@ -44,3 +45,37 @@ class LeaderLinkForm(forms.Form):
 class LeaderLinkEndForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
+
+
+class PersonalDutyForm(forms.Form):
+    """Adjust one person's duty before the year starts: its wording, schedule, or switch it off."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    content = forms.CharField(
+        label=_("工作内容"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    standard = forms.CharField(
+        label=_("完成标准"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    frequency = forms.ChoiceField(
+        label=_("频次"),
+        choices=[
+            (value, label)
+            for value, label in Frequency.choices
+            if value
+            in (Frequency.MONTHLY, Frequency.QUARTERLY, Frequency.HALF_YEARLY, Frequency.YEARLY)
+        ],
+    )
+    due_days = forms.IntegerField(
+        label=_("截止天数"),
+        min_value=0,
+        max_value=365,
+        help_text=_("周期结束后多少天内完成。"),
+    )
+    evidence = forms.CharField(label=_("佐证材料"), required=False, max_length=200)
+    is_active = forms.BooleanField(
+        label=_("启用"), required=False, help_text=_("取消勾选则本年度不再生成该项任务。")
+    )

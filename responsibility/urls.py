@@ -80,6 +80,7 @@ urlpatterns = [
     path("people/<int:pk>/duties/", personal.person_duties, name="person_duties"),
     path("people/<int:pk>/links/new/", personal.leader_link_create, name="leader_link_create"),
     path("leader-links/<int:pk>/end/", personal.leader_link_end, name="leader_link_end"),
+    path("personal-duties/<int:pk>/edit/", personal.personal_duty_edit, name="personal_duty_edit"),
     path(
         "personal-obligations/<int:pk>/",
         personal.personal_obligation_detail,

@@ -94,10 +94,8 @@ def my_work(user: User, *, today: datetime.date | None = None) -> MyWork:
     entries: list[Entry] = [*personal, *rows]
     entries.sort(key=lambda entry: entry.due_date)  # stable: each query's own order is kept
     for obligation in entries:
-        if isinstance(obligation, PersonalObligation):
-            _bucket_personal(work, obligation, today, soon)
-            continue
-        section = work.mine if obligation.assignee_id == user.pk else work.organisation
+        mine = isinstance(obligation, PersonalObligation) or obligation.assignee_id == user.pk
+        section = work.mine if mine else work.organisation
         for buckets in (work, section):
             if obligation.due_date < today:
                 buckets.overdue.append(obligation)
@@ -109,6 +107,10 @@ def my_work(user: User, *, today: datetime.date | None = None) -> MyWork:
             if obligation.entry_open(obligation.year.entry_grace_days, today):
                 work.overdue_open.append(obligation)
                 section.overdue_open.append(obligation)
+            elif isinstance(obligation, PersonalObligation):
+                # Only a reviewer's reopening helps: reopen requests are an organisation's.
+                work.overdue_closed.append(ClosedRow(obligation, None))
+                section.overdue_closed.append(ClosedRow(obligation, None))
             else:
                 closed.append(obligation)
     latest = latest_reopen_requests(closed) if closed else {}
@@ -118,28 +120,6 @@ def my_work(user: User, *, today: datetime.date | None = None) -> MyWork:
         mine = obligation.assignee_id == user.pk
         (work.mine if mine else work.organisation).overdue_closed.append(row)
     return work
-
-
-def _bucket_personal(
-    work: MyWork, obligation: PersonalObligation, today: datetime.date, soon: datetime.date
-) -> None:
-    """A personal obligation goes under 我的; closed for entry, only a reviewer's reopening
-    helps (no reopen request: those are an organisation's)."""
-    for buckets in (work, work.mine):
-        if obligation.due_date < today:
-            buckets.overdue.append(obligation)
-        elif obligation.due_date <= soon:
-            buckets.due_soon.append(obligation)
-        else:
-            buckets.this_period.append(obligation)
-    if obligation.due_date < today:
-        if obligation.entry_open(obligation.year.entry_grace_days, today):
-            work.overdue_open.append(obligation)
-            work.mine.overdue_open.append(obligation)
-        else:
-            row = ClosedRow(obligation, None)
-            work.overdue_closed.append(row)
-            work.mine.overdue_closed.append(row)
 
 
 @dataclass(frozen=True)
@@ -210,7 +190,7 @@ class Badge:
     is_late: bool
 
     @classmethod
-    def of(cls, obligation: Obligation, today: datetime.date, labels: dict[str, str]) -> Badge:
+    def of(cls, obligation: Entry, today: datetime.date, labels: dict[str, str]) -> Badge:
         status = obligation.status
         kind = "on_track"
         if status in (Obligation.Status.DONE, Obligation.Status.NOT_APPLICABLE):
@@ -228,7 +208,7 @@ def status_labels() -> dict[str, str]:
     return {value: str(label) for value, label in Obligation.Status.choices}
 
 
-def obligation_badge(obligation: Obligation, *, today: datetime.date | None = None) -> Badge:
+def obligation_badge(obligation: Entry, *, today: datetime.date | None = None) -> Badge:
     return Badge.of(obligation, today or timezone.localdate(), status_labels())
 
 

@@ -17,6 +17,7 @@ from ..models import (
     LeaderLink,
     Obligation,
     Organisation,
+    PersonalDuty,
     PersonalObligation,
     User,
     Year,
@@ -140,6 +141,20 @@ def person_duties(
         duties=list(duties.values()),
         tally=tally,
         links=[ContactRow(link, progress.get(link.organisation_id, Tally())) for link in links],
+    )
+
+
+def planned_duties(viewer: User, person: User) -> list[PersonalDuty]:
+    """The person's duties of a year still in planning, to be adjusted before it starts (one
+    query)."""
+    return list(
+        scope.filter_for(
+            viewer,
+            PersonalDuty.objects.filter(person=person, year__status=Year.Status.PLANNING),
+            action="view_personal",
+        )
+        .select_related("year", "organisation")
+        .order_by("year__year", "organisation__path", "sort_order", "ref")
     )
 
 

@@ -166,22 +166,19 @@ def obligation_fill(
         obligation, status=status, completed_on=completed_on, today=today, excused=returned
     )
     review_state = review_state_after_fill(obligation, status)
-    updated = Obligation.objects.filter(pk=obligation.pk, version=version).update(
-        review_state=review_state,
+    entry_save(
+        obligation,
+        version=version,
+        actor=actor,
         status=status,
         completed_on=completed_on,
         description=description,
-        na_reason=na_reason if status == Obligation.Status.NOT_APPLICABLE else "",
+        na_reason=na_reason,
         is_late=late,
-        updated_by=actor,
-        updated_at=timezone.now(),
-        version=F("version") + 1,
+        review_state=review_state,
     )
-    if updated != 1:
-        raise ConcurrentEditError
     if review_state != before["review_state"]:
         work_versions.bump(Obligation)  # the queue's returned and resubmitted entries
-    obligation.refresh_from_db()
     changes = diff(before, _obligation_snapshot(obligation))
     if meeting is not None:
         record, created = MeetingRecord.objects.update_or_create(
@@ -213,16 +210,12 @@ def obligation_reopen(
     *, actor: User, obligation: Obligation, reason: str, today: datetime.date | None = None
 ) -> Obligation:
     """A reviewer reopens entry after the deadline, for the year's grace period, with a reason."""
-    return entry_reopen(
-        actor=actor, entry=obligation, reason=reason, action="obligation.reopen", today=today
-    )
+    return entry_reopen(actor=actor, entry=obligation, reason=reason, today=today)
 
 
 @transaction.atomic
 def obligation_detach_evidence(*, actor: User, obligation: Obligation, evidence: Evidence) -> None:
-    entry_detach_evidence(
-        actor=actor, entry=obligation, evidence=evidence, action="obligation.detach_evidence"
-    )
+    entry_detach_evidence(actor=actor, entry=obligation, evidence=evidence)
 
 
 # --- what every entry shares: an organisation's obligation or a person's own (PersonalObligation)
@@ -253,6 +246,41 @@ def entry_check(
         dates.check_completion(completed_on, year=year, today=today)
 
 
+def entry_save(
+    entry: Entry,
+    *,
+    version: int,
+    actor: User,
+    status: str,
+    completed_on: datetime.date | None,
+    description: str,
+    na_reason: str,
+    is_late: bool,
+    **more: Any,
+) -> None:
+    """Store a fill-in if nobody saved the entry since `version` was read (compare-and-swap),
+    then read it again; ConcurrentEditError otherwise. The reason for "not applicable" is
+    kept only with that status."""
+    updated = (
+        type(entry)
+        ._default_manager.filter(pk=entry.pk, version=version)
+        .update(
+            status=status,
+            completed_on=completed_on,
+            description=description,
+            na_reason=na_reason if status == Obligation.Status.NOT_APPLICABLE else "",
+            is_late=is_late,
+            updated_by=actor,
+            updated_at=timezone.now(),
+            version=F("version") + 1,
+            **more,
+        )
+    )
+    if updated != 1:
+        raise ConcurrentEditError
+    entry.refresh_from_db()
+
+
 def late_mark(
     entry: Entry,
     *,
@@ -272,10 +300,10 @@ def late_mark(
 
 
 def entry_reopen(
-    *, actor: User, entry: Entry, reason: str, action: str, today: datetime.date | None = None
+    *, actor: User, entry: Entry, reason: str, today: datetime.date | None = None
 ) -> Entry:
-    """Reopen entry after the deadline, for the year's grace period, with a reason (audited
-    as `action`). The caller decides who may (scope "review" on the entry's organisation)."""
+    """Reopen entry after the deadline, for the year's grace period, with a reason. The caller
+    decides who may (scope "review" on the entry's organisation)."""
     if not reason.strip():
         raise ServiceError(_("重新开放填报必须说明原因。"))
     if entry.year.is_closed:
@@ -289,7 +317,9 @@ def entry_reopen(
     entry.refresh_from_db()
     audit_record(
         actor=actor,
-        action=action,
+        action="personal_obligation.reopen"
+        if isinstance(entry, PersonalObligation)
+        else "obligation.reopen",
         obj=entry,
         organisation=entry.organisation,
         changes={
@@ -300,11 +330,13 @@ def entry_reopen(
     return entry
 
 
-def entry_detach_evidence(*, actor: User, entry: Entry, evidence: Evidence, action: str) -> None:
+def entry_detach_evidence(*, actor: User, entry: Entry, evidence: Evidence) -> None:
     entry.evidence.remove(evidence)
     audit_record(
         actor=actor,
-        action=action,
+        action="personal_obligation.detach_evidence"
+        if isinstance(entry, PersonalObligation)
+        else "obligation.detach_evidence",
         obj=entry,
         organisation=entry.organisation,
         changes={"evidence": [evidence.original_name, None]},

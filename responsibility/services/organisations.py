@@ -123,6 +123,9 @@ def post_create(
 def post_end(*, actor: User | None, post: Post, end_date: datetime.date) -> Post:
     post.end_date = end_date
     post.save(update_fields=["end_date"])
+    from .personal import personal_obligations_retire  # services.personal reads posts
+
+    personal_obligations_retire(post=post)
     # The holder as loaded, else by id: ending a post must not cost a read of the person.
     holder = post.user if Post.user.is_cached(post) else User(pk=post.user_id)
     posts_version_bump(users=[holder])

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import files, periods
@@ -29,10 +29,11 @@ from .obligations import (
     entry_check,
     entry_detach_evidence,
     entry_reopen,
+    entry_save,
     evidence_upload,
     late_mark,
 )
-from .organisations import ConcurrentEditError, audit_record, diff
+from .organisations import audit_record, diff
 
 BATCH_SIZE = 2000
 # The fields a duty copies from its template (ItemFields.EDITABLE_FIELDS).
@@ -171,6 +172,24 @@ def personal_duties_for_new_post(*, actor: User | None, post: Post) -> int:
     return created
 
 
+def personal_obligations_retire(*, post: Post) -> int:
+    """A post ended: the duties it carried owe nothing for the periods that begin after, so
+    their obligations nobody has touched go (those under way, or filled in, stay as history)."""
+    if post.end_date is None:
+        return 0
+    deleted, _rows = (
+        PersonalObligation.objects.filter(
+            duty__post=post,
+            period_start__gt=post.end_date,
+            status=PersonalObligation.Status.NOT_STARTED,
+            version=1,
+        )
+        .filter(evidence__isnull=True)
+        .delete()
+    )
+    return deleted
+
+
 # --- fill-in -----------------------------------------------------------------------------------
 
 
@@ -212,19 +231,16 @@ def personal_obligation_fill(
     if status != PersonalObligation.Status.DONE:
         completed_on = None
     late = late_mark(obligation, status=status, completed_on=completed_on, today=today)
-    updated = PersonalObligation.objects.filter(pk=obligation.pk, version=version).update(
+    entry_save(
+        obligation,
+        version=version,
+        actor=actor,
         status=status,
         completed_on=completed_on,
         description=description,
-        na_reason=na_reason if status == PersonalObligation.Status.NOT_APPLICABLE else "",
+        na_reason=na_reason,
         is_late=late,
-        updated_by=actor,
-        updated_at=timezone.now(),
-        version=F("version") + 1,
     )
-    if updated != 1:
-        raise ConcurrentEditError
-    obligation.refresh_from_db()
     changes = diff(before, _snapshot(obligation))
     attached += [e for e in evidence if e.organisation_id == obligation.organisation_id]
     if attached:
@@ -248,22 +264,11 @@ def personal_obligation_reopen(
     reason: str,
     today: datetime.date | None = None,
 ) -> PersonalObligation:
-    return entry_reopen(
-        actor=actor,
-        entry=obligation,
-        reason=reason,
-        action="personal_obligation.reopen",
-        today=today,
-    )
+    return entry_reopen(actor=actor, entry=obligation, reason=reason, today=today)
 
 
 @transaction.atomic
 def personal_obligation_detach_evidence(
     *, actor: User, obligation: PersonalObligation, evidence: Evidence
 ) -> None:
-    entry_detach_evidence(
-        actor=actor,
-        entry=obligation,
-        evidence=evidence,
-        action="personal_obligation.detach_evidence",
-    )
+    entry_detach_evidence(actor=actor, entry=obligation, evidence=evidence)

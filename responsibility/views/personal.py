@@ -23,8 +23,8 @@ from ..forms import (
     show_service_error,
 )
 from ..http import AuthenticatedHttpRequest
-from ..models import LeaderLink, User
-from ..personal_forms import LeaderLinkEndForm, LeaderLinkForm
+from ..models import LeaderLink, Obligation, PersonalDuty, PersonalObligation, User
+from ..personal_forms import LeaderLinkEndForm, LeaderLinkForm, PersonalDutyForm
 from ..selectors import personal as personal_selectors
 from ..services import leaders
 
@@ -75,7 +75,7 @@ def personal_obligation_detail(request: AuthenticatedHttpRequest, pk: int) -> Ht
         {
             "obligation": obligation,
             "duty": obligation.duty,
-            "badge": selectors.obligation_badge(obligation),  # type: ignore[arg-type]
+            "badge": selectors.obligation_badge(obligation),
             "evidence": personal_selectors.personal_obligation_evidence(obligation),
             "history": personal_selectors.personal_obligation_history(obligation),
             "form": form,
@@ -97,23 +97,7 @@ def personal_obligation_reopen(request: AuthenticatedHttpRequest, pk: int) -> Ht
     obligation = scope.get_for_user(
         request.user, personal_selectors.personal_obligation_queryset(), action="review", pk=pk
     )
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        if form.has_error("reason", "max_length"):
-            limit = cast(CharField, ReopenForm.base_fields["reason"]).max_length
-            messages.error(request, _("重新开放原因不能超过 %(n)d 个字。") % {"n": limit})
-        else:
-            messages.error(request, _("重新开放填报必须说明原因。"))
-        return redirect(obligation)
-    try:
-        services.personal_obligation_reopen(
-            actor=request.user, obligation=obligation, reason=form.cleaned_data["reason"]
-        )
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已重新开放填报。"))
-    return redirect(obligation)
+    return reopen_from_form(request, obligation)
 
 
 @login_required
@@ -138,7 +122,7 @@ def personal_obligation_detach_evidence(
 # --- a person's page ---------------------------------------------------------------------------
 
 
-def _person_page(request: AuthenticatedHttpRequest, person: User) -> HttpResponse:
+def _person_page(request: AuthenticatedHttpRequest, person: User, *, own: bool) -> HttpResponse:
     today = timezone.localdate()
     year = selectors.current_year_for(request)
     page = personal_selectors.person_duties(request.user, person, year, today=today)
@@ -150,10 +134,10 @@ def _person_page(request: AuthenticatedHttpRequest, person: User) -> HttpRespons
             "person": person,
             "year": year,
             "today": today,
-            "own": person.pk == request.user.pk,
-            # Never about oneself (scope rule "link_leader").
-            "can_link": person.pk != request.user.pk
-            and scope.can(request.user, "link_leader", person),
+            "own": own,
+            # Never about oneself: the scope's rule "link_leader" refuses it (unless="pk").
+            "can_link": not own and scope.can(request.user, "link_leader", person),
+            "planned": personal_selectors.planned_duties(request.user, person),
         },
     )
 
@@ -161,14 +145,48 @@ def _person_page(request: AuthenticatedHttpRequest, person: User) -> HttpRespons
 @login_required
 def my_duties(request: AuthenticatedHttpRequest) -> HttpResponse:
     """我的履责: one's own duties, links and contact branch."""
-    return _person_page(request, request.user)
+    return _person_page(request, request.user, own=True)
 
 
 @login_required
 def person_duties(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A leader's page for the reviewers of one of their posts (and admins)."""
     person = scope.get_for_user(request.user, User.objects.all(), action="view_person", pk=pk)
-    return _person_page(request, person)
+    return _person_page(request, person, own=False)
+
+
+@login_required
+def personal_duty_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Adjust a person's duty while its year is still in planning (services.leaders)."""
+    duty = scope.get_for_user(
+        request.user,
+        PersonalDuty.objects.select_related("person", "organisation", "year"),
+        action="view_personal",
+        pk=pk,
+    )
+    scope.check(request.user, "link_leader", duty.person)
+    names = ("content", "standard", "frequency", "due_days", "evidence", "is_active")
+    form = PersonalDutyForm(
+        request.POST or None,
+        initial={"version": duty.version, **{name: getattr(duty, name) for name in names}},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            leaders.personal_duty_update(
+                actor=request.user,
+                duty=duty,
+                version=data["version"],
+                **{name: data[name] for name in names},
+            )
+        except services.ConcurrentEditError:
+            show_conflict(form, duty)
+        except services.ServiceError as exc:
+            show_service_error(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("person_duties", duty.person_id)
+    return render(request, "responsibility/personal_duty_form.html", {"form": form, "duty": duty})
 
 
 @login_required
@@ -222,3 +240,30 @@ def leader_link_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已结束。"))
     return redirect("person_duties", link.person_id)
+
+
+def reopen_from_form(
+    request: AuthenticatedHttpRequest, entry: Obligation | PersonalObligation
+) -> HttpResponse:
+    """A reviewer's reopening of an entry (an organisation's obligation or a person's own),
+    from ReopenForm; back to the entry with what happened. The caller has checked the right."""
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        if form.has_error("reason", "max_length"):
+            # ReopenForm declares `reason` as a CharField, which carries `max_length`.
+            limit = cast(CharField, ReopenForm.base_fields["reason"]).max_length
+            messages.error(request, _("重新开放原因不能超过 %(n)d 个字。") % {"n": limit})
+        else:
+            messages.error(request, _("重新开放填报必须说明原因。"))
+        return redirect(entry)
+    reason = form.cleaned_data["reason"]
+    try:
+        if isinstance(entry, PersonalObligation):
+            services.personal_obligation_reopen(actor=request.user, obligation=entry, reason=reason)
+        else:
+            services.obligation_reopen(actor=request.user, obligation=entry, reason=reason)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已重新开放填报。"))
+    return redirect(entry)

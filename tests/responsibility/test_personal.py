@@ -8,6 +8,8 @@ import datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from responsibility import selectors, services
@@ -83,6 +85,20 @@ def test_a_person_taking_a_post_mid_year_owes_the_periods_still_to_come(
     # 联系支部 quarterly: Q2, Q3 and Q4 only (Q1 ended before the post began).
     visits = obligations.filter(duty__ref="GR-DZ-SJ-03").order_by("period_start")
     assert [o.period_label for o in visits] == ["第二季度", "第三季度", "第四季度"]
+
+
+@pytest.mark.django_db
+def test_a_person_leaving_a_post_owes_nothing_for_the_periods_after(active_world: World) -> None:
+    post = Post.objects.get(user=active_world.officer_a, organisation=active_world.branch_a)
+    services.post_end(actor=None, post=post, end_date=datetime.date(2026, 5, 31))
+    left = PersonalObligation.objects.filter(person=active_world.officer_a)
+    assert sorted(left.values_list("period_label", flat=True)) == [
+        "全年",
+        "全年",
+        "全年",
+        "第一季度",
+        "第二季度",
+    ]
 
 
 # --- My work -------------------------------------------------------------------------------------
@@ -163,7 +179,8 @@ def test_the_person_fills_one_in_with_evidence_on_its_page(active_world: World, 
     )
     assert response.status_code == 302
     obligation.refresh_from_db()
-    assert obligation.status == "done" and not obligation.is_late
+    assert obligation.status == "done"
+    assert not obligation.is_late
     assert [e.original_name for e in obligation.evidence.all()] == ["党课讲稿.pdf"]
     entry = AuditEntry.objects.get(action="personal_obligation.fill")
     assert entry.changes["evidence"] == [None, ["党课讲稿.pdf"]]
@@ -171,7 +188,8 @@ def test_the_person_fills_one_in_with_evidence_on_its_page(active_world: World, 
     stale = client.post(
         url, {"version": 1, "status": "in_progress", "description": "再次修改内容"}
     ).content.decode()
-    assert "该记录已被他人修改" in stale and "再次修改内容" in stale
+    assert "该记录已被他人修改" in stale
+    assert "再次修改内容" in stale
 
 
 @pytest.mark.django_db
@@ -212,7 +230,8 @@ def test_late_marks_and_closed_entries_follow_the_obligation_rules(active_world:
             description="补报",
         )
     later.refresh_from_db()
-    assert later.status == "done" and later.is_late
+    assert later.status == "done"
+    assert later.is_late
     assert AuditEntry.objects.filter(action="personal_obligation.reopen").count() == 1
 
 
@@ -226,7 +245,8 @@ def test_only_the_person_fills_in_and_reviewers_reopen(active_world: World, as_u
     assert as_user(active_world.member).post(url, data).status_code == 404
     assert as_user(active_world.officer_b).get(url).status_code == 404
     reviewer_page = as_user(active_world.unit_a_reviewer).get(url).content.decode()
-    assert "重新开放填报" in reviewer_page and 'name="status"' not in reviewer_page
+    assert "重新开放填报" in reviewer_page
+    assert 'name="status"' not in reviewer_page
     reopen = reverse("personal_obligation_reopen", args=[obligation.pk])
     assert as_user(active_world.officer_a).post(reopen, {"reason": "x"}).status_code == 403
     assert as_user(active_world.unit_a_reviewer).post(reopen, {"reason": "补报"}).status_code == 302
@@ -249,7 +269,7 @@ def test_personal_obligations_count_in_no_organisation_figure(active_world: Worl
     assert not Obligation.objects.filter(item__ref__startswith="GR-").exists()
 
 
-# --- the person's page and the leaders' links ------------------------------------------------------
+# --- the person's page and the leaders' links ---------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -267,7 +287,8 @@ def test_a_reviewer_records_a_contact_branch_and_its_progress_shows_on_the_page(
     link = LeaderLink.objects.get(person=person)
     assert AuditEntry.objects.filter(action="leader_link.create").exists()
     page = as_user(person).get(reverse("my_duties")).content.decode()
-    assert "甲厅第二党支部" in page and "联系支部" in page
+    assert "甲厅第二党支部" in page
+    assert "联系支部" in page
     assert "GR-ZB-SJ-01" in page
     # Nobody records their own links; a refused 分管 without a department keeps what was typed.
     own = as_user(person).get(reverse("leader_link_create", args=[person.pk]))
@@ -276,7 +297,8 @@ def test_a_reviewer_records_a_contact_branch_and_its_progress_shows_on_the_page(
         reverse("leader_link_create", args=[person.pk]),
         {"kind": "in_charge", "organisation": active_world.branch_a.pk, "start_date": "2026-01-01"},
     )
-    assert refused.status_code == 200 and "分管请填写分管部门" in refused.content.decode()
+    assert refused.status_code == 200
+    assert "分管请填写分管部门" in refused.content.decode()
     ended = reviewer.post(
         reverse("leader_link_end", args=[link.pk]),
         {"version": link.version, "end_date": "2026-06-01"},
@@ -302,7 +324,8 @@ def test_the_person_page_reads_as_many_queries_for_few_duties_as_for_many(
     client.get(url)
     # Session, user, posts, the person, the scope's two checks of "view_person" and one of
     # "link_leader" (reviewers of one of the person's posts); the year; their obligations,
-    # links, the linked organisations' progress; the unread count.
+    # links, the linked organisations' progress, the duties of a year in planning; the unread
+    # count.
     leaders.leader_link_create(
         actor=active_world.admin,
         person=person,
@@ -310,7 +333,7 @@ def test_the_person_page_reads_as_many_queries_for_few_duties_as_for_many(
         organisation=active_world.branch_a2,
         start_date=datetime.date(2026, 1, 1),
     )
-    person_page_queries(client, url, django_assert_num_queries, 12)
+    person_page_queries(client, url, django_assert_num_queries, 13)
     services.post_create(
         actor=None,
         user=person,
@@ -326,4 +349,164 @@ def test_the_person_page_reads_as_many_queries_for_few_duties_as_for_many(
         organisation=active_world.branch_a,
         start_date=datetime.date(2026, 1, 1),
     )
-    person_page_queries(client, url, django_assert_num_queries, 12)
+    person_page_queries(client, url, django_assert_num_queries, 13)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_reviewers_see_the_leaders_personal_progress_beside_the_organisations(
+    active_world: World, as_user
+) -> None:
+    url = reverse("organisation_detail", args=[active_world.branch_a.pk])
+    client = as_user(active_world.unit_a_reviewer)
+    client.get(url)
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(url).content.decode()
+    assert 'id="leaders"' in page
+    assert active_world.officer_a.display_name in page
+    assert "本组织责任清单：完成率" in page
+    for number in range(3):
+        services.post_create(
+            actor=None,
+            user=UserFactory(username=f"deputy{number}"),
+            organisation=active_world.branch_a,
+            kind=Post.Kind.COMMITTEE_MEMBER,
+            start_date=datetime.date(2026, 1, 1),
+        )
+    with CaptureQueriesContext(connection) as second:
+        page = client.get(url).content.decode()
+    assert page.count('/duties/"') == 4  # the secretary and three members, each linked
+    assert len(second) == len(first)
+    # A member of the branch sees no one's personal progress.
+    assert 'id="leaders"' not in as_user(active_world.member).get(url).content.decode()
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_reminders_chase_the_person_then_their_secretary(active_world: World) -> None:
+    """Due in five days: the person hears (not every officer); overdue since yesterday: the
+    organisation's secretary too; never escalated upward; done: nobody."""
+    from accountability import reminders
+    from accountability.models import DigestItem
+
+    obligation = PersonalObligation.objects.get(
+        person=active_world.unit_a_reviewer, duty__ref="GR-JW-FS-01", period_label="第二季度"
+    )
+    secretary = UserFactory(username="organ_secretary")
+    services.post_create(
+        actor=None,
+        user=secretary,
+        organisation=active_world.organ_a,
+        kind=Post.Kind.SECRETARY,
+        start_date=datetime.date(2026, 1, 1),
+    )
+    due = obligation.due_date
+
+    def told(day: datetime.date) -> dict[str, set[str]]:
+        planned = reminders.plan(reminders.collect(day))
+        return {
+            recipient.user.username: {i.stage for i in recipient.items}
+            for recipient in planned.recipients.values()
+            if any(i.object_key == f"personal_obligation:{obligation.pk}" for i in recipient.items)
+        }
+
+    assert told(due - datetime.timedelta(days=5)) == {"unit_a_reviewer": {DigestItem.Stage.DUE}}
+    assert set(told(due + datetime.timedelta(days=1))) == {"unit_a_reviewer", "organ_secretary"}
+    assert told(due + datetime.timedelta(days=30)) == {}
+    PersonalObligation.objects.filter(pk=obligation.pk).update(status="done", completed_on=due)
+    assert told(due + datetime.timedelta(days=1)) == {}
+
+
+# --- demo ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_the_demo_gives_every_leader_duties_some_done_some_open_and_links() -> None:
+    from responsibility import demo
+
+    context = demo.seed_demo()
+    secretary = context.users["party_secretary"]
+    rows = PersonalObligation.objects.filter(person=secretary, year=context.year)
+    assert rows.filter(duty__content__contains="带头讲党课").exists()
+    assert rows.filter(status="done").exists()
+    assert rows.filter(status="done", evidence__isnull=False).exists()
+    assert rows.filter(status__in=["not_started"], due_date__lt=TODAY).exists()  # overdue
+    assert rows.filter(status="not_started", due_date__gte=TODAY).exists()
+    for username in ("officer", "unit_reviewer", "organ_secretary", "officer_b"):
+        assert PersonalObligation.objects.filter(person=context.users[username]).exists()
+    assert LeaderLink.objects.filter(person=secretary, kind="contact").exists()
+    assert LeaderLink.objects.filter(kind="in_charge", department="预算处").exists()
+    work = selectors.my_work(secretary, today=TODAY)
+    assert any(isinstance(o, PersonalObligation) for o in work.mine.overdue)
+    # A second run keeps what is there.
+    before = PersonalObligation.objects.filter(status="done").count()
+    demo.seed_demo()
+    assert PersonalObligation.objects.filter(status="done").count() == before
+
+
+# --- adjusting a person's duties before the year starts -------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_june")
+def test_a_reviewer_adjusts_a_persons_duties_before_the_year_starts(
+    active_world: World, as_user
+) -> None:
+    next_year = services.year_create(actor=None, year=2027)  # planning: duties, no obligations
+    duty = PersonalDuty.objects.get(
+        person=active_world.officer_a, year=next_year, ref="GR-ZB-SJ-03"
+    )
+    assert not PersonalObligation.objects.filter(year=next_year).exists()
+    reviewer = as_user(active_world.unit_a_reviewer)
+    page = reviewer.get(reverse("person_duties", args=[active_world.officer_a.pk])).content
+    assert reverse("personal_duty_edit", args=[duty.pk]) in page.decode()
+    url = reverse("personal_duty_edit", args=[duty.pk])
+    data = {
+        "version": "1",
+        "content": "与支部每名党员谈心谈话，重点关注青年党员",
+        "standard": duty.standard,
+        "frequency": "half_yearly",
+        "due_days": "15",
+        "evidence": duty.evidence,
+    }  # is_active unticked: switched off
+    assert reviewer.post(url, data).status_code == 302
+    duty.refresh_from_db()
+    assert duty.frequency == "half_yearly"
+    assert not duty.is_active
+    entry = AuditEntry.objects.get(action="personal_duty.update")
+    assert entry.changes["is_active"] == [True, False]
+    stale = reviewer.post(url, data).content.decode()
+    assert "该记录已被他人修改" in stale
+    # The person does not adjust their own list.
+    assert as_user(active_world.officer_a).post(url, data).status_code == 403
+    services.year_activate(actor=None, year=next_year)
+    assert not PersonalObligation.objects.filter(duty=duty).exists()
+    assert PersonalObligation.objects.filter(person=active_world.officer_a, year=next_year)
+    duty.refresh_from_db()
+    data["version"] = str(duty.version)
+    refused = reviewer.post(url, data).content.decode()
+    assert "年度已启动，个人履责清单不能再调整" in refused
+
+
+@pytest.mark.django_db
+def test_a_duty_of_ones_own_is_added_before_the_year_starts(active_world: World) -> None:
+    next_year = services.year_create(actor=None, year=2027)
+    model = PersonalDuty.objects.filter(person=active_world.officer_a, year=next_year).first()
+    added = leaders.personal_duty_add(
+        actor=active_world.unit_a_reviewer,
+        template_of=model,
+        ref="GR-ZB-SJ-09",
+        content="联系服务一名困难党员",
+    )
+    assert added.template_id is None
+    assert AuditEntry.objects.filter(action="personal_duty.add").exists()
+    with pytest.raises(services.ServiceError):
+        leaders.personal_duty_add(
+            actor=active_world.unit_a_reviewer,
+            template_of=model,
+            ref="GR-ZB-SJ-09",
+            content="重复",
+        )
