@@ -256,6 +256,7 @@ def compute_one(
     # The composite: weighted over the parts present.
     org_weight = scheme.person_weight_org_lead if leads else scheme.person_weight_org_member
     parts: list[tuple[Decimal, Decimal]] = []
+    missing: list[str] = []
     for value, weight, label in (
         (duties, scheme.person_weight_duties, _("个人履责")),
         (organisation_score, org_weight, _("所在组织考核结果")),
@@ -264,9 +265,11 @@ def compute_one(
     ):
         if value is None:
             if weight:
-                notes.append(_("尚无%(part)s，其权重按比例分配给其他部分") % {"part": label})
+                missing.append(label)
             continue
         parts.append((value, weight))
+    if missing:
+        notes.append(_("尚无%(parts)s，其权重按比例分配给其他部分") % {"parts": "、".join(missing)})
     weights = sum((w for _v, w in parts), Decimal(0))
     weighted = sum((v * w for v, w in parts), Decimal(0)) / weights if weights else Decimal(0)
     composite = q2(min(max(weighted - deduction, Decimal(0)), HUNDRED))

@@ -372,6 +372,10 @@ VALUES_FOR = {
         "ledger": _("加减分有变化"),
         "vote": _("述职评议票有变化"),
         "scheme": _("考核方案有变化"),
+        "organisation": _("所在组织考核结果有变化"),
+        "rectification": _("本人负责的整改有变化"),
+        "training": _("培训学时有变化"),
+        "rating": _("述职测评有变化"),
     },
     "rectification": {  # Rectification.State, Rectification.SourceType (older entries)
         "pending": _("待整改"),
@@ -413,6 +417,8 @@ VALUES_FOR = {
     },
 }
 # Values that name another record: "accountability:12" is the grade cap an accountability case set.
+# Person results (issue #19.3) are marked for the same kinds of change.
+VALUES_FOR["person_results"] = VALUES_FOR["results"]
 REFERENCES = {"accountability": _("问责记录 #%(id)s")}
 
 

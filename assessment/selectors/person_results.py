@@ -146,17 +146,19 @@ def result_queryset() -> QuerySet[PersonResult]:
 
 
 def for_person(person: User, viewer: User) -> list[PersonResult]:
-    """`person`'s published current results, one per year, oldest first, as `viewer` may see
-    them (scope's "read"; none for whom the person's record does not exist). The grade note
-    names no case (person_scoring); `caps` says who may read a cap's reason. One query."""
-    results = PersonResult.objects.filter(
-        person=person, is_current=True, published_at__isnull=False
-    )
-    return list(
+    """`person`'s published results, one per year (its latest published version: a recompute
+    waiting for publication does not hide it), oldest year first, as `viewer` may see them
+    (scope's "read"; none for whom the person's record does not exist). The grade note names
+    no case (person_scoring); a cap's reason is `caps`'s to show. One query."""
+    results = PersonResult.objects.filter(person=person, published_at__isnull=False)
+    latest: dict[int, PersonResult] = {}
+    for result in (
         scope.filter_for(viewer, results, action="read")
         .select_related("year", "organisation")
-        .order_by("year__year")
-    )
+        .order_by("year__year", "-version")
+    ):
+        latest.setdefault(result.year_id, result)
+    return list(latest.values())
 
 
 def caps(user: User, result: PersonResult) -> list[CapLine]:
@@ -250,4 +252,5 @@ def rated_officers(report: DutyReport) -> list[User]:
 
 def my_ratings(user: User, report: DutyReport) -> dict[int, PersonRating]:
     """The user's own ratings on the report, by person (a rater sees only their own: §8a)."""
-    return {r.person_id: r for r in PersonRating.objects.filter(report=report, rater=user)}
+    ratings = scope.filter_for(user, PersonRating.objects.filter(report=report), action="own")
+    return {r.person_id: r for r in ratings}

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from responsibility import scope
 from responsibility.models import Organisation, User, Year
 from responsibility.services import ConcurrentEditError, audit_record
 
@@ -134,7 +135,9 @@ def person_rating_save(
     for value in (execution, supervision):
         if not 0 <= value <= 100:
             raise AssessmentError(_("测评分须在 0 到 100 之间。"))
-    existing = PersonRating.objects.filter(report=report, person=person, rater=actor).first()
+    existing = scope.filter_for(
+        actor, PersonRating.objects.filter(report=report, person=person), action="own"
+    ).first()
     if existing is None:
         rating = PersonRating.objects.create(
             report=report,

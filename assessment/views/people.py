@@ -103,7 +103,11 @@ def person_result_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     return render(
         request,
         "assessment/person_result_detail.html",
-        {"result": result, **selectors.detail(request.user, result)},
+        {
+            "result": result,
+            "can_list": scope.scope_for(request.user).may_any("review"),
+            **selectors.detail(request.user, result),
+        },
     )
 
 

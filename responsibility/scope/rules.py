@@ -110,6 +110,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("own", "accountability.notification"): Rule(names="recipient", admin=False),
     ("own", "assessment.exportjob"): Rule(names="requested_by", admin=False),
     ("own", "assessment.vote"): Rule(names="rater", admin=False),
+    # A 述职测评 rating is a ballot: its rater's alone (domain.md §8a).
+    ("own", "assessment.personrating"): Rule(names="rater", admin=False),
     ("own", "responsibility.user"): Rule(names="pk", admin=False),
     # Person-level records: the person, reviewers in scope, admins (domain.md §8a).
     ("view_person", "responsibility.user"): Rule(

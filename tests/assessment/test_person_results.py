@@ -25,7 +25,14 @@ from assessment.models import (
 )
 from assessment.selectors import person_results as person_selectors
 from assessment.services import AssessmentError
-from responsibility.models import PersonalDuty, PersonalObligation, Post, User, Year
+from responsibility.models import (
+    AuditEntry,
+    PersonalDuty,
+    PersonalObligation,
+    Post,
+    User,
+    Year,
+)
 from tests.factories import UserFactory, World, post
 from tests.permissions_support import matrix_persona
 
@@ -280,7 +287,8 @@ def test_it_leaves_a_part_without_data_out_and_says_so(active_world: World) -> N
     compute(world)
     result = result_of(world.officer_a)
     assert result.rating_score is None
-    assert "尚无述职测评" in result.grade_note
+    assert "述职测评" in result.grade_note
+    assert "权重按比例分配给其他部分" in result.grade_note
 
 
 # --- cap by a case ------------------------------------------------------------------------------
@@ -611,3 +619,60 @@ COMPUTE_QUERIES = 14
 LIST_QUERIES = 9
 DETAIL_QUERIES = 8
 MINE_QUERIES = 6
+
+
+def test_a_scheme_change_marks_published_person_results(active_world: World) -> None:
+    world = active_world
+    compute(world)
+    person_results.person_results_publish(actor=None, year=world.year)
+    scheme = Scheme.objects.get(year=world.year)
+    services.scheme_update(
+        actor=world.admin, scheme=scheme, version=scheme.version, training_hours_required=8
+    )
+    assert result_of(world.officer_a).stale_reasons[-1]["code"] == "scheme"
+    entry = AuditEntry.objects.filter(action="scheme.update").latest("pk")
+    assert "training_hours_required" in entry.changes
+
+
+def test_the_scheme_page_refuses_all_zero_person_weights(world: World, as_user) -> None:
+    from tests.assessment.permission_rows import SCHEME_DEFAULTS
+
+    Year.objects.get_or_create(year=2026)
+    zero = dict.fromkeys(
+        (
+            "person_weight_duties",
+            "person_weight_org_lead",
+            "person_weight_org_member",
+            "person_weight_training",
+            "person_weight_rating",
+        ),
+        "0",
+    )
+    page = as_user(world.admin).post(
+        reverse("scheme_edit", args=[2026]), {**SCHEME_DEFAULTS, **zero, "version": "1"}
+    )
+    assert page.status_code == 200
+    assert "个人考核各部分权重不能全部为 0" in page.content.decode()
+
+
+def test_for_person_keeps_the_published_version_while_a_new_one_waits(
+    active_world: World,
+) -> None:
+    world = active_world
+    compute(world)
+    person_results.person_results_publish(actor=None, year=world.year)
+    first = result_of(world.officer_a)
+    training = Training.objects.create(
+        organiser=world.organ_a, held_on=datetime.date(2026, 5, 8), topic="党务知识", hours=4
+    )
+    TrainingAttendance.objects.create(training=training, person=world.officer_a, hours=4)
+    compute(world, reason="补录培训")
+    assert result_of(world.officer_a).published_at is None
+    assert person_selectors.for_person(world.officer_a, world.officer_a) == [first]
+
+
+def test_the_task_computes_the_year(active_world: World) -> None:
+    from assessment import tasks
+
+    counts = tasks.compute_person_results(active_world.year.pk)
+    assert counts["created"] == PersonResult.objects.count() > 0
