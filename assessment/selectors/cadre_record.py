@@ -163,7 +163,11 @@ def records(people: Sequence[User], viewer: User) -> list[CadreRecord]:
 
     all_organisations = set().union(*organisations.values())
     in_scope = Q(organisation__in=scope.organisations_for(viewer, "view_results"))
-    own = Q(organisation_id__in=organisations[viewer.pk]) if viewer.pk in by_id else Q(pk__in=[])
+    # One's own record (scope's "own") shows all one's organisations' results, even of posts
+    # one no longer holds; someone else's, only those the viewer may read anyway.
+    mine = {pk for pk, record in by_id.items() if scope.can(viewer, "own", record.person)}
+    own_organisations = set().union(*(organisations[pk] for pk in mine))
+    own = Q(organisation_id__in=own_organisations) if own_organisations else Q(pk__in=[])
     results = (
         AnnualResult.objects.filter(
             in_scope | own,
@@ -177,9 +181,7 @@ def records(people: Sequence[User], viewer: User) -> list[CadreRecord]:
     )
     for result in results:
         for pk, record in by_id.items():
-            # One's own record shows all one's organisations' results, even of posts one no
-            # longer holds; someone else's, only those the viewer may read anyway.
-            if result.organisation_id in organisations[pk] and (pk == viewer.pk or result.in_scope):
+            if result.organisation_id in organisations[pk] and (pk in mine or result.in_scope):
                 record.results.append(result)
 
     _grades(by_id, viewer)
