@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from assessment.models import DutyReport, LedgerEntry, OrganisationReview, ReviewRound, Vote
 from responsibility import scope, selectors, work_versions
-from responsibility.models import Checklist, Opinion, ReopenRequest, User, Year
+from responsibility.models import Checklist, Opinion, PersonalObligation, ReopenRequest, User, Year
 
 from ..models import Rectification
 
@@ -424,7 +424,12 @@ def obligations_summary(user: User, today: datetime.date) -> Obligations | None:
             url=o.get_absolute_url() + ("#reopen" if id(o) in closed else ""),
             due=o.due_date,
             note=_("填报已关闭，可申请重新开放") if id(o) in closed else o.period_label,
-            action=_("申请重新开放") if id(o) in closed else "",
+            # A person's own (个人履责) is reopened by a reviewer directly: no request to make.
+            action=(
+                _("联系审核人重新开放") if isinstance(o, PersonalObligation) else _("申请重新开放")
+            )
+            if id(o) in closed
+            else "",
         )
         for o in (still_open + work.due_soon + closed_overdue)[:5]
     ]
