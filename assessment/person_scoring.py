@@ -6,8 +6,8 @@ organisation with a checklist that year. Parts, each 0–100, weighted by the ye
 the parts present (a part with nothing to count gives its weight to the others):
 - personal duties (个人履责): the person's obligations due so far, a late one losing the
   scheme's late share, like an organisation's process score;
-- their organisations' results (AnnualResult.composite, the mean over their organisations),
-  weighted more for those who lead one (书记/副书记);
+- their organisations' published results (AnnualResult.composite, the mean over their
+  organisations), weighted more for those who lead one (书记/副书记);
 - training (党务知识培训) hours against the year's requirement;
 - the reviewers' ratings in the year-end 述职 (执行力度, 监督力度), their mean.
 Then each rectification assigned to them that went overdue, was submitted late or was returned
@@ -119,10 +119,13 @@ def load_person_inputs(
     year: Year, as_of: datetime.date, person_ids: Collection[int] | None = None
 ) -> PersonInputs:
     inputs = PersonInputs(posts=_load_posts(year, person_ids))
-    for org_id, pk, composite in AnnualResult.objects.filter(
-        year=year, is_current=True
-    ).values_list("organisation_id", "pk", "composite"):
-        inputs.results[org_id] = (pk, composite)
+    # The latest published version of each organisation's result: a person result never carries
+    # an organisation's figure before its members may read it (domain.md §8a).
+    published = AnnualResult.objects.filter(year=year, published_at__isnull=False)
+    for org_id, pk, composite in published.order_by("organisation_id", "-version").values_list(
+        "organisation_id", "pk", "composite"
+    ):
+        inputs.results.setdefault(org_id, (pk, composite))
     due = PersonalObligation.objects.filter(year=year, due_date__lte=as_of).exclude(
         status=PersonalObligation.Status.NOT_APPLICABLE
     )

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from responsibility import work_versions
 from responsibility.models import Checklist, Obligation, User, Year
 from responsibility.services import audit_record
 
@@ -342,14 +343,13 @@ def results_compute(
         [*computed[0].values.keys(), "computed_at"] if computed else ["computed_at"],
         batch_size=2000,
     )
+    work_versions.bump(AnnualResult)  # the results list's pages (selectors.results_page)
     counts = {
         "created": len(to_create),
         "updated": len(to_update),
         "versions": len(superseded),
         "confirmed": confirmed,
     }
-    if superseded:
-        _mark_people(actor, year, [row.organisation_id for row in changed_published])
     audit_record(
         actor=actor, action="results.compute", obj=year, changes={**counts, "reason": reason}
     )
@@ -364,18 +364,23 @@ def results_publish(
     if organisation_ids is not None:
         unpublished = unpublished.filter(organisation_id__in=list(organisation_ids))
     published = unpublished.update(published_at=timezone.now())
+    work_versions.bump(AnnualResult)
     audit_record(actor=actor, action="results.publish", obj=year, changes={"count": published})
     if organisation_ids is None:
-        # Person results are published with the year's organisation results (issue #19.3).
-        from .person_results import person_results_publish
+        # Person results are computed on the published organisation results and published
+        # with them (issue #19.3).
+        from .person_results import person_results_compute, person_results_publish
 
+        person_results_compute(actor=actor, year=year, reason=_("随组织考核结果发布"))
         person_results_publish(actor=actor, year=year)
+    elif published:
+        _mark_people(actor, year, list(organisation_ids))
     return published
 
 
 def _mark_people(actor: User | None, year: Year, organisation_ids: list[int]) -> None:
-    """A published organisation result got a new version: the published results of its
-    post-holders counted the old one (person_scoring) and are marked 待更新."""
+    """Some organisations' new versions were published (results_refresh): the published results
+    of their post-holders counted the old ones (person_scoring) and are marked 待更新."""
     from .person_scoring import assessed_posts
     from .services import person_results_mark_stale
 

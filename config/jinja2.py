@@ -62,11 +62,25 @@ def _points_only() -> bool:
     )
 
 
+def gettext(message: str, /, **variables: Any) -> str:
+    """`_()` in the fragments: Django's translation, formatted with the keyword arguments as
+    Jinja's "newstyle" gettext formats them. Jinja's own goes through the template context and
+    formats into Markup, escaping each argument: 1.1 ms of the scoring page's 22 rows, 0.1 ms
+    this way. It returns text, which autoescaping escapes whole on output: the same HTML, as
+    no translation the fragments use holds markup (tests/test_fragments.py checks)."""
+    return translation.gettext(message) % variables
+
+
+def ngettext(singular: str, plural: str, number: int, /, **variables: Any) -> str:
+    return translation.ngettext(singular, plural, number) % ({"num": number} | variables)
+
+
 def environment(**options: Any) -> Environment:
     # Django's backend passes autoescape=True unless the settings say otherwise; they do not.
     options["autoescape"] = True
     env = Environment(extensions=["jinja2.ext.i18n"], **options)  # noqa: S701 (set above)
     env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
     env.filters.update(
         floatformat=floatformat,
         truncatechars=truncatechars,

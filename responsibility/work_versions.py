@@ -12,12 +12,17 @@ the services (the admin site, a raw SQL fix) shows after WORK_QUEUE_CACHE_SECOND
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import F, Model
 
 from .models import WorkVersion
+
+T = TypeVar("T")
+_MISSING = object()
 
 
 def label_of(model: type[Model]) -> str:
@@ -40,3 +45,19 @@ def stamps(models: Iterable[type[Model]]) -> dict[str, int]:
     labels = {label_of(model) for model in models}
     found = dict(WorkVersion.objects.filter(label__in=labels).values_list("label", "version"))
     return {label: found.get(label, 0) for label in labels}
+
+
+def cached(key: str, reads: Iterable[type[Model]], produce: Callable[[], T]) -> T:
+    """`produce()`, kept in the process's cache under `key` and the versions of the models it
+    reads (one query for the versions, none for the value while they stand): for reads that
+    change only with those models, such as what a scope covers of the organisation tree."""
+    if not enabled():
+        return produce()
+    versions = stamps(reads)
+    full_key = ":".join([key, *(f"{label}={v}" for label, v in sorted(versions.items()))])
+    cache = caches["person"]
+    value = cache.get(full_key, _MISSING)
+    if value is _MISSING:
+        value = produce()
+        cache.set(full_key, value, settings.WORK_QUEUE_CACHE_SECONDS)
+    return value  # type: ignore[return-value]

@@ -15,7 +15,7 @@ from accountability.selectors import LedgerRow
 from assessment.forms import ReviewScoreForm
 from assessment.models import ItemScore
 from assessment.selectors import ItemFacts, ResultRow
-from assessment.selectors.dashboards import UnitAverage
+from assessment.selectors.dashboards import RankedResult, UnitAverage
 from assessment.whatif import Change
 from responsibility.models import ChecklistItem
 from responsibility.selectors import (
@@ -89,6 +89,7 @@ CASES = {
     "responsibility/_badge.html": lambda: {"obligation_badge": badge()},
     "responsibility/_chips.html": lambda: {"obligations": [chip()]},
     "responsibility/_input.html": lambda: {"field": hostile_input()},
+    "responsibility/_options.html": lambda: {"choices": [(HOSTILE, HOSTILE)], "selected": HOSTILE},
     "responsibility/_obligation_rows.html": lambda: {
         "rows": [hostile(ObligationRow, due_date=DAY, badge=badge())]
     },
@@ -110,6 +111,18 @@ CASES = {
             UnitAverage(None, HOSTILE, Decimal(80), 2, Decimal(70), Decimal(90), Decimal(160)),
         ],
         "results_url": HOSTILE,
+    },
+    "assessment/_ranking_rows.html": lambda: {
+        "rows": [
+            hostile(
+                RankedResult,
+                position=1,
+                result_id=1,
+                organisation_id=1,
+                composite=Decimal("91.5"),
+                is_stale=True,
+            )
+        ]
     },
     "assessment/_preview_rows.html": lambda: {
         "rows": [
@@ -185,3 +198,22 @@ def test_the_fragments_floatformat_prints_what_django_s_prints(language: str) ->
             jinja2._points_only.cache_clear()
     assert not differ
     assert point == ("87,36" if language == "de" else "87.36")
+
+
+def test_no_translation_the_fragments_use_holds_markup() -> None:
+    """config.jinja2.gettext returns text that autoescaping escapes whole: a translation with
+    markup in it would show as text. Every `_()`/`ngettext()` message of every fragment, in
+    every language the product offers, is plain text."""
+    import re
+
+    from django.utils import translation
+
+    messages = set()
+    for app in ("responsibility", "assessment", "accountability"):
+        for path in (Path(settings.BASE_DIR) / app / "jinja2").rglob("*.html"):
+            messages |= set(re.findall(r'(?:_|gettext)\(\s*"([^"]+)"', path.read_text()))
+    assert len(messages) > 20  # the pattern still finds them
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            marked = [m for m in messages if re.search(r"[<>&]", translation.gettext(m))]
+        assert not marked, code

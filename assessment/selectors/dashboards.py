@@ -98,10 +98,39 @@ class MonthCompletion:
         return self.on_time + self.late + self.overdue
 
 
-@dataclass
+@dataclass(frozen=True)
 class RankedResult:
+    """A row of the top and bottom lists, for their tables (Jinja2:
+    assessment/_ranking_rows.html) and their charts alike."""
+
     position: int
-    result: AnnualResult
+    result_id: int
+    url: str
+    organisation_id: int
+    name: str
+    unit_name: str
+    tier_name: str
+    composite: Decimal
+    grade: str
+    grade_label: str
+    is_stale: bool
+
+    @classmethod
+    def of(cls, position: int, result: AnnualResult) -> RankedResult:
+        organisation = result.organisation
+        return cls(
+            position=position,
+            result_id=result.pk,
+            url=result.get_absolute_url(),
+            organisation_id=organisation.pk,
+            name=organisation.name,
+            unit_name=organisation.unit.name if organisation.unit else "",
+            tier_name=organisation.tier.name,
+            composite=result.composite,
+            grade=result.grade,
+            grade_label=str(result.get_grade_display()),
+            is_stale=result.stale_since is not None,
+        )
 
 
 @dataclass
@@ -239,10 +268,10 @@ def ranking(
     rows = results.select_related("organisation__tier", "organisation__unit")
     best = list(rows.order_by("-composite", "organisation__path")[:size])
     worst = list(rows.order_by("composite", "-organisation__path")[:size])
-    top = [RankedResult(position, result) for position, result in enumerate(best, start=1)]
+    top = [RankedResult.of(position, result) for position, result in enumerate(best, start=1)]
     shown = {result.pk for result in best}
     bottom = [
-        RankedResult(total - offset, result)
+        RankedResult.of(total - offset, result)
         for offset, result in enumerate(worst)
         if result.pk not in shown
     ]

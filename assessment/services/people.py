@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from responsibility import scope
-from responsibility.models import Organisation, User, Year
+from responsibility.models import Organisation, Post, User, Year
 from responsibility.services import ConcurrentEditError, audit_record
 
 from .. import stale
@@ -132,6 +132,17 @@ def person_rating_save(
     rating again replaces their own rating (compare-and-swap on its `version`)."""
     if not rating_open(report):
         raise AssessmentError(_("述职评议尚未开始或已结束，不能测评。"))
+    if not scope.can(actor, "rate_person", report):
+        raise AssessmentError(_("只有该组织的审核人可以测评。"))
+    year = report.year
+    officer = Post.objects.filter(
+        user=person,
+        organisation_id=report.organisation_id,
+        kind__in=Post.OFFICER_KINDS,
+        start_date__lte=year.end,
+    ).exclude(end_date__lt=year.start)
+    if not officer.exists():
+        raise AssessmentError(_("被测评人须在本年度任该组织的书记、委员或党务干部。"))
     for value in (execution, supervision):
         if not 0 <= value <= 100:
             raise AssessmentError(_("测评分须在 0 到 100 之间。"))

@@ -118,15 +118,14 @@ def chart_payload(
 
 
 def _ranked(row: dashboards.RankedResult) -> dict[str, Any]:
-    organisation = row.result.organisation
     return {
-        "name": organisation.name,
-        "unit": organisation.unit.name if organisation.unit else "",
+        "name": row.name,
+        "unit": row.unit_name,
         "position": row.position,
-        "value": float(row.result.composite),
-        "grade": row.result.get_grade_display(),
-        "gradeKey": row.result.grade,
-        "url": row.result.get_absolute_url(),
+        "value": float(row.composite),
+        "grade": row.grade_label,
+        "gradeKey": row.grade,
+        "url": row.url,
     }
 
 

@@ -385,8 +385,11 @@ def get_for_user(
     action: Action | PersonAction,
     **lookup: Any,
 ) -> M:
-    """Fetch one object for `user`; the queryset must select_related its organisation."""
-    obj = queryset.filter(**lookup).first()
+    """Fetch one object for `user`; the queryset must select_related its organisation.
+
+    Unordered: `first()` would sort the joined rows of a lookup by primary key, and the sort
+    over a select_related's joins cost the scoring page 0.6 ms (bench/README.md)."""
+    obj = next(iter(queryset.filter(**lookup).order_by()[:1]), None)
     if obj is None:
         raise Http404("no such object")
     check(user, action, obj)

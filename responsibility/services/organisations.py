@@ -9,7 +9,7 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import F
 
-from .. import scope
+from .. import scope, work_versions
 from ..audit import audit_entry
 from ..models import AuditEntry, Organisation, Post, Tier, User
 
@@ -68,6 +68,9 @@ def organisation_create(
     elif parent is not None:
         organisation.unit_id = parent.unit_id
     organisation.save(update_fields=["path", "depth", "unit"])
+    work_versions.bump(
+        Organisation, Tier
+    )  # what each scope covers of the tree (selectors.progress)
     audit_record(
         actor=actor,
         action="organisation.create",
@@ -83,6 +86,8 @@ def posts_version_bump(*, users: Iterable[User] | None = None) -> None:
     process reads their current posts again (scope.current_posts). The version on the given
     instances moves too, so that the rest of this request reads the change as well."""
     rows = User.objects.all()
+    if users is None:  # the tree or a tier changed (the admin): what every scope covers too
+        work_versions.bump(Organisation, Tier)
     if users is not None:
         users = list(users)
         rows = rows.filter(pk__in=[user.pk for user in users])

@@ -106,15 +106,15 @@ class TestDashboardNumbers:
         world = scored_world
         scoped = dashboards.scoped_results(world.admin, world.year)
         top, bottom = dashboards.ranking(scoped, total=7, size=3)
-        assert [(r.position, r.result.organisation, r.result.composite) for r in top] == [
-            (1, world.party_group_b, D("100")),
-            (2, world.branch_a, D("95")),
-            (3, world.branch_b, D("90")),
+        assert [(r.position, r.organisation_id, r.composite) for r in top] == [
+            (1, world.party_group_b.pk, D("100")),
+            (2, world.branch_a.pk, D("95")),
+            (3, world.branch_b.pk, D("90")),
         ]
-        assert [(r.position, r.result.organisation) for r in bottom] == [
-            (5, world.branch_a2),
-            (6, world.organ_b),
-            (7, world.party_group_a),
+        assert [(r.position, r.name) for r in bottom] == [
+            (5, world.branch_a2.name),
+            (6, world.organ_b.name),
+            (7, world.party_group_a.name),
         ]
         # Seven results fit in a top ten: the bottom list stays empty rather than repeat them.
         data = dashboards.dashboard(world.admin, world.year)
@@ -193,9 +193,9 @@ class TestScope:
             ("党支部", [0, 0, 1, 0, 1])
         ]
         assert [u.unit_name for u in data.units] == ["甲厅"]
-        assert {r.result.organisation for r in data.top + data.bottom} == {
-            world.branch_a,
-            world.branch_a2,
+        assert {r.organisation_id for r in data.top + data.bottom} == {
+            world.branch_a.pk,
+            world.branch_a2.pk,
         }
         assert {c.month: c.on_time for c in data.completion if c.total} == {1: 1}
 

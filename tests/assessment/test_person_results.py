@@ -174,6 +174,7 @@ def test_it_weights_the_organisations_result_more_for_those_who_lead_it(
     member = UserFactory(username="branch_member_officer")
     post(member, world.branch_a, Post.Kind.COMMITTEE_MEMBER)
     results.results_compute(actor=None, year=world.year, as_of=AS_OF)
+    results.results_publish(actor=None, year=world.year)
     composite = results.AnnualResult.objects.get(
         organisation=world.branch_a, is_current=True
     ).composite
@@ -344,10 +345,16 @@ def test_it_shows_a_caps_reason_only_to_the_registers_audience(
 
 def test_it_publishes_person_results_with_the_organisation_results(active_world: World) -> None:
     world = active_world
-    compute(world)
     results.results_compute(actor=None, year=world.year)
+    compute(world)
+    assert result_of(world.officer_a).organisation_score is None  # not published yet
     results.results_publish(actor=None, year=world.year)
     assert not PersonResult.objects.filter(published_at__isnull=True).exists()
+    # Computed again on the published organisation results, then published with them.
+    composite = results.AnnualResult.objects.get(
+        organisation=world.branch_a, is_current=True
+    ).composite
+    assert result_of(world.officer_a).organisation_score == composite
 
 
 def test_it_versions_a_published_result_and_needs_a_reason(active_world: World) -> None:
@@ -406,7 +413,11 @@ def test_it_marks_people_when_their_organisations_result_gets_a_new_version(
         status=LedgerEntry.Status.APPROVED,
     )
     results.results_compute(actor=None, year=world.year, as_of=AS_OF, reason="加分")
+    # The new version is not published yet: person results count published ones only.
+    assert result_of(world.officer_a).stale_since is None
+    results.results_publish(actor=None, year=world.year, organisation_ids=[world.branch_a.pk])
     assert result_of(world.officer_a).stale_reasons[-1]["code"] == "organisation"
+    assert result_of(world.officer_b).stale_since is None
 
 
 def test_it_marks_the_responsible_person_when_a_rectification_is_returned(
@@ -434,12 +445,13 @@ def test_it_marks_the_responsible_person_when_a_rectification_is_returned(
 def test_it_links_every_figure_of_the_trace_to_its_source(active_world: World, as_user) -> None:
     world = active_world
     results.results_compute(actor=None, year=world.year, as_of=AS_OF)
+    results.results_publish(actor=None, year=world.year)
     rect = rectification(world, world.officer_a)
     training = Training.objects.create(
         organiser=world.organ_a, held_on=datetime.date(2026, 5, 8), topic="党务知识", hours=4
     )
     TrainingAttendance.objects.create(training=training, person=world.officer_a, hours=4)
-    compute(world)
+    compute(world, reason="补录整改和培训")
     result = result_of(world.officer_a)
     page = as_user(world.admin).get(reverse("person_result_detail", args=[result.pk]))
     text = page.content.decode()
@@ -676,3 +688,41 @@ def test_the_task_computes_the_year(active_world: World) -> None:
 
     counts = tasks.compute_person_results(active_world.year.pk)
     assert counts["created"] == PersonResult.objects.count() > 0
+
+
+def test_the_rating_service_refuses_non_reviewers_and_non_officers(active_world: World) -> None:
+    world = active_world
+    report = submitted_report(world)
+    with pytest.raises(AssessmentError):
+        services.person_rating_save(
+            actor=world.officer_a,
+            report=report,
+            person=world.officer_a,
+            execution=100,
+            supervision=100,
+        )
+    with pytest.raises(AssessmentError):
+        services.person_rating_save(
+            actor=world.unit_a_reviewer,
+            report=report,
+            person=world.member,
+            execution=100,
+            supervision=100,
+        )
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_the_ratings_page_takes_a_fixed_number_of_queries(
+    active_world: World, as_user, django_assert_num_queries, extra: int
+) -> None:
+    world = active_world
+    add_officers(world, extra)
+    report = submitted_report(world)
+    client = as_user(world.unit_a_reviewer)
+    client.get(reverse("my_person_results"))  # the session and the person cache warm
+    with django_assert_num_queries(RATINGS_QUERIES):
+        assert client.get(reverse("person_ratings", args=[report.pk])).status_code == 200
+
+
+# The session, the user, their posts, the report, its officers and the reviewer's own ratings.
+RATINGS_QUERIES = 8

@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.template import Context, Template, engines
+from django.template import Context, Template
 from django.urls import reverse
 
 from responsibility import selectors
@@ -197,10 +197,8 @@ def test_it_renders_my_work_rows_like_the_template_did(active_world: World) -> N
 
 
 def test_it_renders_select_options_with_the_current_one_selected() -> None:
-    options = engines["django"].get_template("_options.html")
-
     def render(choices: list, selected: object) -> str:
-        return options.render({"choices": choices, "selected": selected}).strip()
+        return str(fragment("responsibility/_options.html", choices=choices, selected=selected))
 
     assert render([("a&b", "甲<乙>"), ("c", "丙")], "a&b") == (
         '<option value="a&amp;b" selected>甲&lt;乙&gt;</option><option value="c">丙</option>'
