@@ -107,6 +107,7 @@ ACTIONS = {
     "person_rating.save": _("述职测评"),
     "training.create": _("登记培训"),
     "training.attendance": _("登记参训人员"),
+    # Rotations recorded as free text before they were linked to posts (#19.4): history only.
     "rotation.add": _("登记岗位交流"),
     "rotation.record": _("岗位交流（结束原职务、开始新职务）"),
     "backbone.propose": _("推荐业务骨干人选"),

@@ -3,7 +3,6 @@ scoring.py; these functions record decisions."""
 
 from .backbone import backbone_propose, backbone_select, backbone_withdraw
 from .cadres import (
-    rotation_add,
     rotation_record,
     training_attendance_add,
     training_create,
@@ -85,7 +84,6 @@ __all__ = [
     "review_self_assess",
     "review_start",
     "review_transition",
-    "rotation_add",
     "rotation_record",
     "round_create",
     "scheme_create",

@@ -87,35 +87,6 @@ def training_attendance_add(
     return len(new)
 
 
-@transaction.atomic
-def rotation_add(
-    *,
-    actor: User,
-    person: User,
-    moved_on: datetime.date,
-    from_post: str,
-    to_post: str,
-    note: str = "",
-) -> Rotation:
-    if moved_on > timezone.localdate():
-        raise ServiceError(_("交流日期不能晚于今天。"))
-    rotation = Rotation.objects.create(
-        person=person,
-        moved_on=moved_on,
-        from_post=from_post,
-        to_post=to_post,
-        note=note,
-        recorded_by=actor,
-    )
-    audit_record(
-        actor=actor,
-        action="rotation.add",
-        obj=rotation,
-        changes={"person": person.username, "from": from_post, "to": to_post},
-    )
-    return rotation
-
-
 def post_label(post: Post) -> str:
     return f"{post.organisation.name} {post.get_kind_display()}"
 
