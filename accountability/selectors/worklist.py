@@ -413,10 +413,11 @@ def obligations_summary(user: User, today: datetime.date) -> Obligations | None:
     work = selectors.my_work(user, today=today)
     if not (work.overdue or work.due_soon or work.this_period):
         return None
-    # By identity: an organisation's obligation and a person's own (个人履责) may share a pk.
-    closed = {id(row.obligation) for row in work.overdue_closed}
+    closed = {id(row.obligation) for row in work.overdue_closed}  # by identity: pks may repeat
     still_open = [o for o in work.overdue if id(o) not in closed]
     closed_overdue = [o for o in work.overdue if id(o) in closed]
+    # A person's own (个人履责) is reopened by a reviewer directly: no request to make.
+    ask, contact = _("申请重新开放"), _("联系审核人重新开放")
     urgent = [
         Row(
             label=f"{o.item.ref} {o.item.content[:40]}",
@@ -424,10 +425,7 @@ def obligations_summary(user: User, today: datetime.date) -> Obligations | None:
             url=o.get_absolute_url() + ("#reopen" if id(o) in closed else ""),
             due=o.due_date,
             note=_("填报已关闭，可申请重新开放") if id(o) in closed else o.period_label,
-            # A person's own (个人履责) is reopened by a reviewer directly: no request to make.
-            action=(
-                _("联系审核人重新开放") if isinstance(o, PersonalObligation) else _("申请重新开放")
-            )
+            action=(contact if isinstance(o, PersonalObligation) else ask)
             if id(o) in closed
             else "",
         )
