@@ -3,14 +3,13 @@ its trace, a person's results by year as a viewer may see them, and the 述职 r
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch
+from django.urls import reverse
 
 from responsibility import scope
 from responsibility.links import pk_url
@@ -197,16 +196,11 @@ def trace(result: PersonResult) -> dict[str, Any]:
     ]
     duties = data.get("duties")
     if duties:
-        try:
-            duty_url: Callable[[int], str] | None = pk_url("personal_obligation_detail")
-        except NoReverseMatch:  # the personal duties' pages are not installed
-            duty_url = None
+        duty_url = pk_url("personal_obligation_detail")
         duties = {
             **duties,
-            "rows": [
-                {**row, "url": duty_url(row["id"]) if duty_url else ""}
-                for row in duties.get("rows", [])
-            ],
+            "url": reverse("person_duties", args=[result.person_id]),
+            "rows": [{**row, "url": duty_url(row["id"])} for row in duties.get("rows", [])],
         }
     return {
         "posts": data.get("posts", []),

@@ -451,6 +451,7 @@ def test_it_links_every_figure_of_the_trace_to_its_source(active_world: World, a
         organiser=world.organ_a, held_on=datetime.date(2026, 5, 8), topic="党务知识", hours=4
     )
     TrainingAttendance.objects.create(training=training, person=world.officer_a, hours=4)
+    missed = obligation(world, world.officer_a, datetime.date(2026, 9, 15), "not_started")
     compute(world, reason="补录整改和培训")
     result = result_of(world.officer_a)
     page = as_user(world.admin).get(reverse("person_result_detail", args=[result.pk]))
@@ -460,6 +461,8 @@ def test_it_links_every_figure_of_the_trace_to_its_source(active_world: World, a
         reverse("result_detail", args=[org_result.pk]),
         reverse("rectification_detail", args=[rect.pk]),
         reverse("training_detail", args=[training.pk]),
+        reverse("personal_obligation_detail", args=[missed.pk]),
+        reverse("person_duties", args=[world.officer_a.pk]),
     ):
         assert url in text
 
