@@ -14,11 +14,15 @@ from .models import (
     ChecklistItem,
     EntryReview,
     Evidence,
+    LeaderLink,
     MeetingAttendance,
     MeetingRecord,
     Obligation,
     Opinion,
     Organisation,
+    PersonalDuty,
+    PersonalDutyTemplate,
+    PersonalObligation,
     Post,
     QualityFlag,
     ReopenRequest,
@@ -108,7 +112,7 @@ class OrganisationAdmin(PostsChangeAdmin):
 
 @admin.register(Post)
 class PostAdmin(PostsChangeAdmin):
-    list_display = ["user", "organisation", "kind", "start_date", "end_date"]
+    list_display = ["user", "organisation", "kind", "division", "start_date", "end_date"]
     list_filter = ["kind", "organisation__tier"]
     search_fields = ["user__username", "user__full_name", "organisation__name"]
     list_select_related = ["user", "organisation"]
@@ -199,6 +203,49 @@ class ObligationAdmin(admin.ModelAdmin):
     filter_horizontal = ["evidence"]
     readonly_fields = ["version", "is_late"]
     date_hierarchy = "due_date"
+
+
+@admin.register(PersonalDutyTemplate)
+class PersonalDutyTemplateAdmin(admin.ModelAdmin):
+    """Where admins edit the shipped personal duties (个人履责模板); a year's activation copies
+    the active ones to each holder of the post (services.personal)."""
+
+    list_display = ["ref", "tier", "post_kind", "content", "frequency", "due_days", "is_active"]
+    list_filter = ["tier", "post_kind", "frequency", "is_active"]
+    search_fields = ["ref", "content", "source"]
+    list_select_related = ["tier"]
+
+
+@admin.register(PersonalDuty)
+class PersonalDutyAdmin(admin.ModelAdmin):
+    list_display = ["ref", "person", "organisation", "year", "content", "frequency", "is_active"]
+    list_filter = ["year", "frequency", "is_active"]
+    search_fields = ["ref", "content", "person__username", "person__full_name"]
+    list_select_related = ["person", "organisation", "year"]
+    raw_id_fields = ["person", "post", "organisation", "template"]
+    readonly_fields = ["version"]
+
+
+@admin.register(PersonalObligation)
+class PersonalObligationAdmin(admin.ModelAdmin):
+    list_display = ["duty", "person", "period_label", "due_date", "status", "is_late"]
+    list_filter = ["status", "is_late", "year"]
+    search_fields = ["duty__ref", "duty__content", "person__username", "person__full_name"]
+    list_select_related = ["duty", "person"]
+    raw_id_fields = ["duty", "person", "organisation", "updated_by"]
+    filter_horizontal = ["evidence"]
+    readonly_fields = ["version", "is_late"]
+    date_hierarchy = "due_date"
+
+
+@admin.register(LeaderLink)
+class LeaderLinkAdmin(admin.ModelAdmin):
+    list_display = ["person", "kind", "organisation", "department", "start_date", "end_date"]
+    list_filter = ["kind"]
+    search_fields = ["person__username", "person__full_name", "organisation__name", "department"]
+    list_select_related = ["person", "organisation"]
+    raw_id_fields = ["person", "organisation"]
+    readonly_fields = ["version"]
 
 
 @admin.register(MeetingRecord)

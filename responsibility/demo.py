@@ -15,6 +15,7 @@ from django.utils import timezone
 from . import services
 from .demo_attendance import build_attendance
 from .demo_entry_reviews import build_entry_reviews
+from .demo_personal import build_personal
 from .demo_quality import seed_quality
 from .models import (
     ChecklistItem,
@@ -460,6 +461,7 @@ def seed_demo() -> DemoContext:
     build_entry_reviews(year, users)  # per-entry review (#20.2)
     build_attendance(year, orgs[OFFICER_BRANCH], users["member"])  # named attendance (#20.1)
     seed_quality(year)  # quality flags (质量提示, issue #20.3)
+    build_personal(year, users, orgs)  # people's own duties (个人履责, #19.1)
     return DemoContext(
         organisations=orgs,
         users=users,

@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .excel import XLSX_CONTENT_TYPE
-from .models import ChecklistItem, Evidence, MeetingRecord, Obligation, User, Year
+from .models import (
+    ChecklistItem,
+    Evidence,
+    MeetingRecord,
+    Obligation,
+    PersonalObligation,
+    User,
+    Year,
+)
 
 CONFLICT_MESSAGE = _("该记录已被他人修改。您填写的内容仍保留在下方，请核对最新内容后重新提交。")
 
@@ -106,7 +114,10 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
-class ObligationFillForm(forms.Form):
+class EntryFillForm(forms.Form):
+    """What every entry's fill-in asks: an organisation's obligation (ObligationFillForm) or a
+    person's own (PersonalObligationFillForm, 个人履责)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("状态"), choices=Obligation.Status.choices)
     completed_on = forms.DateField(label=_("完成日期"), required=False, widget=DateInput())
@@ -130,6 +141,37 @@ class ObligationFillForm(forms.Form):
         required=False,
         help_text=_("PDF、图片或 Office 文档，可多选。"),
     )
+
+    def __init__(self, *args: Any, entry: Obligation | PersonalObligation, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": entry.version,
+                "status": entry.status,
+                "completed_on": entry.completed_on,
+                "description": entry.description,
+                "na_reason": entry.na_reason,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        status = data.get("status")
+        # The dates' ranges are the service's (responsibility.dates), shown on their fields.
+        if status == Obligation.Status.DONE and not data.get("completed_on"):
+            self.add_error("completed_on", _("状态为“已完成”时请填写完成日期。"))
+        if status == Obligation.Status.NOT_APPLICABLE and not data.get("na_reason", "").strip():
+            self.add_error("na_reason", _("选择“不适用”时请说明原因。"))
+        return data
+
+
+class PersonalObligationFillForm(EntryFillForm):
+    """A person's own obligation (个人履责): what was done, with evidence."""
+
+
+class ObligationFillForm(EntryFillForm):
     reuse = forms.ModelMultipleChoiceField(
         label=_("引用本组织已上传的材料"),
         queryset=Evidence.objects.none(),
@@ -176,7 +218,7 @@ class ObligationFillForm(forms.Form):
                 ),
             },
         )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, entry=obligation, **kwargs)
         self.obligation = obligation
         model_choice_field(self, "reuse").queryset = Evidence.objects.filter(
             pk__in=[e.pk for e in reusable]
@@ -194,15 +236,8 @@ class ObligationFillForm(forms.Form):
             del self.fields["attended_count"]
 
     def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        status = data.get("status")
-        # The dates' ranges are the service's (responsibility.dates), shown on their fields.
-        if status == Obligation.Status.DONE and not data.get("completed_on"):
-            self.add_error("completed_on", _("状态为“已完成”时请填写完成日期。"))
-        if status == Obligation.Status.NOT_APPLICABLE and not data.get("na_reason", "").strip():
-            self.add_error("na_reason", _("选择“不适用”时请说明原因。"))
-        if self.obligation.item.is_meeting and status == Obligation.Status.DONE:
+        data = super().clean()
+        if self.obligation.item.is_meeting and data.get("status") == Obligation.Status.DONE:
             self._clean_meeting(data)
         return data
 

@@ -11,6 +11,7 @@ from .views import (
     occurrences,
     onboarding,
     organisations,
+    personal,
     quality,
     reopen_requests,
 )
@@ -74,6 +75,27 @@ urlpatterns = [
         name="obligation_detach_evidence",
     ),
     path("evidence/<int:pk>/", checklists.evidence_download, name="evidence_download"),
+    # People's own duties (个人履责, #19.1)
+    path("work/duties/", personal.my_duties, name="my_duties"),
+    path("people/<int:pk>/duties/", personal.person_duties, name="person_duties"),
+    path("people/<int:pk>/links/new/", personal.leader_link_create, name="leader_link_create"),
+    path("leader-links/<int:pk>/end/", personal.leader_link_end, name="leader_link_end"),
+    path("personal-duties/<int:pk>/edit/", personal.personal_duty_edit, name="personal_duty_edit"),
+    path(
+        "personal-obligations/<int:pk>/",
+        personal.personal_obligation_detail,
+        name="personal_obligation_detail",
+    ),
+    path(
+        "personal-obligations/<int:pk>/reopen/",
+        personal.personal_obligation_reopen,
+        name="personal_obligation_reopen",
+    ),
+    path(
+        "personal-obligations/<int:pk>/evidence/<int:evidence_pk>/detach/",
+        personal.personal_obligation_detach_evidence,
+        name="personal_obligation_detach_evidence",
+    ),
     path(
         "organisations/<int:pk>/quality/<int:year>/",
         quality.quality_flag_list,

@@ -35,7 +35,11 @@ from tests.permissions_support import (
     statuses,
 )
 from tests.responsibility import attendance_permission_rows as attendance_rows
-from tests.responsibility import entry_review_rows, quality_permission_rows
+from tests.responsibility import (
+    entry_review_rows,
+    personal_permission_rows,
+    quality_permission_rows,
+)
 from tests.responsibility import permission_rows as key_point_rows
 
 # /healthz/full without a broker (tasks in-process) passes; with one, no worker answers here.
@@ -207,6 +211,7 @@ ROWS += [*key_point_rows.ROWS, *assessment_rows.ROWS, *accountability_rows.ROWS]
 ROWS += entry_review_rows.ROWS  # per-entry review (#20.2)
 ROWS += attendance_rows.ROWS
 ROWS += quality_permission_rows.ROWS
+ROWS += personal_permission_rows.ROWS  # people's own duties (#19.1)
 
 # The Django admin's own pages are checked through its index (staff only) and one changelist.
 ADMIN_SITE_ROWS = [

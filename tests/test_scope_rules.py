@@ -20,7 +20,14 @@ from assessment import results
 from assessment import selectors as assessment_selectors
 from assessment.models import AnnualResult, DutyReport, ExportJob, Vote
 from responsibility import scope
-from responsibility.models import ChecklistItem, Obligation, Post, User
+from responsibility.models import (
+    ChecklistItem,
+    Obligation,
+    PersonalDuty,
+    PersonalObligation,
+    Post,
+    User,
+)
 from tests.accountability.permission_rows import (
     dispatch_sent_by_officer_b,
     member_responsible,
@@ -71,6 +78,9 @@ def objects_for_every_rule(world: World) -> list[Model]:
         *ChecklistItem.objects.filter(ref="ZB-3-02").select_related("checklist__organisation"),
         absent_member_line(world),
         other_branch_line(world),
+        # People's own duties (个人履责): officer_a's in branch A, officer_b's in branch B.
+        *PersonalObligation.objects.filter(period_label="全年").select_related("organisation"),
+        *PersonalDuty.objects.select_related("organisation"),
     ]
 
 

@@ -452,8 +452,16 @@ def collect_makeups(today: datetime.date, rules: Rules) -> Iterator[Item]:
             )
 
 
+def collect_personal(today: datetime.date, rules: Rules) -> Iterator[Item]:
+    """People's own duties (个人履责): reminders.personal, which builds on this module."""
+    from .personal import collect_personal_obligations
+
+    return collect_personal_obligations(today, rules)
+
+
 COLLECTORS: list[Callable[[datetime.date, Rules], Iterable[Item]]] = [
     collect_obligations,
+    collect_personal,
     collect_rectifications,
     collect_review_rounds,
     collect_duty_reports,

@@ -413,17 +413,18 @@ def obligations_summary(user: User, today: datetime.date) -> Obligations | None:
     work = selectors.my_work(user, today=today)
     if not (work.overdue or work.due_soon or work.this_period):
         return None
-    closed = {row.obligation.pk for row in work.overdue_closed}
-    still_open = [o for o in work.overdue if o.pk not in closed]
-    closed_overdue = [o for o in work.overdue if o.pk in closed]
+    # By identity: an organisation's obligation and a person's own (个人履责) may share a pk.
+    closed = {id(row.obligation) for row in work.overdue_closed}
+    still_open = [o for o in work.overdue if id(o) not in closed]
+    closed_overdue = [o for o in work.overdue if id(o) in closed]
     urgent = [
         Row(
             label=f"{o.item.ref} {o.item.content[:40]}",
             organisation=o.organisation.name,
-            url=o.get_absolute_url() + ("#reopen" if o.pk in closed else ""),
+            url=o.get_absolute_url() + ("#reopen" if id(o) in closed else ""),
             due=o.due_date,
-            note=_("填报已关闭，可申请重新开放") if o.pk in closed else o.period_label,
-            action=_("申请重新开放") if o.pk in closed else "",
+            note=_("填报已关闭，可申请重新开放") if id(o) in closed else o.period_label,
+            action=_("申请重新开放") if id(o) in closed else "",
         )
         for o in (still_open + work.due_soon + closed_overdue)[:5]
     ]

@@ -377,14 +377,31 @@ class Obligation(models.Model):
         return obligation_light(self.status, self.due_date, today or timezone.localdate())
 
     def entry_open(self, grace_days: int, today: datetime.date | None = None) -> bool:
-        """Whether officers may still fill it in. An occurrence of an as-needed duty stays open
-        while its year runs (evidence often comes days after the meeting it proves)."""
-        if self.item.frequency == Frequency.AS_NEEDED:
-            return True
-        today = today or timezone.localdate()
-        if self.reopened_until is not None and self.reopened_until >= today:
-            return True
-        return today <= self.due_date + datetime.timedelta(days=grace_days)
+        return entry_open(
+            self.item.frequency,
+            self.due_date,
+            self.reopened_until,
+            grace_days,
+            today or timezone.localdate(),
+        )
+
+
+def entry_open(
+    frequency: str,
+    due_date: datetime.date,
+    reopened_until: datetime.date | None,
+    grace_days: int,
+    today: datetime.date,
+) -> bool:
+    """Whether an entry (an organisation's obligation or a personal one) may still be filled in.
+    An occurrence of an as-needed duty stays open while its year runs (evidence often comes days
+    after the meeting it proves); otherwise until the due date plus the grace days, or while a
+    reviewer's reopening lasts."""
+    if frequency == Frequency.AS_NEEDED:
+        return True
+    if reopened_until is not None and reopened_until >= today:
+        return True
+    return today <= due_date + datetime.timedelta(days=grace_days)
 
 
 def obligation_light(status: str, due_date: datetime.date, today: datetime.date) -> str:

@@ -157,6 +157,9 @@ class Post(models.Model):
     kind = models.CharField(_("职务"), max_length=30, choices=Kind.choices)
     start_date = models.DateField(_("任职开始"), default=datetime.date.today)
     end_date = models.DateField(_("任职结束"), null=True, blank=True)
+    # 分工 (组织、宣传、纪检…): the division of duties among a 机关党委's or a branch's secretary,
+    # deputies and members, recorded as data; their personal duties may follow it (§8b).
+    division = models.CharField(_("分工"), max_length=50, blank=True)
 
     class Meta:
         ordering = ["organisation__path", "kind", "start_date"]

@@ -42,6 +42,14 @@ PersonAction = Literal[
     "own",  # what is a person's own (a message, an export, a vote): nobody else's, admins neither
     "view_person",  # a person's cadre record: themself, admins, reviewers of one of their posts
     "record_person",  # record a person's rotation (岗位交流): who may view it, never about oneself
+    # a person's own duties (个人履责, #19.1): the person, reviewers of the duty's organisation,
+    # those who lead it (the 书记 of a 党组 sees its members' duties), admins
+    "view_personal",
+    # fill in a personal obligation: the person only (admins too); no one fills in another's
+    "fill_personal",
+    # record a leader's 分管 and 联系支部 and adjust their duties before the year starts:
+    # reviewers and leads of one of their posts' organisations, admins; never about oneself
+    "link_leader",
 ]
 PERSON_ACTIONS: frozenset[str] = frozenset(get_args(PersonAction))
 
@@ -96,6 +104,22 @@ RULES: dict[tuple[str, str], Rule] = {
     # Person-level records: the person, reviewers in scope, admins (domain.md §8a).
     ("view_person", "responsibility.user"): Rule(
         names="pk", grants=(Grant("review", "posts__organisation"),)
+    ),
+    # People's own duties (个人履责, #19.1). The person fills theirs in; the secretary of their
+    # organisation does not (it is the person's own record, and often the secretary's own).
+    ("view_personal", "responsibility.personalobligation"): Rule(
+        names="person", grants=(Grant("review"), Grant("lead"))
+    ),
+    ("fill_personal", "responsibility.personalobligation"): Rule(
+        names="person", refuse_inside="view_personal"
+    ),
+    ("view_personal", "responsibility.personalduty"): Rule(
+        names="person", grants=(Grant("review"), Grant("lead"))
+    ),
+    ("link_leader", "responsibility.user"): Rule(
+        grants=(Grant("review", "posts__organisation"), Grant("lead", "posts__organisation")),
+        unless="pk",
+        refuse_inside="view_person",
     ),
     ("record_person", "responsibility.user"): Rule(
         grants=(Grant("review", "posts__organisation"),),

@@ -16,14 +16,20 @@ from ..models import (
     AuditEntry,
     Evidence,
     Obligation,
+    PersonalObligation,
     ReopenRequest,
     User,
     Year,
 )
 from ..models.checklists import DUE_SOON_DAYS, obligation_light
+from .personal import my_personal_obligations
 from .years import OPEN
 
 # --- My work -----------------------------------------------------------------------------------
+
+
+# What My work lists: an organisation's obligation or a person's own (个人履责).
+Entry = Obligation | PersonalObligation
 
 
 @dataclass(frozen=True)
@@ -31,7 +37,7 @@ class ClosedRow:
     """An overdue obligation whose entry has closed: only a reviewer can reopen it, so My work
     offers the request (申请重新开放) and shows the latest one's state instead of "do it now"."""
 
-    obligation: Obligation
+    obligation: Obligation | PersonalObligation
     request: ReopenRequest | None
 
 
@@ -39,10 +45,10 @@ class ClosedRow:
 class Buckets:
     """Open obligations by urgency, as My work's tables show them."""
 
-    overdue: list[Obligation] = field(default_factory=list)
-    due_soon: list[Obligation] = field(default_factory=list)
-    this_period: list[Obligation] = field(default_factory=list)
-    overdue_open: list[Obligation] = field(default_factory=list)  # still open for entry
+    overdue: list[Entry] = field(default_factory=list)
+    due_soon: list[Entry] = field(default_factory=list)
+    this_period: list[Entry] = field(default_factory=list)
+    overdue_open: list[Entry] = field(default_factory=list)  # still open for entry
     overdue_closed: list[ClosedRow] = field(default_factory=list)
 
     @property
@@ -83,8 +89,13 @@ def my_work(user: User, *, today: datetime.date | None = None) -> MyWork:
     )
     work = MyWork(leads=bool(user_scope.lead_ids))
     closed: list[Obligation] = []
-    for obligation in rows:
-        section = work.mine if obligation.assignee_id == user.pk else work.organisation
+    # The person's own duties (个人履责) first under 我的, then the organisations' by due date.
+    personal = my_personal_obligations(user, today=today, soon=soon)
+    entries: list[Entry] = [*personal, *rows]
+    entries.sort(key=lambda entry: entry.due_date)  # stable: each query's own order is kept
+    for obligation in entries:
+        mine = isinstance(obligation, PersonalObligation) or obligation.assignee_id == user.pk
+        section = work.mine if mine else work.organisation
         for buckets in (work, section):
             if obligation.due_date < today:
                 buckets.overdue.append(obligation)
@@ -96,6 +107,10 @@ def my_work(user: User, *, today: datetime.date | None = None) -> MyWork:
             if obligation.entry_open(obligation.year.entry_grace_days, today):
                 work.overdue_open.append(obligation)
                 section.overdue_open.append(obligation)
+            elif isinstance(obligation, PersonalObligation):
+                # Only a reviewer's reopening helps: reopen requests are an organisation's.
+                work.overdue_closed.append(ClosedRow(obligation, None))
+                section.overdue_closed.append(ClosedRow(obligation, None))
             else:
                 closed.append(obligation)
     latest = latest_reopen_requests(closed) if closed else {}
@@ -130,7 +145,7 @@ def my_work_sections(work: MyWork, *, today: datetime.date | None = None) -> lis
     else:
         title, note = _("本组织未指派"), _("尚未指派承办人的任务，由本组织党务干部共同负责。")
     parts = [
-        ("mine", _("我的"), _("书记指派给您承办的任务。"), work.mine),
+        ("mine", _("我的"), _("您本人的个人履责任务，以及书记指派给您承办的任务。"), work.mine),
         ("organisation", title, note, work.organisation),
     ]
     return [
@@ -175,7 +190,7 @@ class Badge:
     is_late: bool
 
     @classmethod
-    def of(cls, obligation: Obligation, today: datetime.date, labels: dict[str, str]) -> Badge:
+    def of(cls, obligation: Entry, today: datetime.date, labels: dict[str, str]) -> Badge:
         status = obligation.status
         kind = "on_track"
         if status in (Obligation.Status.DONE, Obligation.Status.NOT_APPLICABLE):
@@ -193,18 +208,30 @@ def status_labels() -> dict[str, str]:
     return {value: str(label) for value, label in Obligation.Status.choices}
 
 
-def obligation_badge(obligation: Obligation, *, today: datetime.date | None = None) -> Badge:
+def obligation_badge(obligation: Entry, *, today: datetime.date | None = None) -> Badge:
     return Badge.of(obligation, today or timezone.localdate(), status_labels())
 
 
 def obligation_rows(
-    obligations: list[Obligation], *, today: datetime.date | None = None
+    obligations: list[Entry], *, today: datetime.date | None = None
 ) -> list[ObligationRow]:
     """My work's rows of obligations read with their item, organisation and assignee."""
     today = today or timezone.localdate()
     url, labels = pk_url("obligation_detail"), status_labels()
+    personal_url, personal_word = pk_url("personal_obligation_detail"), _("个人履责")
     return [
         ObligationRow(
+            url=personal_url(o.pk),
+            content=o.duty.content,
+            ref=o.duty.ref,
+            group=personal_word,
+            organisation_name=o.organisation.name,
+            period_label=o.period_label,
+            due_date=o.due_date,
+            badge=Badge.of(o, today, labels),
+        )
+        if isinstance(o, PersonalObligation)
+        else ObligationRow(
             url=url(o.pk),
             content=o.item.content,
             ref=o.item.ref,

@@ -40,6 +40,13 @@ from .organisations import (
     post_end,
     posts_version_bump,
 )
+from .personal import (
+    personal_duties_create,
+    personal_obligation_detach_evidence,
+    personal_obligation_fill,
+    personal_obligation_reopen,
+    personal_obligations_generate,
+)
 from .quality import quality_flag_dismiss, quality_flags_compute, quality_flags_refresh
 from .reopen_requests import reopen_request_create, reopen_request_decide
 from .years import (
@@ -86,6 +93,11 @@ __all__ = [
     "opinion_acknowledge",
     "opinion_submit",
     "organisation_create",
+    "personal_duties_create",
+    "personal_obligation_detach_evidence",
+    "personal_obligation_fill",
+    "personal_obligation_reopen",
+    "personal_obligations_generate",
     "post_create",
     "post_end",
     "posts_version_bump",

@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 import filetype
 from django.conf import settings
@@ -28,6 +28,7 @@ from ..models import (
     MeetingRecord,
     Obligation,
     Organisation,
+    PersonalObligation,
     User,
     Year,
 )
@@ -54,6 +55,10 @@ ALLOWED_EVIDENCE = {
     "application/vnd.oasis.opendocument.spreadsheet": {"ods"},
     "application/vnd.oasis.opendocument.presentation": {"odp"},
 }
+
+
+# What is filled in: an organisation's obligation or a person's own; the rules are the same.
+Entry = TypeVar("Entry", Obligation, PersonalObligation)
 
 
 class EntryClosedError(ServiceError):
@@ -132,18 +137,9 @@ def obligation_fill(
     """
     today = today or timezone.localdate()
     year = obligation.year
-    if year.is_closed:
-        raise EntryClosedError(_("该年度已结束，不能再填报。"))
-    if not obligation.entry_open(year.entry_grace_days, today):
-        raise EntryClosedError(
-            _("填报已截止（截止日期加宽限期已过）。如需补报，请联系审核人重新开放。")
-        )
-    if status == Obligation.Status.DONE and completed_on is None:
-        raise ServiceError(_("状态为已完成时必须填写完成日期。"))
-    if status == Obligation.Status.NOT_APPLICABLE and not na_reason.strip():
-        raise ServiceError(_("选择“不适用”时必须说明原因。"))
-    if completed_on is not None:
-        dates.check_completion(completed_on, year=year, today=today)
+    entry_check(
+        obligation, status=status, completed_on=completed_on, na_reason=na_reason, today=today
+    )
     if meeting is not None:
         dates.check_meeting_record(meeting.held_on, year=year, today=today)
         meeting = _meeting_against_roster(obligation, meeting)
@@ -166,28 +162,23 @@ def obligation_fill(
     # A returned entry resubmitted after the due date is not late for that: the reviewer
     # reopened it (services.entry_reviews); a completion dated late still is.
     returned = obligation.review_state == Obligation.ReviewState.RETURNED
-    late = obligation.is_late or (
-        status == Obligation.Status.DONE
-        and completed_on is not None
-        and (completed_on > obligation.due_date or (today > obligation.due_date and not returned))
+    late = late_mark(
+        obligation, status=status, completed_on=completed_on, today=today, excused=returned
     )
     review_state = review_state_after_fill(obligation, status)
-    updated = Obligation.objects.filter(pk=obligation.pk, version=version).update(
-        review_state=review_state,
+    entry_save(
+        obligation,
+        version=version,
+        actor=actor,
         status=status,
         completed_on=completed_on,
         description=description,
-        na_reason=na_reason if status == Obligation.Status.NOT_APPLICABLE else "",
+        na_reason=na_reason,
         is_late=late,
-        updated_by=actor,
-        updated_at=timezone.now(),
-        version=F("version") + 1,
+        review_state=review_state,
     )
-    if updated != 1:
-        raise ConcurrentEditError
     if review_state != before["review_state"]:
         work_versions.bump(Obligation)  # the queue's returned and resubmitted entries
-    obligation.refresh_from_db()
     changes = diff(before, _obligation_snapshot(obligation))
     if meeting is not None:
         record, created = MeetingRecord.objects.update_or_create(
@@ -219,38 +210,135 @@ def obligation_reopen(
     *, actor: User, obligation: Obligation, reason: str, today: datetime.date | None = None
 ) -> Obligation:
     """A reviewer reopens entry after the deadline, for the year's grace period, with a reason."""
+    return entry_reopen(actor=actor, entry=obligation, reason=reason, today=today)
+
+
+@transaction.atomic
+def obligation_detach_evidence(*, actor: User, obligation: Obligation, evidence: Evidence) -> None:
+    entry_detach_evidence(actor=actor, entry=obligation, evidence=evidence)
+
+
+# --- what every entry shares: an organisation's obligation or a person's own (PersonalObligation)
+
+
+def entry_check(
+    entry: Entry,
+    *,
+    status: str,
+    completed_on: datetime.date | None,
+    na_reason: str,
+    today: datetime.date,
+) -> None:
+    """Refuse a fill-in of a closed year or entry, a completion without its date, a "not
+    applicable" without its reason, or a completion dated outside what the year allows."""
+    year = entry.year
+    if year.is_closed:
+        raise EntryClosedError(_("该年度已结束，不能再填报。"))
+    if not entry.entry_open(year.entry_grace_days, today):
+        raise EntryClosedError(
+            _("填报已截止（截止日期加宽限期已过）。如需补报，请联系审核人重新开放。")
+        )
+    if status == Obligation.Status.DONE and completed_on is None:
+        raise ServiceError(_("状态为已完成时必须填写完成日期。"))
+    if status == Obligation.Status.NOT_APPLICABLE and not na_reason.strip():
+        raise ServiceError(_("选择“不适用”时必须说明原因。"))
+    if completed_on is not None:
+        dates.check_completion(completed_on, year=year, today=today)
+
+
+def entry_save(
+    entry: Entry,
+    *,
+    version: int,
+    actor: User,
+    status: str,
+    completed_on: datetime.date | None,
+    description: str,
+    na_reason: str,
+    is_late: bool,
+    **more: Any,
+) -> None:
+    """Store a fill-in if nobody saved the entry since `version` was read (compare-and-swap),
+    then read it again; ConcurrentEditError otherwise. The reason for "not applicable" is
+    kept only with that status."""
+    updated = (
+        type(entry)
+        ._default_manager.filter(pk=entry.pk, version=version)
+        .update(
+            status=status,
+            completed_on=completed_on,
+            description=description,
+            na_reason=na_reason if status == Obligation.Status.NOT_APPLICABLE else "",
+            is_late=is_late,
+            updated_by=actor,
+            updated_at=timezone.now(),
+            version=F("version") + 1,
+            **more,
+        )
+    )
+    if updated != 1:
+        raise ConcurrentEditError
+    entry.refresh_from_db()
+
+
+def late_mark(
+    entry: Entry,
+    *,
+    status: str,
+    completed_on: datetime.date | None,
+    today: datetime.date,
+    excused: bool = False,
+) -> bool:
+    """The permanent late mark after a fill-in (domain.md §5): a completion dated, or recorded,
+    after the due date; once set it stays. `excused`: recorded late because a reviewer returned
+    it, which is not the officer's lateness (a completion dated late still is)."""
+    return entry.is_late or (
+        status == Obligation.Status.DONE
+        and completed_on is not None
+        and (completed_on > entry.due_date or (today > entry.due_date and not excused))
+    )
+
+
+def entry_reopen(
+    *, actor: User, entry: Entry, reason: str, today: datetime.date | None = None
+) -> Entry:
+    """Reopen entry after the deadline, for the year's grace period, with a reason. The caller
+    decides who may (scope "review" on the entry's organisation)."""
     if not reason.strip():
         raise ServiceError(_("重新开放填报必须说明原因。"))
-    if obligation.year.is_closed:
+    if entry.year.is_closed:
         raise ServiceError(_("该年度已结束，不能重新开放。"))
     today = today or timezone.localdate()
-    until = today + datetime.timedelta(days=max(obligation.year.entry_grace_days, 1))
-    before = obligation.reopened_until
-    Obligation.objects.filter(pk=obligation.pk).update(
+    until = today + datetime.timedelta(days=max(entry.year.entry_grace_days, 1))
+    before = entry.reopened_until
+    type(entry)._default_manager.filter(pk=entry.pk).update(
         reopened_until=until, version=F("version") + 1
     )
-    obligation.refresh_from_db()
+    entry.refresh_from_db()
     audit_record(
         actor=actor,
-        action="obligation.reopen",
-        obj=obligation,
-        organisation=obligation.organisation,
+        action="personal_obligation.reopen"
+        if isinstance(entry, PersonalObligation)
+        else "obligation.reopen",
+        obj=entry,
+        organisation=entry.organisation,
         changes={
             "reopened_until": [str(before) if before else None, str(until)],
             "reason": [None, reason],  # [old, new] like every other change: pages show pairs
         },
     )
-    return obligation
+    return entry
 
 
-@transaction.atomic
-def obligation_detach_evidence(*, actor: User, obligation: Obligation, evidence: Evidence) -> None:
-    obligation.evidence.remove(evidence)
+def entry_detach_evidence(*, actor: User, entry: Entry, evidence: Evidence) -> None:
+    entry.evidence.remove(evidence)
     audit_record(
         actor=actor,
-        action="obligation.detach_evidence",
-        obj=obligation,
-        organisation=obligation.organisation,
+        action="personal_obligation.detach_evidence"
+        if isinstance(entry, PersonalObligation)
+        else "obligation.detach_evidence",
+        obj=entry,
+        organisation=entry.organisation,
         changes={"evidence": [evidence.original_name, None]},
     )
 

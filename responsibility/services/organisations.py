@@ -118,6 +118,9 @@ def post_create(
         organisation=organisation,
         changes={"user": user.username, "kind": post.get_kind_display()},
     )
+    from .personal import personal_duties_for_new_post  # services.personal reads posts
+
+    personal_duties_for_new_post(actor=actor, post=post)
     return post
 
 
@@ -125,6 +128,9 @@ def post_create(
 def post_end(*, actor: User | None, post: Post, end_date: datetime.date) -> Post:
     post.end_date = end_date
     post.save(update_fields=["end_date"])
+    from .personal import personal_obligations_retire  # services.personal reads posts
+
+    personal_obligations_retire(post=post)
     # The holder as loaded, else by id: ending a post must not cost a read of the person.
     holder = post.user if Post.user.is_cached(post) else User(pk=post.user_id)
     posts_version_bump(users=[holder])

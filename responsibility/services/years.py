@@ -33,6 +33,7 @@ from ..models import (
     Year,
 )
 from .organisations import audit_record
+from .personal import personal_duties_create
 
 BATCH_SIZE = 2000
 CHECKLIST_CHUNK = 200  # checklists per generation round: bounds memory at province scale
@@ -83,6 +84,8 @@ def year_create(*, actor: User | None, year: int, entry_grace_days: int = 5) -> 
     created = Year.objects.create(year=year, entry_grace_days=entry_grace_days)
     audit_record(actor=actor, action="year.create", obj=created, changes={"year": year})
     _run_year_hooks(created, actor)
+    # Each leader's duties exist from the start, to be adjusted before the year starts.
+    personal_duties_create(actor=actor, year=created)
     return created
 
 
@@ -160,6 +163,8 @@ def year_activate(*, actor: User | None, year: Year) -> int:
     year.activated_at = now
     year.save(update_fields=["status", "activated_at"])
     work_versions.bump(Year)
+    # The holders of posts with personal duties: theirs (if missing) and their obligations.
+    personal_duties_create(actor=actor, year=year)
     audit_record(actor=actor, action="year.activate", obj=year, changes={"obligations": created})
     return created
 

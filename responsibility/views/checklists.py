@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.forms import CharField
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -41,6 +40,7 @@ from ..models import (
 )
 from ..models.checklists import Group
 from ..selectors import quality as quality_selectors
+from . import personal
 
 
 @login_required
@@ -217,24 +217,7 @@ def obligation_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     obligation = scope.get_for_user(
         request.user, selectors.obligation_queryset(), action="review", pk=pk
     )
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        if form.has_error("reason", "max_length"):
-            # ReopenForm declares `reason` as a CharField, which carries `max_length`.
-            limit = cast(CharField, ReopenForm.base_fields["reason"]).max_length
-            messages.error(request, _("重新开放原因不能超过 %(n)d 个字。") % {"n": limit})
-        else:
-            messages.error(request, _("重新开放填报必须说明原因。"))
-        return redirect(obligation)
-    try:
-        services.obligation_reopen(
-            actor=request.user, obligation=obligation, reason=form.cleaned_data["reason"]
-        )
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已重新开放填报。"))
-    return redirect(obligation)
+    return personal.reopen_from_form(request, obligation)
 
 
 @login_required

@@ -33,6 +33,9 @@ ACTIONS: dict[str, Promise] = {
     "own": _("查看本人的内容"),
     "view_person": _("查看该人员档案"),
     "record_person": _("记录岗位交流"),
+    "view_personal": _("查看该人员的个人履责"),
+    "fill_personal": _("填报本人的个人履责"),
+    "link_leader": _("记录分管与联系支部、调整个人履责"),
 }
 
 # The pages the menu links to, by URL name, as the menu names them.

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from .. import scope, selectors
 from ..context_processors import SESSION_KEY
 from ..http import AuthenticatedHttpRequest
+from ..selectors import personal
 
 
 @login_required
@@ -40,6 +42,17 @@ def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         (ancestor, user_scope.can("view", ancestor))
         for ancestor in selectors.ancestors(organisation)
     ]
+    can_review = user_scope.can("review", organisation)
+    # The leaders' own duties (个人履责) beside the organisation's progress, for its reviewers
+    # and those who lead it: two queries, none for anyone else.
+    leaders: list[personal.LeaderRow] = []
+    own_progress: personal.Tally | None = None
+    if can_review or user_scope.can("lead", organisation):
+        today, year = timezone.localdate(), selectors.current_year_for(request)
+        leaders = personal.leaders_progress(request.user, organisation, year, today=today)
+        own_progress = personal.organisation_tallies([organisation.pk], year, today).get(
+            organisation.pk
+        )
     return render(
         request,
         "responsibility/organisation_detail.html",
@@ -50,7 +63,9 @@ def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "past_posts": past_posts,
             "children": selectors.children(request.user, organisation),
             "can_fill": user_scope.can("fill", organisation),
-            "can_review": user_scope.can("review", organisation),
+            "can_review": can_review,
+            "leaders": leaders,
+            "own_progress": own_progress,
             "can_supervise": user_scope.can("supervise", organisation),
             # Quality flags of this organisation and those below it that one reviews (#20.3).
             "lists_flags": user_scope.may_any("review"),

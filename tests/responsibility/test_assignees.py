@@ -56,7 +56,10 @@ def assign(branch: Branch, obligation: Obligation, to: User, **kwargs: object) -
 
 
 def listed(work: selectors.Buckets) -> set[int]:
-    return {o.pk for o in work.overdue + work.due_soon + work.this_period}
+    """The organisations' obligations listed (a leader's own duties, 个人履责, are listed too)."""
+    return {
+        o.pk for o in work.overdue + work.due_soon + work.this_period if isinstance(o, Obligation)
+    }
 
 
 # --- services ------------------------------------------------------------------------------------
@@ -90,7 +93,10 @@ def test_it_lists_an_assigned_obligation_under_mine_and_only_the_secretary_sees_
     secretary_page = as_user(branch.secretary).get(reverse("my_work")).content.decode()
     assert "本组织全部" in secretary_page
     assert "承办人 张伟（承办期限 2026-07-01）" in secretary_page
-    assert 'id="mine-sectionHeading"' not in secretary_page  # nothing is the secretary's own
+    # Nothing of the branch is the secretary's own; under 我的 are only their personal duties.
+    secretary_mine = secretary_page.split('id="sectionHeading"', 1)[0]
+    assert june.get_absolute_url() not in secretary_mine
+    assert "/obligations/" not in secretary_mine.split('id="mine-sectionHeading"', 1)[-1]
 
 
 @pytest.mark.django_db
@@ -291,8 +297,9 @@ def my_work_queries(client, django_assert_num_queries, n: int) -> None:
 
 # Session, user, posts; the page's one read of obligations (items, organisations and assignees
 # joined) and the reopen requests of those whose entry has closed; the year; the unread count.
-# As before assignees: naming them added a join, not a query.
-MY_WORK_QUERIES = 7
+# As before assignees: naming them added a join, not a query. The person's own duties
+# (个人履责, #19.1) are one more read.
+MY_WORK_QUERIES = 8
 
 
 @pytest.mark.django_db
