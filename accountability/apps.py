@@ -24,6 +24,14 @@ class AccountabilityConfig(AppConfig):
 
         report_drafts.register(report_facts)
 
+        # A person's result (assessment) counts the rectifications they are responsible for,
+        # without assessment importing this app (issue #19.3).
+        from assessment import person_scoring
+
+        from .person_facts import person_rectifications
+
+        person_scoring.register(person_rectifications)
+
         # Hand-overs made in responsibility and assessment reach the next person's inbox.
         from responsibility import handovers
 

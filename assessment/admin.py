@@ -12,6 +12,9 @@ from .models import (
     ItemScore,
     LedgerEntry,
     OrganisationReview,
+    PersonGradeCap,
+    PersonRating,
+    PersonResult,
     ReviewComment,
     ReviewRound,
     Rotation,
@@ -201,3 +204,30 @@ class DutyReportSectionAdmin(admin.ModelAdmin):
     search_fields = ["report__organisation__name", "title", "text"]
     list_select_related = ["report__organisation", "report__year"]
     raw_id_fields = ["report"]
+
+
+@admin.register(PersonGradeCap)
+class PersonGradeCapAdmin(admin.ModelAdmin):
+    list_display = ["person", "year", "max_grade", "source", "created_at"]
+    list_filter = ["max_grade", "year"]
+    search_fields = ["person__username", "person__full_name", "source"]
+    raw_id_fields = ["person", "organisation", "created_by"]
+
+
+@admin.register(PersonRating)
+class PersonRatingAdmin(admin.ModelAdmin):
+    list_display = ["report", "person", "rated_at"]
+    search_fields = ["person__username", "person__full_name"]
+    raw_id_fields = ["report", "person", "rater"]
+
+
+@admin.register(PersonResult)
+class PersonResultAdmin(admin.ModelAdmin):
+    list_display = ["person", "year", "version", "composite", "grade", "is_current", "published_at"]
+    list_filter = ["year", "grade", "is_current"]
+    search_fields = ["person__username", "person__full_name"]
+    list_select_related = ["person", "year"]
+    raw_id_fields = ["person", "organisation"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # results change only through computation, which keeps versions

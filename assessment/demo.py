@@ -15,6 +15,7 @@ from responsibility.demo_province import vacuum_analyze
 from responsibility.models import Checklist, Organisation, Post, User, Year
 
 from . import results, selectors, services, whatif
+from .demo_people import seed_people
 from .models import (
     AnnualResult,
     DutyReport,
@@ -287,6 +288,7 @@ def finish(context: DemoContext) -> None:
     context.counts["drafted_reports"] = DutyReport.objects.filter(
         year=year, drafted_at__isnull=False
     ).count()
+    seed_people(context)
 
 
 def _trainings(context: DemoContext) -> None:

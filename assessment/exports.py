@@ -1,9 +1,10 @@
 """The annual results workbook, written in openpyxl's streaming (write_only) mode.
 
 Sheets: a summary, one per tier, the item-level breakdown, the bonus/deduction ledger, vote
-tallies, and any sheets higher apps register (the rectification ledger). Tables are read as
-streams of plain values, not model instances, and the item breakdown one chunk of organisations
-at a time, so memory stays flat at province scale and the time goes into writing the cells.
+tallies, the person results (person_exports), and any sheets higher apps register (the
+rectification ledger). Tables are read as streams of plain values, not model instances, and the
+item breakdown one chunk of organisations at a time, so memory stays flat at province scale and
+the time goes into writing the cells.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from openpyxl import Workbook
 
 from responsibility.models import ChecklistItem, Obligation, Tier, Year
 
-from . import scoring, stale
+from . import person_exports, scoring, stale
 from .models import AnnualResult, Grade, ItemScore, LedgerEntry, OrganisationReview, Vote
 from .results import default_as_of, rules_from
 from .selectors import scheme_for
@@ -110,9 +111,11 @@ def write_workbook(
     items = SheetWriter(workbook, "事项明细", ITEM_COLUMNS)
     ledger = SheetWriter(workbook, "加减分", LEDGER_COLUMNS)
     votes = SheetWriter(workbook, "评议票", VOTE_COLUMNS)
+    people = SheetWriter(workbook, person_exports.TITLE, person_exports.COLUMNS)
     _write_results(summary, tiers, votes, year, organisation_ids)
     rows = _write_items(items, year, organisation_ids, progress)
     _write_ledger(ledger, year, organisation_ids)
+    person_exports.write_person_results(people, year, organisation_ids)
     for extra in EXTRA_SHEETS:
         extra(workbook, year, organisation_ids)
     workbook.save(path)

@@ -283,7 +283,20 @@ class SchemeForm(forms.ModelForm):
         bands: list[Decimal] = [b for n in names if (b := data.get(n)) is not None]
         if len(bands) == len(names) and not bands[0] >= bands[1] >= bands[2]:
             self.add_error("fairly_good_min", _("等次分数线须从高到低：好 ≥ 较好 ≥ 一般。"))
+        person = [data.get(n) for n in PERSON_WEIGHTS]
+        if all(w is not None for w in person) and not any(person):
+            self.add_error("person_weight_duties", _("个人考核各部分权重不能全部为 0。"))
         return data
+
+
+# The person-level assessment's relative weights (one is chosen per person: lead or not).
+PERSON_WEIGHTS = (
+    "person_weight_duties",
+    "person_weight_org_lead",
+    "person_weight_org_member",
+    "person_weight_training",
+    "person_weight_rating",
+)
 
 
 def hours_field(*, required: bool = True) -> forms.DecimalField:
@@ -346,3 +359,11 @@ class RotationForm(forms.Form):
     from_post = forms.CharField(label=_("原岗位"), max_length=200)
     to_post = forms.CharField(label=_("新岗位"), max_length=200)
     note = forms.CharField(label=_("备注"), max_length=500, required=False)
+
+
+class PersonRatingForm(forms.Form):
+    """A reviewer's rating of one officer in the year-end 述职 (执行力度, 监督力度)."""
+
+    execution = forms.IntegerField(label=_("执行力度（0–100）"), min_value=0, max_value=100)
+    supervision = forms.IntegerField(label=_("监督力度（0–100）"), min_value=0, max_value=100)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

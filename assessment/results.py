@@ -366,7 +366,31 @@ def results_publish(
     published = unpublished.update(published_at=timezone.now())
     work_versions.bump(AnnualResult)
     audit_record(actor=actor, action="results.publish", obj=year, changes={"count": published})
+    if organisation_ids is None:
+        # Person results are computed on the published organisation results and published
+        # with them (issue #19.3).
+        from .person_results import person_results_compute, person_results_publish
+
+        person_results_compute(actor=actor, year=year, reason=_("随组织考核结果发布"))
+        person_results_publish(actor=actor, year=year)
+    elif published:
+        _mark_people(actor, year, list(organisation_ids))
     return published
+
+
+def _mark_people(actor: User | None, year: Year, organisation_ids: list[int]) -> None:
+    """Some organisations' new versions were published (results_refresh): the published results
+    of their post-holders counted the old ones (person_scoring) and are marked 待更新."""
+    from .person_scoring import assessed_posts
+    from .services import person_results_mark_stale
+
+    people = assessed_posts(year).filter(organisation_id__in=organisation_ids)
+    person_results_mark_stale(
+        actor=actor,
+        year=year,
+        person_ids=set(people.values_list("user_id", flat=True)),
+        change=stale.Change.ORGANISATION,
+    )
 
 
 @transaction.atomic

@@ -38,6 +38,11 @@ class Change(models.TextChoices):
     LEDGER = "ledger", gettext_lazy("加减分有变化")
     VOTE = "vote", gettext_lazy("述职评议票有变化")
     SCHEME = "scheme", gettext_lazy("考核方案有变化")
+    # Person results (个人抓党建考核, issue #19.3) only.
+    ORGANISATION = "organisation", gettext_lazy("所在组织考核结果有变化")
+    RECTIFICATION = "rectification", gettext_lazy("本人负责的整改有变化")
+    TRAINING = "training", gettext_lazy("培训学时有变化")
+    RATING = "rating", gettext_lazy("述职测评有变化")
 
 
 # Details that name an accountability case: the register's audience only.

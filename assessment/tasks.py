@@ -17,3 +17,14 @@ def build_export(job_id: int) -> None:
 def resume_exports() -> int:
     """Periodic (beat entry "resume-exports"): send again the jobs whose enqueue failed."""
     return services.export_jobs_resume()
+
+
+@shared_task(ignore_result=True)
+def compute_person_results(year_id: int, reason: str = "") -> dict[str, int]:
+    """Compute the year's person results (个人抓党建考核) outside a request: the province's
+    ~15,000 post-holders (bench/assessment_jobs.py)."""
+    from responsibility.models import Year
+
+    from .person_results import person_results_compute
+
+    return person_results_compute(actor=None, year=Year.objects.get(pk=year_id), reason=reason)

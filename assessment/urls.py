@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cadres, dashboard, reports, results, reviews
+from .views import cadres, dashboard, people, reports, results, reviews
 
 urlpatterns = [
     path("rounds/", reviews.round_list, name="round_list"),
@@ -41,6 +41,20 @@ urlpatterns = [
     path("results/<int:year>/export.xlsx", results.results_export, name="results_export"),
     path("exports/<int:pk>/", results.export_job, name="export_job"),
     path("exports/<int:pk>/download/", results.export_job_download, name="export_job_download"),
+    path("people/results/<int:year>/", people.person_result_list, name="person_result_list"),
+    path(
+        "people/results/<int:year>/refresh/",
+        people.person_results_refresh,
+        name="person_results_refresh",
+    ),
+    path(
+        "people/results/detail/<int:pk>/",
+        people.person_result_detail,
+        name="person_result_detail",
+    ),
+    path("people/results/mine/", people.my_person_results, name="my_person_results"),
+    path("reports/<int:pk>/ratings/", people.person_ratings, name="person_ratings"),
+    path("reports/<int:pk>/ratings/<int:person_pk>/", people.person_rate, name="person_rate"),
     path("dashboard/", dashboard.dashboard, name="assessment_dashboard"),
     path("cadres/<int:year>/", dashboard.cadre_records, name="cadre_records"),
     path("trainings/", cadres.training_list, name="training_list"),

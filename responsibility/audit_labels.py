@@ -98,6 +98,13 @@ ACTIONS = {
     "results.publish": _("发布年度考核结果"),
     "results.stale": _("考核结果待更新"),
     "results.refresh": _("更新待更新的考核结果"),
+    "person_results.compute": _("计算个人考核结果"),
+    "person_results.publish": _("发布个人考核结果"),
+    "person_results.stale": _("个人考核结果待更新"),
+    "person_results.refresh": _("更新待更新的个人考核结果"),
+    "person_grade_cap.add": _("限定个人最高等次"),
+    "person_grade_cap.remove": _("取消个人等次限定"),
+    "person_rating.save": _("述职测评"),
     "training.create": _("登记培训"),
     "training.attendance": _("登记参训人员"),
     "rotation.add": _("登记岗位交流"),
@@ -224,6 +231,15 @@ FIELDS: dict[str, StrOrPromise] = {
     "no_evidence_deduction_percent": _("无佐证扣分比例"),
     "accountability_cap": _("被问责时最高等次"),
     "report_deadline": _("述职报告截止日期"),
+    "person_weight_duties": _("个人履责权重"),
+    "person_weight_org_lead": _("所在组织结果权重（书记、副书记）"),
+    "person_weight_org_member": _("所在组织结果权重（其他职务）"),
+    "person_weight_training": _("培训学时权重"),
+    "person_weight_rating": _("述职测评权重"),
+    "person_rectification_deduction": _("每项逾期或被退回整改扣分"),
+    "training_hours_required": _("年度党务知识培训学时要求"),
+    "person_accountability_cap": _("个人被问责时最高等次"),
+    "again": _("修改测评"),
     "max_grade": _("最高等次"),
     "quarter": _("季度"),
     "opens_on": _("开始日期"),
@@ -273,6 +289,7 @@ FIELDS_FOR = {
     "opinion": {"content": _("意见内容")},
     "rectification": {"source": _("问题来源"), "evidence": _("佐证材料")},
     "results": {"reason": _("重新计算原因")},
+    "person_results": {"reason": _("重新计算原因")},
     "quality_flag": {"kind": _("提示类型"), "dismissal_reason": _("排除原因")},
     "dispatch": {"content": _("工作内容")},
 }
@@ -343,6 +360,10 @@ VALUES_FOR = {
         "ledger": _("加减分有变化"),
         "vote": _("述职评议票有变化"),
         "scheme": _("考核方案有变化"),
+        "organisation": _("所在组织考核结果有变化"),
+        "rectification": _("本人负责的整改有变化"),
+        "training": _("培训学时有变化"),
+        "rating": _("述职测评有变化"),
     },
     "rectification": {  # Rectification.State, Rectification.SourceType (older entries)
         "pending": _("待整改"),
@@ -384,6 +405,8 @@ VALUES_FOR = {
     },
 }
 # Values that name another record: "accountability:12" is the grade cap an accountability case set.
+# Person results (issue #19.3) are marked for the same kinds of change.
+VALUES_FOR["person_results"] = VALUES_FOR["results"]
 REFERENCES = {"accountability": _("问责记录 #%(id)s")}
 
 

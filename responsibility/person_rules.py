@@ -37,9 +37,12 @@ class Rule:
     to User; "pk" when the object is the person). `unless` names the one person who never may
     (four-eyes), admins included. `refuse_inside` is the right whose absence is a 404: without
     it the object does not exist for the person; with it, a missing right is a 403. Empty: 404.
-    Single-valued `via` paths must be non-null foreign keys (`scope.joined`)."""
+    `names_when` is a field that must be set before the people `names` have the right (a
+    person reads their own result once it is published). Single-valued `via` paths must be
+    non-null foreign keys (`scope.joined`)."""
 
     names: str = ""
+    names_when: str = ""
     grants: tuple[Grant, ...] = ()
     admin: bool = True
     unless: str = ""
@@ -64,7 +67,11 @@ def allows(scope: Scope, rule: Rule, obj: Model) -> bool:
             target = getattr(target, name)
         if scope.can(grant.action, target):
             return True
-    if rule.names and _names(scope, rule.names, obj):
+    if (
+        rule.names
+        and (not rule.names_when or getattr(obj, rule.names_when) is not None)
+        and _names(scope, rule.names, obj)
+    ):
         return True
     return any(
         model._default_manager.filter(_grant_filter(scope, grant, model), pk=obj.pk).exists()
@@ -81,12 +88,15 @@ def row_filter(scope: Scope, rule: Rule, model: type[Model]) -> Q:
         condition = Q(pk__in=[])
         if rule.names and scope.user_id is not None:
             if rule.names == "pk":
-                condition |= Q(pk=scope.user_id)
+                named_q = Q(pk=scope.user_id)
             elif many_valued(model, rule.names):
                 named = model._default_manager.filter(**{rule.names: scope.user_id})
-                condition |= Q(pk__in=named.values("pk"))
+                named_q = Q(pk__in=named.values("pk"))
             else:
-                condition |= Q(**{rule.names: scope.user_id})
+                named_q = Q(**{rule.names: scope.user_id})
+            if rule.names_when:
+                named_q &= Q(**{f"{rule.names_when}__isnull": False})
+            condition |= named_q
         for grant in rule.grants:
             condition |= _grant_filter(scope, grant, model)
     if rule.unless and scope.user_id is not None:

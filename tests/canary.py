@@ -31,7 +31,7 @@ from django.utils import timezone
 from accountability import reminders
 from accountability import services as accountability_services
 from accountability.models import AccountabilityCase
-from assessment import results
+from assessment import person_results, results
 from assessment import services as assessment_services
 from assessment.models import DutyReport, ItemScore, ReviewRound, Scheme
 from responsibility import services as core_services
@@ -162,6 +162,21 @@ def build(world: World) -> CanaryWorld:
     canary.mark("诫勉", REGISTER_A, "register: the case's form")
     canary.mark(f"{CASE_DATE:%Y-%m-%d}", REGISTER_A, "register: the case's date")
     canary.mark("被问责", REGISTER_A, "register: the cap's reason names the case")
+    # A case against a post-holder caps their own result too (个人抓党建考核, issue #19.3): their
+    # result page, the person results list and the workbook show the capped grade with the
+    # neutral note; the reason, form and date stay the register's (the markers above).
+    accountability_services.case_create(
+        actor=world.admin,
+        data=accountability_services.CaseInput(
+            year=year,
+            target_type=AccountabilityCase.TargetType.PERSON,
+            organisation=world.branch_a,
+            person=world.officer_a,
+            form=AccountabilityCase.Form.ADMONISH,
+            reason="CANARY-CASE-REASON-7f3a（个人）",
+            decided_on=CASE_DATE,
+        ),
+    )
 
     # Reviewer-only ledger evidence: one pending proposal, one approved.
     pending = assessment_services.ledger_propose(
@@ -202,6 +217,7 @@ def build(world: World) -> CanaryWorld:
 
     # Results with the cap, published; then an unpublished recomputation with its reason.
     results.results_compute(actor=None, year=year, reason="方案调整")
+    person_results.person_results_compute(actor=None, year=year, reason="方案调整")
     results.results_publish(actor=None, year=year)
     # Straight to the model: the round's date rules are not what this test is about.
     review_round, _created = ReviewRound.objects.get_or_create(

@@ -16,9 +16,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model
 from django.utils import timezone
 
-from assessment import results
+from assessment import person_results, results
 from assessment import selectors as assessment_selectors
-from assessment.models import AnnualResult, DutyReport, ExportJob, Vote
+from assessment.models import (
+    AnnualResult,
+    DutyReport,
+    ExportJob,
+    PersonRating,
+    PersonResult,
+    Vote,
+)
 from responsibility import scope
 from responsibility.models import (
     ChecklistItem,
@@ -61,7 +68,17 @@ def objects_for_every_rule(world: World) -> list[Model]:
     scored = review_of(world)
     scored.scored_by = world.unit_a_reviewer
     scored.save(update_fields=["scored_by"])
+    person_results.person_results_compute(actor=None, year=world.year)
+    PersonResult.objects.filter(person=world.officer_a).update(published_at=timezone.now())
+    ratings = [
+        PersonRating.objects.create(
+            report=rated, person=world.officer_a, rater=rater, execution=80, supervision=80
+        )
+        for rater in (world.unit_a_reviewer, world.wc_reviewer)
+    ]
     return [
+        *PersonResult.objects.select_related("organisation"),
+        *ratings,
         *notices,
         *dispatches,
         *reports,

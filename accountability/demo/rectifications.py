@@ -222,6 +222,22 @@ def seed_rectifications(context: DemoContext) -> None:
             rectifications=list(Rectification.objects.filter(organisation=orgs["CZT-ZB4"])),
         ),
     )
+    # A case against a person (诫勉): it caps that person's own result (issue #19.3), whose page
+    # shows the reason only to the register's audience.
+    admonished = officer_of(orgs["CZT-ZB4"])
+    if admonished is not None:
+        services.case_create(
+            actor=admin,
+            data=services.CaseInput(
+                year=context.year,
+                target_type=AccountabilityCase.TargetType.PERSON,
+                organisation=orgs["CZT-ZB4"],
+                person=admonished,
+                form=AccountabilityCase.Form.ADMONISH,
+                reason="督促谈心谈话整改不力，整改逾期。",
+                decided_on=today,
+            ),
+        )
     services.notify(
         recipients=[users["officer"], users["unit_reviewer"], wc, liaison],
         title="欢迎使用督查整改功能",

@@ -14,7 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.models import Scheme
-from assessment.services import grade_cap_add, grade_cap_remove
+from assessment.services import (
+    grade_cap_add,
+    grade_cap_remove,
+    person_grade_cap_add,
+    person_grade_cap_remove,
+)
 from responsibility import dates, files
 from responsibility.models import Organisation, User, Year
 from responsibility.services import (
@@ -67,6 +72,18 @@ def _cap(actor: User, case: AccountabilityCase) -> None:
         % {"form": case.get_form_display(), "date": f"{case.decided_on:%Y-%m-%d}"},
         source=case.cap_source,
     )
+    if case.person is not None:
+        # A case against a person also caps that person's own result (issue #19.3).
+        person_grade_cap_add(
+            actor=actor,
+            person=case.person,
+            organisation=case.organisation,
+            year=case.year,
+            max_grade=(scheme.person_accountability_cap if scheme else ACCOUNTABILITY_DEFAULT_CAP),
+            reason=_("被问责（%(form)s，%(date)s）")
+            % {"form": case.get_form_display(), "date": f"{case.decided_on:%Y-%m-%d}"},
+            source=case.cap_source,
+        )
 
 
 def _attach_document(case: AccountabilityCase, upload: UploadedFile) -> None:
@@ -133,7 +150,7 @@ def case_update(
 ) -> AccountabilityCase:
     _check_case(data)
     before = _case_snapshot(case)
-    old_organisation, old_year = case.organisation, case.year
+    old_organisation, old_year, old_person = case.organisation, case.year, case.person
     fields: dict[str, Any] = {
         "year": data.year,
         "target_type": data.target_type,
@@ -167,6 +184,10 @@ def case_update(
     if (old_organisation.pk, old_year.pk) != (case.organisation_id, case.year_id):
         grade_cap_remove(
             actor=actor, organisation=old_organisation, year=old_year, source=case.cap_source
+        )
+    if old_person is not None and (old_person.pk, old_year.pk) != (case.person_id, case.year_id):
+        person_grade_cap_remove(
+            actor=actor, person=old_person, year=old_year, source=case.cap_source
         )
     _cap(actor, case)
     return case

@@ -12,6 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment import stale
+from assessment.services import person_results_mark_stale
 from responsibility import dates, files, scope, work_versions
 from responsibility.models import Evidence, Organisation, User
 from responsibility.selectors import holds_post
@@ -116,6 +118,19 @@ def _check_person(person: User | None, organisation: Organisation) -> None:
         raise ServiceError(_("责任人须在“%(org)s”任职。") % {"org": organisation.name})
 
 
+def _mark_people(actor: User, rectification: Rectification, *also: int | None) -> None:
+    """A rectification counts in its responsible person's result (assessment.person_scoring):
+    a change after publication marks that result 待更新."""
+    people = {pk for pk in (rectification.responsible_person_id, *also) if pk is not None}
+    if people:
+        person_results_mark_stale(
+            actor=actor,
+            year=rectification.year,
+            person_ids=people,
+            change=stale.Change.RECTIFICATION,
+        )
+
+
 def existing_for(source: Source) -> Rectification | None:
     if source.id is None:
         return None
@@ -181,6 +196,7 @@ def rectification_create(
         % {"problem": problem, "deadline": f"{deadline:%Y-%m-%d}"},
         url=rectification.get_absolute_url(),
     )
+    _mark_people(actor, rectification)
     return rectification
 
 
@@ -204,6 +220,7 @@ def rectification_update(
         dates.check_deadline(deadline, today=today or timezone.localdate())
     _check_person(responsible_person, rectification.organisation)
     before = _rectification_snapshot(rectification)
+    old_person = rectification.responsible_person_id
     _compare_and_swap(
         rectification,
         version,
@@ -219,6 +236,7 @@ def rectification_update(
         organisation=rectification.organisation,
         changes=diff(before, _rectification_snapshot(rectification)),
     )
+    _mark_people(actor, rectification, old_person)
     return rectification
 
 
@@ -296,6 +314,8 @@ def rectification_submit(
         organisation=rectification.organisation,
         changes={"state": [_("整改中"), _("待复查")], "is_late": [None, late]},
     )
+    if late:
+        _mark_people(actor, rectification)
     notify(
         recipients=reviewers_of(rectification.organisation),
         title=_("整改待复查：%(org)s") % {"org": rectification.organisation.name},
@@ -353,4 +373,5 @@ def rectification_verify(
         body=note,
         url=rectification.get_absolute_url(),
     )
+    _mark_people(actor, rectification)
     return rectification

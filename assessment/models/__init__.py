@@ -2,13 +2,23 @@
 party-affairs cadres; one module per concern, re-exported here."""
 
 from .cadres import Rotation, Training, TrainingAttendance
+from .people import PersonGradeCap, PersonRating, PersonResult
 from .reports import DutyReport, DutyReportSection, ReviewComment, Vote
 from .results import AnnualResult, ExportJob, GradeCap
 from .reviews import ItemScore, LedgerEntry, OrganisationReview, ReviewRound
-from .schemes import GRADE_ORDER, Grade, Scheme, SchemePreview, pct_field, worse_grade
+from .schemes import (
+    GRADE_ORDER,
+    PERSON_FIELDS,
+    Grade,
+    Scheme,
+    SchemePreview,
+    pct_field,
+    worse_grade,
+)
 
 __all__ = [
     "GRADE_ORDER",
+    "PERSON_FIELDS",
     "AnnualResult",
     "DutyReport",
     "DutyReportSection",
@@ -18,6 +28,9 @@ __all__ = [
     "ItemScore",
     "LedgerEntry",
     "OrganisationReview",
+    "PersonGradeCap",
+    "PersonRating",
+    "PersonResult",
     "ReviewComment",
     "ReviewRound",
     "Rotation",

@@ -35,6 +35,20 @@ def pct_field(verbose: StrOrPromise, default: str) -> models.DecimalField:
     return models.DecimalField(verbose, max_digits=5, decimal_places=2, default=Decimal(default))
 
 
+# The scheme's fields for the person-level assessment (the scheme page's own fieldset; only
+# person results depend on them).
+PERSON_FIELDS = (
+    "person_weight_duties",
+    "person_weight_org_lead",
+    "person_weight_org_member",
+    "person_weight_training",
+    "person_weight_rating",
+    "person_rectification_deduction",
+    "training_hours_required",
+    "person_accountability_cap",
+)
+
+
 class Scheme(models.Model):
     """A year's assessment rules; every number is configuration with the domain's default."""
 
@@ -67,6 +81,21 @@ class Scheme(models.Model):
         _("被问责时最高等次"), max_length=20, choices=Grade.choices, default=Grade.AVERAGE
     )
     report_deadline = models.DateField(_("述职报告截止日期"), null=True, blank=True)
+    # The person-level assessment (个人抓党建考核, issue #19.3): relative weights of the parts
+    # present (a missing part's weight goes to the others, as for organisations), the grade
+    # bands above, and a cap copied into each PersonGradeCap when a case is registered.
+    person_weight_duties = pct_field(_("个人履责权重"), "30")
+    person_weight_org_lead = pct_field(_("所在组织结果权重（书记、副书记）"), "40")
+    person_weight_org_member = pct_field(_("所在组织结果权重（其他职务）"), "20")
+    person_weight_training = pct_field(_("培训学时权重"), "10")
+    person_weight_rating = pct_field(_("述职测评权重"), "20")
+    person_rectification_deduction = pct_field(_("每项逾期或被退回整改扣分"), "2")
+    training_hours_required = models.DecimalField(
+        _("年度党务知识培训学时要求"), max_digits=5, decimal_places=1, default=Decimal(16)
+    )
+    person_accountability_cap = models.CharField(
+        _("个人被问责时最高等次"), max_length=20, choices=Grade.choices, default=Grade.AVERAGE
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     # What an admin sets on the scheme page: its form and services.scheme_update's audit entry
@@ -87,6 +116,7 @@ class Scheme(models.Model):
         "no_evidence_deduction_percent",
         "accountability_cap",
         "report_deadline",
+        *PERSON_FIELDS,
     )
 
     class Meta:

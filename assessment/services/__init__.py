@@ -4,6 +4,13 @@ scoring.py; these functions record decisions."""
 from .cadres import rotation_add, training_attendance_add, training_create
 from .exports import EXPORT_RESUME_AFTER, EXPORT_RESUME_BATCH, export_job_start, export_jobs_resume
 from .ledger import ledger_decide, ledger_propose
+from .people import (
+    person_grade_cap_add,
+    person_grade_cap_remove,
+    person_rating_save,
+    person_results_mark_stale,
+    rating_open,
+)
 from .reports import (
     comment_add,
     meeting_close,
@@ -53,6 +60,11 @@ __all__ = [
     "ledger_decide",
     "ledger_propose",
     "meeting_close",
+    "person_grade_cap_add",
+    "person_grade_cap_remove",
+    "person_rating_save",
+    "person_results_mark_stale",
+    "rating_open",
     "report_draft",
     "report_raters_set",
     "report_save",

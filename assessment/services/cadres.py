@@ -11,11 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility.models import Organisation, User
+from responsibility.models import Organisation, User, Year
 from responsibility.services import ServiceError, audit_record
 
+from .. import stale
 from ..models import Rotation, Training, TrainingAttendance
 from ..selectors.cadres import training_date_window
+from .people import person_results_mark_stale
 
 # --- writes ------------------------------------------------------------------------------------
 
@@ -74,6 +76,14 @@ def training_attendance_add(
             organisation=training.organiser,
             changes={"added": [row.person.username for row in new]},
         )
+        year = Year.objects.filter(year=training.held_on.year).first()
+        if training.is_party_knowledge and year is not None:
+            person_results_mark_stale(
+                actor=actor,
+                year=year,
+                person_ids=[row.person_id for row in new],
+                change=stale.Change.TRAINING,
+            )
     return len(new)
 
 

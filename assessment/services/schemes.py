@@ -22,6 +22,7 @@ from responsibility.services import (
 
 from .. import stale
 from ..models import (
+    PERSON_FIELDS,
     AnnualResult,
     Grade,
     GradeCap,
@@ -205,12 +206,27 @@ def scheme_update(
         )
     if set(changes) - NOT_SCORING:
         results_mark_stale(actor=actor, year=scheme.year, change=stale.Change.SCHEME)
+    if set(changes) & PERSON_SCORING:
+        from .people import person_results_mark_stale
+
+        person_results_mark_stale(actor=actor, year=scheme.year, change=stale.Change.SCHEME)
     return scheme
 
 
 # Scheme fields no stored result depends on: the cap grade is copied into each GradeCap when a
 # case is registered, and the deadline only gates report submission.
-NOT_SCORING = frozenset({"accountability_cap", "report_deadline"})
+NOT_SCORING = frozenset({"accountability_cap", "report_deadline", *PERSON_FIELDS})
+# What person results depend on: their own fields (but the cap, copied into each
+# PersonGradeCap), the grade bands and the late share.
+PERSON_SCORING = frozenset(
+    {
+        *(set(PERSON_FIELDS) - {"person_accountability_cap"}),
+        "good_min",
+        "fairly_good_min",
+        "average_min",
+        "late_deduction_percent",
+    }
+)
 
 
 WEIGHT_FIELDS = ("weight_process", "weight_quarterly", "weight_year_end")

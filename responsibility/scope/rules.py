@@ -50,6 +50,7 @@ PersonAction = Literal[
     # record a leader's 分管 and 联系支部 and adjust their duties before the year starts:
     # reviewers and leads of one of their posts' organisations, admins; never about oneself
     "link_leader",
+    "rate_person",  # rate a reported organisation's officers in the year-end 述职 (issue #19.3)
 ]
 PERSON_ACTIONS: frozenset[str] = frozenset(get_args(PersonAction))
 
@@ -74,6 +75,15 @@ RULES: dict[tuple[str, str], Rule] = {
         grants=(Grant("review"), Grant("view_results", when="published_at")),
         refuse_inside="view",
     ),
+    # A person result (个人抓党建考核, issue #19.3) is a person-level record (domain.md §8a):
+    # the reviewers of the person's principal organisation and admins; the person once it is
+    # published. Nobody else learns it exists (404).
+    ("read", "assessment.personresult"): Rule(
+        names="person", names_when="published_at", grants=(Grant("review"),)
+    ),
+    # The year-end 述职's ratings of the reported organisation's officers (执行力度, 监督力度):
+    # those who review it (admins too), never its own officers (scope's "review").
+    ("rate_person", "assessment.dutyreport"): Rule(grants=(Grant("review"),), refuse_inside="view"),
     ("work_on", "accountability.rectification"): Rule(
         names="responsible_person", grants=(Grant("fill"),), refuse_inside="view"
     ),
@@ -100,6 +110,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("own", "accountability.notification"): Rule(names="recipient", admin=False),
     ("own", "assessment.exportjob"): Rule(names="requested_by", admin=False),
     ("own", "assessment.vote"): Rule(names="rater", admin=False),
+    # A 述职测评 rating is a ballot: its rater's alone (domain.md §8a).
+    ("own", "assessment.personrating"): Rule(names="rater", admin=False),
     ("own", "responsibility.user"): Rule(names="pk", admin=False),
     # Person-level records: the person, reviewers in scope, admins (domain.md §8a).
     ("view_person", "responsibility.user"): Rule(

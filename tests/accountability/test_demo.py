@@ -13,7 +13,7 @@ from accountability.models import (
     OutboxMessage,
     Rectification,
 )
-from assessment.models import GradeCap
+from assessment.models import GradeCap, PersonGradeCap
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,10 @@ def test_it_seeds_supervision_demo_data_once_and_leaves_work_for_the_first_sweep
     assert states == {"pending", "in_progress", "submitted", "closed"}
     assert any(r.is_overdue(today) for r in rectifications)
     assert any(r.returned_count for r in rectifications)
-    assert AccountabilityCase.objects.count() == 1
-    assert GradeCap.objects.filter(source__startswith="accountability:").count() == 1
+    # One against the branch, one against a person of it (capping their own result, #19.3).
+    assert AccountabilityCase.objects.count() == 2
+    assert GradeCap.objects.filter(source__startswith="accountability:").count() == 2
+    assert PersonGradeCap.objects.filter(source__startswith="accountability:").count() == 1
     assert Notification.objects.exists()
     assert not OutboxMessage.objects.exists()  # the demo mails nobody
     # The seed ran today's sweep: a second sweep finds every digest sent.

@@ -2,13 +2,16 @@
 
 import datetime
 
-from assessment import exports, results, services
+from django.utils import timezone
+
+from assessment import exports, person_results, results, services
 from assessment.models import (
     AnnualResult,
     DutyReport,
     ExportJob,
     LedgerEntry,
     OrganisationReview,
+    PersonResult,
     ReviewRound,
     Training,
 )
@@ -42,6 +45,14 @@ SCHEME_DEFAULTS = {
     "no_evidence_deduction_percent": "20",
     "accountability_cap": "average",
     "report_deadline": "",
+    "person_weight_duties": "30",
+    "person_weight_org_lead": "40",
+    "person_weight_org_member": "20",
+    "person_weight_training": "10",
+    "person_weight_rating": "20",
+    "person_rectification_deduction": "2",
+    "training_hours_required": "16",
+    "person_accountability_cap": "average",
 }
 
 
@@ -110,6 +121,30 @@ def export_job_of_officer_a(world: World) -> ExportJob:
     job = ExportJob.objects.create(requested_by=world.officer_a, year=world.year)
     exports.export_job_run(job.pk)
     return job
+
+
+def person_result_of(world: World, *, publish: bool = True) -> PersonResult:
+    """Officer A's person result (个人抓党建考核), published unless asked otherwise."""
+    person_results.person_results_compute(actor=None, year=world.year)
+    if publish:
+        person_results.person_results_publish(actor=None, year=world.year)
+    return PersonResult.objects.get(person=world.officer_a, is_current=True)
+
+
+def submitted_report_of(world: World) -> DutyReport:
+    """Branch A's report in its year-end review: its officers are rated (述职测评)."""
+    return DutyReport.objects.create(
+        organisation=world.branch_a, year=world.year, text="述职", submitted_at=timezone.now()
+    )
+
+
+# Rating the officers of a reported organisation (scope's "rate_person"): its reviewers (and
+# admins, who may review anything); 403 to whoever views the organisation, 404 to the rest.
+RATERS = statuses(403, officer_b=404, admin=200, wc_reviewer=200, unit_a_reviewer=200)
+# A person's result: the reviewers of their organisation, admins, and themself once published.
+PERSON_RESULT_READERS = statuses(
+    404, admin=200, wc_reviewer=200, unit_a_reviewer=200, officer_a=200
+)
 
 
 def training_of(world: World) -> Training:
@@ -292,6 +327,50 @@ ROWS: list[Row] = [
         method="post",
         data={"moved_on": ""},
         label="rotation",
+    ),
+    # The person-level assessment (个人抓党建考核, issue #19.3).
+    Row("person_result_list", REVIEWERS_ONLY, lambda w: [2026]),
+    Row(
+        "person_result_list",
+        REVIEWERS_ONLY,
+        lambda w: [person_result_of(w).year.year],
+        label="with results",
+    ),
+    Row(
+        "person_result_list",
+        ADMIN_ONLY | {"admin": 302},
+        lambda w: [2026],
+        method="post",
+        data={"compute": "1", "reason": ""},
+        label="compute",
+    ),
+    Row(
+        "person_results_refresh",
+        ADMIN_ONLY | {"admin": 302},
+        lambda w: [person_result_of(w).year.year],
+        method="post",
+    ),
+    Row("person_result_detail", PERSON_RESULT_READERS, lambda w: [person_result_of(w).pk]),
+    Row(
+        "person_result_detail",
+        PERSON_RESULT_READERS | {"officer_a": 404},
+        lambda w: [person_result_of(w, publish=False).pk],
+        label="unpublished",
+    ),
+    Row("my_person_results", ALL_IN),
+    Row("person_ratings", RATERS, lambda w: [submitted_report_of(w).pk]),
+    Row(
+        "person_rate",
+        RATERS,
+        lambda w: [submitted_report_of(w).pk, w.officer_a.pk],
+    ),
+    Row(
+        "person_rate",
+        RATERS | {"admin": 302, "wc_reviewer": 302, "unit_a_reviewer": 302},
+        lambda w: [submitted_report_of(w).pk, w.officer_a.pk],
+        method="post",
+        data={"execution": "90", "supervision": "80"},
+        label="rate",
     ),
     Row("young_cadres", REVIEWERS_ONLY, lambda w: [2026]),
     Row("cadre_export", REVIEWERS_ONLY, lambda w: [2026]),

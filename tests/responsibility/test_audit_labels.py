@@ -374,6 +374,7 @@ def _choices() -> list[tuple[str, Any]]:
         ("ledger.propose", LedgerEntry.Kind),
         ("ledger.approve", LedgerEntry.Status),
         ("results.stale", Change),
+        ("person_results.stale", Change),
         ("rectification.update", Rectification.State),
         ("rectification.create", Rectification.SourceType),
         ("finding.create", Finding.Severity),
