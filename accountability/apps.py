@@ -24,6 +24,14 @@ class AccountabilityConfig(AppConfig):
 
         report_drafts.register(report_facts)
 
+        # A person's cadre record (assessment) shows the cases against them to the register's
+        # audience, without assessment importing this app (issue #19.4).
+        from assessment import record_sections
+
+        from .record_sections import person_cases
+
+        record_sections.register(person_cases)
+
         # A person's result (assessment) counts the rectifications they are responsible for,
         # without assessment importing this app (issue #19.3).
         from assessment import person_scoring

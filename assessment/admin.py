@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from .models import (
     AnnualResult,
+    BackboneCandidate,
     DutyReport,
     DutyReportSection,
     ExportJob,
@@ -157,7 +158,16 @@ class TrainingAdmin(admin.ModelAdmin):
 class RotationAdmin(admin.ModelAdmin):
     list_display = ["person", "moved_on", "from_post", "to_post"]
     search_fields = ["person__username", "person__full_name", "from_post", "to_post"]
-    raw_id_fields = ["person", "recorded_by"]
+    raw_id_fields = ["person", "recorded_by", "from_post_link", "to_post_link"]
+
+
+@admin.register(BackboneCandidate)
+class BackboneCandidateAdmin(admin.ModelAdmin):
+    list_display = ["person", "organisation", "state", "proposed_on", "decided_on"]
+    list_filter = ["state"]
+    search_fields = ["person__username", "person__full_name", "organisation__name", "reason"]
+    raw_id_fields = ["person", "organisation", "proposed_by", "decided_by", "post"]
+    readonly_fields = ["version"]
 
 
 @admin.register(ItemScore)

@@ -14,7 +14,7 @@ from responsibility.demo import DemoContext
 from responsibility.demo_province import vacuum_analyze
 from responsibility.models import Checklist, Organisation, Post, User, Year
 
-from . import results, selectors, services, whatif
+from . import demo_cadres, results, selectors, services, whatif
 from .demo_people import seed_people
 from .models import (
     AnnualResult,
@@ -270,6 +270,8 @@ def finish(context: DemoContext) -> None:
     has added its findings and rectifications (idempotent): the facts frozen on the report,
     and the first section edited by its secretary, as the review meeting would read them."""
     year = context.year
+    # Posts change here, once supervision's demo has named its responsible people by post.
+    demo_cadres.seed(context)
     reports = DutyReport.objects.filter(year=year, drafted_at__isnull=True).select_related(
         "organisation"
     )

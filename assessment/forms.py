@@ -354,13 +354,6 @@ class AttendanceRowForm(RowForm):
     hours = hours_field(required=False)
 
 
-class RotationForm(forms.Form):
-    moved_on = forms.DateField(label=_("交流日期"), widget=DateInput())
-    from_post = forms.CharField(label=_("原岗位"), max_length=200)
-    to_post = forms.CharField(label=_("新岗位"), max_length=200)
-    note = forms.CharField(label=_("备注"), max_length=500, required=False)
-
-
 class PersonRatingForm(forms.Form):
     """A reviewer's rating of one officer in the year-end 述职 (执行力度, 监督力度)."""
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cadres, dashboard, people, reports, results, reviews
+from .views import cadre_record, cadres, dashboard, people, reports, results, reviews
 
 urlpatterns = [
     path("rounds/", reviews.round_list, name="round_list"),
@@ -60,7 +60,18 @@ urlpatterns = [
     path("trainings/", cadres.training_list, name="training_list"),
     path("trainings/<int:pk>/", cadres.training_detail, name="training_detail"),
     path("trainings/<int:pk>/import/", cadres.training_import, name="training_import"),
-    path("people/<int:pk>/", cadres.person_record, name="person_record"),
+    path("people/<int:pk>/", cadre_record.person_record, name="person_record"),
+    path("people/<int:pk>/sheet/", cadre_record.person_sheet, name="person_sheet"),
+    path(
+        "people/<int:pk>/sheet.xlsx", cadre_record.person_sheet_export, name="person_sheet_export"
+    ),
+    path(
+        "cadres/<int:year>/sheets.xlsx",
+        cadre_record.cadre_sheets_export,
+        name="cadre_sheets_export",
+    ),
+    path("cadres/backbones/", cadre_record.backbone_pool, name="backbone_pool"),
+    path("cadres/backbones/<int:pk>/", cadre_record.backbone_candidate, name="backbone_candidate"),
     path("cadres/young/<int:year>/", cadres.young_cadres, name="young_cadres"),
     path("cadres/<int:year>/export.xlsx", cadres.cadre_export, name="cadre_export"),
 ]

@@ -221,6 +221,9 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 10) * 1024 * 1024
 EXPORT_SYNC_LIMIT = env_int("EXPORT_SYNC_LIMIT", 300)
 # Cadres younger than this count as young cadres (青年党员干部) in the training overview.
 YOUNG_CADRE_MAX_AGE = env_int("YOUNG_CADRE_MAX_AGE", 35)
+# Party members up to this age may be proposed as business backbones (业务骨干) for
+# party-affairs posts; the young cadres' limit unless set apart.
+BACKBONE_MAX_AGE = env_int("BACKBONE_MAX_AGE", YOUNG_CADRE_MAX_AGE)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

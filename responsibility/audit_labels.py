@@ -108,6 +108,10 @@ ACTIONS = {
     "training.create": _("登记培训"),
     "training.attendance": _("登记参训人员"),
     "rotation.add": _("登记岗位交流"),
+    "rotation.record": _("岗位交流（结束原职务、开始新职务）"),
+    "backbone.propose": _("推荐业务骨干人选"),
+    "backbone.selected": _("业务骨干选入党务岗位"),
+    "backbone.withdrawn": _("撤回业务骨干人选"),
     # Supervision and accountability
     "finding.create": _("登记督查发现"),
     "rectification.create": _("交办整改"),
@@ -279,6 +283,7 @@ FIELDS: dict[str, StrOrPromise] = {
 # Fields whose meaning depends on the record, by the action's prefix.
 FIELDS_FOR = {
     "access": {"status": _("响应状态码")},
+    "export": {"people": _("人数")},
     "checklist_item": {
         "content": _("工作内容"),
         "evidence": _("佐证要求"),
@@ -292,6 +297,13 @@ FIELDS_FOR = {
     "person_results": {"reason": _("重新计算原因")},
     "quality_flag": {"kind": _("提示类型"), "dismissal_reason": _("排除原因")},
     "dispatch": {"content": _("工作内容")},
+    "rotation": {"moved_on": _("交流日期")},
+    "backbone": {
+        "reason": _("推荐理由"),
+        "decided_on": _("办理日期"),
+        "decision_reason": _("办理说明"),
+        "post": _("选入的党务岗位"),
+    },
 }
 # Actions whose changes are keyed by checklist item ref (a review's scores): "事项 1.2".
 KEYED_BY_ITEM_REF = frozenset({"review.score"})

@@ -165,6 +165,9 @@ def build(world: World) -> CanaryWorld:
     # A case against a post-holder caps their own result too (个人抓党建考核, issue #19.3): their
     # result page, the person results list and the workbook show the capped grade with the
     # neutral note; the reason, form and date stay the register's (the markers above).
+    # The same case is on officer A's cadre record and reference sheet (#19.4), which admins,
+    # the reviewers of branch A and officer A themself open: only the register's audience among
+    # them may read it there.
     accountability_services.case_create(
         actor=world.admin,
         data=accountability_services.CaseInput(
@@ -173,10 +176,11 @@ def build(world: World) -> CanaryWorld:
             organisation=world.branch_a,
             person=world.officer_a,
             form=AccountabilityCase.Form.ADMONISH,
-            reason="CANARY-CASE-REASON-7f3a（个人）",
+            reason="CANARY-CASE-REASON-7f3a（个人）CANARY-RECORD-CASE-2c9d",
             decided_on=CASE_DATE,
         ),
     )
+    canary.mark("CANARY-RECORD-CASE-2c9d", REGISTER_A, "register: a case on a cadre record")
 
     # Reviewer-only ledger evidence: one pending proposal, one approved.
     pending = assessment_services.ledger_propose(

@@ -23,6 +23,7 @@ from assessment import results
 from assessment import services as assessment_services
 from assessment.models import (
     AnnualResult,
+    BackboneCandidate,
     DutyReport,
     ItemScore,
     LedgerEntry,
@@ -444,9 +445,22 @@ CSRF_CASES += [
         "unit_a_reviewer",
         "person_record",
         lambda w: [w.officer_a.pk],
-        {"moved_on": "2026-01-05", "from_post": "组织委员", "to_post": "书记"},
+        {"moved_on": "2026-01-05", "from_post": "1", "organisation": "1", "kind": "secretary"},
+    ),
+    ("unit_a_reviewer", "backbone_pool", lambda w: [], {"person": "1", "reason": "业务骨干"}),
+    (
+        "unit_a_reviewer",
+        "backbone_candidate",
+        lambda w: [candidate_of(w).pk],
+        {"decision": "withdraw", "on": "2026-07-01", "reason": "撤回", "version": "1"},
     ),
 ]
+
+
+def candidate_of(world: World) -> BackboneCandidate:
+    from tests.assessment.permission_rows import candidate_of as make
+
+    return make(world)
 
 
 @dataclass

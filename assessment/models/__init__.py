@@ -1,6 +1,7 @@
 """Assessment (考核评价): schemes, quarterly reviews, ledger, year-end reports, votes, results,
 party-affairs cadres; one module per concern, re-exported here."""
 
+from .backbone import BackboneCandidate
 from .cadres import Rotation, Training, TrainingAttendance
 from .people import PersonGradeCap, PersonRating, PersonResult
 from .reports import DutyReport, DutyReportSection, ReviewComment, Vote
@@ -20,6 +21,7 @@ __all__ = [
     "GRADE_ORDER",
     "PERSON_FIELDS",
     "AnnualResult",
+    "BackboneCandidate",
     "DutyReport",
     "DutyReportSection",
     "ExportJob",

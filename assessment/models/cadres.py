@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from responsibility.models import Organisation, User
+from responsibility.models import Organisation, Post, User
 
 
 class Training(models.Model):
@@ -76,7 +76,11 @@ class TrainingAttendance(models.Model):
 
 
 class Rotation(models.Model):
-    """A job rotation (岗位交流) of a party-affairs cadre, kept for appointment decisions."""
+    """A job rotation (岗位交流) of a party-affairs cadre, kept for appointment decisions.
+
+    Recorded through `services.rotation_record`, a rotation ends one of the person's posts and
+    starts another; the two links name them. The text fields keep what the rotation said at the
+    time (and all that rotations recorded before the links say)."""
 
     person = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="rotations", verbose_name=_("人员")
@@ -84,13 +88,29 @@ class Rotation(models.Model):
     moved_on = models.DateField(_("交流日期"))
     from_post = models.CharField(_("原岗位"), max_length=200)
     to_post = models.CharField(_("新岗位"), max_length=200)
+    from_post_link = models.ForeignKey(
+        Post,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rotations_out",
+        verbose_name=_("结束的职务"),
+    )
+    to_post_link = models.ForeignKey(
+        Post,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rotations_in",
+        verbose_name=_("开始的职务"),
+    )
     note = models.CharField(_("备注"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("登记人")
     )
 
     class Meta:
-        ordering = ["-moved_on"]
+        ordering = ["-moved_on", "-pk"]
         verbose_name = _("岗位交流")
         verbose_name_plural = _("岗位交流")
 

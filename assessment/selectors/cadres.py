@@ -4,7 +4,6 @@ candidates, a person's record, young cadres' hours."""
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,7 +15,7 @@ from responsibility import scope
 from responsibility.models import Organisation, Post, User, Year
 from responsibility.selectors import current_post_filter
 
-from ..models import AnnualResult, Rotation, Training, TrainingAttendance
+from ..models import Training, TrainingAttendance
 
 CADRE_KINDS = Post.OFFICER_KINDS_IN_ORDER
 # A training belongs to an assessment year (young cadres' hours count per calendar year of
@@ -84,61 +83,6 @@ def attendance_groups(training: Training) -> list[CandidateGroup]:
         )
         group.people.append(post.user)
     return list(groups.values())
-
-
-@dataclass
-class Profile:
-    person: User
-    posts: list[Post]
-    attendance: list[TrainingAttendance]
-    rotations: list[Rotation]
-    hours_by_year: dict[int, Decimal]
-    results: list[AnnualResult]
-    full_time_since: datetime.date | None
-    part_time_since: datetime.date | None
-
-
-def profile(person: User, viewer: User) -> Profile:
-    """The person's cadre record as `viewer` may see it: their posts, training and rotations,
-    and the published results of their organisations that the viewer may read (all of them for
-    the person themself; scope's "view_person" decides whether the record opens at all)."""
-    posts = list(
-        Post.objects.filter(user=person)
-        .select_related("organisation__tier", "organisation__unit")
-        .order_by("-start_date")
-    )
-    attendance = list(
-        TrainingAttendance.objects.filter(person=person)
-        .select_related("training__organiser")
-        .order_by("-training__held_on")
-    )
-    hours: dict[int, Decimal] = defaultdict(Decimal)
-    for row in attendance:
-        hours[row.training.held_on.year] += row.hours
-    organisation_ids = {p.organisation_id for p in posts}
-    results = AnnualResult.objects.filter(
-        organisation_id__in=organisation_ids, is_current=True, published_at__isnull=False
-    )
-    if not scope.can(viewer, "own", person):
-        results = results.filter(organisation__in=scope.organisations_for(viewer, "view_results"))
-    result_rows = list(
-        results.select_related("organisation", "year").order_by("-year__year", "organisation__path")
-    )
-
-    def since(kind: str) -> datetime.date | None:
-        dates = [p.start_date for p in posts if p.kind == kind and p.is_current()]
-        return min(dates) if dates else None
-
-    return Profile(
-        person=person,
-        posts=posts,
-        attendance=attendance,
-        rotations=list(Rotation.objects.filter(person=person).select_related("recorded_by")),
-        hours_by_year=dict(sorted(hours.items(), reverse=True)),
-        results=result_rows,
-        full_time_since=since(Post.Kind.CADRE_FULL_TIME),
-        part_time_since=since(Post.Kind.CADRE_PART_TIME),
-    )
 
 
 @dataclass

@@ -1,7 +1,13 @@
 """Writes for assessment, one module per concern, re-exported here. Scoring rules are in
 scoring.py; these functions record decisions."""
 
-from .cadres import rotation_add, training_attendance_add, training_create
+from .backbone import backbone_propose, backbone_select, backbone_withdraw
+from .cadres import (
+    rotation_add,
+    rotation_record,
+    training_attendance_add,
+    training_create,
+)
 from .exports import EXPORT_RESUME_AFTER, EXPORT_RESUME_BATCH, export_job_start, export_jobs_resume
 from .ledger import ledger_decide, ledger_propose
 from .people import (
@@ -52,6 +58,9 @@ __all__ = [
     "AssessmentError",
     "PreviewRecord",
     "ScoreInput",
+    "backbone_propose",
+    "backbone_select",
+    "backbone_withdraw",
     "comment_add",
     "export_job_start",
     "export_jobs_resume",
@@ -77,6 +86,7 @@ __all__ = [
     "review_start",
     "review_transition",
     "rotation_add",
+    "rotation_record",
     "round_create",
     "scheme_create",
     "scheme_update",

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility.models import Organisation, User, Year
-from responsibility.services import ServiceError, audit_record
+from responsibility.models import Organisation, Post, User, Year
+from responsibility.services import ServiceError, audit_record, post_create, post_end
 
 from .. import stale
 from ..models import Rotation, Training, TrainingAttendance
@@ -112,5 +112,74 @@ def rotation_add(
         action="rotation.add",
         obj=rotation,
         changes={"person": person.username, "from": from_post, "to": to_post},
+    )
+    return rotation
+
+
+def post_label(post: Post) -> str:
+    return f"{post.organisation.name} {post.get_kind_display()}"
+
+
+@transaction.atomic
+def rotation_record(
+    *,
+    actor: User,
+    person: User,
+    moved_on: datetime.date,
+    from_post: Post,
+    organisation: Organisation,
+    kind: str,
+    note: str = "",
+) -> Rotation:
+    """A rotation (岗位交流): `from_post` ends the day before `moved_on`, a post of `kind` in
+    `organisation` starts on it, and the rotation links both. The caller has checked that the
+    actor may record it for the person and place them in `organisation` (the scope)."""
+    if moved_on > timezone.localdate():
+        raise ServiceError(_("交流日期不能晚于今天。"))
+    if kind not in Post.Kind.values:
+        raise ServiceError(_("请选择新职务。"))
+    # The post as it is now, not as the form loaded it: someone may have ended it meanwhile.
+    current = (
+        Post.objects.select_for_update()
+        .select_related("organisation")
+        .filter(pk=from_post.pk, user=person)
+        .first()
+    )
+    if current is None:
+        raise ServiceError(_("原职务不属于此人。"))
+    if not current.start_date < moved_on:
+        raise ServiceError(
+            _("交流日期须晚于原职务的任职开始日期（%(d)s）。")
+            % {"d": current.start_date.isoformat()}
+        )
+    if current.end_date is not None and current.end_date < moved_on:
+        raise ServiceError(_("原职务已于 %(d)s 结束。") % {"d": current.end_date.isoformat()})
+    if current.organisation_id == organisation.pk and current.kind == kind:
+        raise ServiceError(_("新职务与原职务相同。"))
+    post_end(actor=actor, post=current, end_date=moved_on - datetime.timedelta(days=1))
+    started = post_create(
+        actor=actor, user=person, organisation=organisation, kind=kind, start_date=moved_on
+    )
+    rotation = Rotation.objects.create(
+        person=person,
+        moved_on=moved_on,
+        from_post=post_label(current)[:200],
+        to_post=post_label(started)[:200],
+        from_post_link=current,
+        to_post_link=started,
+        note=note,
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="rotation.record",
+        obj=rotation,
+        organisation=organisation,
+        changes={
+            "person": person.username,
+            "from": rotation.from_post,
+            "to": rotation.to_post,
+            "moved_on": moved_on.isoformat(),
+        },
     )
     return rotation

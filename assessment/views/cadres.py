@@ -22,12 +22,11 @@ from responsibility.audit import record_export
 from responsibility.excel import RowError
 from responsibility.forms import ExcelUploadForm
 from responsibility.http import AuthenticatedHttpRequest
-from responsibility.models import User
 from responsibility.services import ServiceError
 from responsibility.views.excel_import import ImportTarget, error_context, run_import
 
 from .. import attendance_import, selectors, services
-from ..forms import AttendanceForm, RotationForm, TrainingForm
+from ..forms import AttendanceForm, TrainingForm
 from ..models import Training
 from ..selectors import dashboards
 from ..sheet_writer import Column, SheetWriter
@@ -160,28 +159,6 @@ def training_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             upload_page=upload_page,
             preview_page=preview_page,
         ),
-    )
-
-
-@login_required
-def person_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    person = scope.get_for_user(request.user, User.objects.all(), action="view_person", pk=pk)
-    can_record = scope.can(request.user, "record_person", person)
-    form = RotationForm(request.POST or None) if can_record else None
-    if request.method == "POST":
-        scope.check(request.user, "record_person", person)
-        if form is not None and form.is_valid():
-            try:
-                services.rotation_add(actor=request.user, person=person, **form.cleaned_data)
-            except ServiceError as exc:
-                form.add_error("moved_on", str(exc))
-            else:
-                messages.success(request, _("岗位交流已记录。"))
-                return redirect("person_record", pk=person.pk)
-    return render(
-        request,
-        "assessment/person_record.html",
-        {"record": selectors.profile(person, request.user), "form": form},
     )
 
 

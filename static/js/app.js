@@ -5,3 +5,10 @@ document.addEventListener("change", (event) => {
     target.form.requestSubmit();
   }
 });
+// A button marked data-print prints the page (the reference sheet: print CSS hides the rest).
+document.addEventListener("click", (event) => {
+  const target = event.target;
+  if (target instanceof Element && target.closest("[data-print]")) {
+    window.print();
+  }
+});

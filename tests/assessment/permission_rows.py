@@ -7,6 +7,7 @@ from django.utils import timezone
 from assessment import exports, person_results, results, services
 from assessment.models import (
     AnnualResult,
+    BackboneCandidate,
     DutyReport,
     ExportJob,
     LedgerEntry,
@@ -153,6 +154,20 @@ def training_of(world: World) -> Training:
         organiser=world.organ_a, held_on=datetime.date(2026, 5, 8), topic="党务知识", hours=4
     )
 
+
+def candidate_of(world: World) -> BackboneCandidate:
+    """The member of branch A, proposed as a business backbone by unit A's reviewer."""
+    return BackboneCandidate.objects.create(
+        person=world.member,
+        organisation=world.branch_a,
+        reason="业务能力突出",
+        proposed_by=world.unit_a_reviewer,
+        proposed_on=datetime.date(2026, 3, 1),
+    )
+
+
+# A candidacy is its organisation's reviewers'; those who only view branch A get a 403.
+BACKBONE_READERS = statuses(403, officer_b=404, admin=200, wc_reviewer=200, unit_a_reviewer=200)
 
 ROWS: list[Row] = [
     Row("round_list", REVIEWERS_ONLY),
@@ -327,6 +342,47 @@ ROWS: list[Row] = [
         method="post",
         data={"moved_on": ""},
         label="rotation",
+    ),
+    # The reference sheet (printable, and as a workbook): whoever may view the record.
+    Row(
+        "person_sheet",
+        statuses(404, admin=200, wc_reviewer=200, unit_a_reviewer=200, officer_a=200),
+        lambda w: [w.officer_a.pk],
+    ),
+    Row(
+        "person_sheet",
+        statuses(404, admin=200, wc_reviewer=200, officer_b=200),
+        lambda w: [w.officer_b.pk],
+        label="unit B",
+    ),
+    Row(
+        "person_sheet_export",
+        statuses(404, admin=200, wc_reviewer=200, unit_a_reviewer=200, officer_a=200),
+        lambda w: [w.officer_a.pk],
+    ),
+    # A unit's reference sheets: reviewers of one unit get theirs; others choose a unit first.
+    Row(
+        "cadre_sheets_export",
+        statuses(403, admin=302, wc_reviewer=302, unit_a_reviewer=200),
+        lambda w: [2026],
+    ),
+    # The business-backbone pool: reviewers; proposing needs a unit (one's only one, or chosen).
+    Row("backbone_pool", REVIEWERS_ONLY),
+    Row(
+        "backbone_pool",
+        statuses(403, admin=302, wc_reviewer=302, unit_a_reviewer=200),
+        method="post",
+        data={"person": ""},
+        label="propose",
+    ),
+    Row("backbone_candidate", BACKBONE_READERS, lambda w: [candidate_of(w).pk]),
+    Row(
+        "backbone_candidate",
+        BACKBONE_READERS,
+        lambda w: [candidate_of(w).pk],
+        method="post",
+        data={"decision": "withdraw"},
+        label="decide",
     ),
     # The person-level assessment (个人抓党建考核, issue #19.3).
     Row("person_result_list", REVIEWERS_ONLY, lambda w: [2026]),

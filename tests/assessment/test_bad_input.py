@@ -505,8 +505,13 @@ ROTATION_CASES = [
     pytest.param({"moved_on": "2026-06-16"}, "交流日期不能晚于今天", id="date-tomorrow"),
     pytest.param({"moved_on": "2031-01-01"}, "交流日期不能晚于今天", id="date-years-ahead"),
     pytest.param({"moved_on": "去年"}, NOT_A_DATE, id="date-words"),
+    pytest.param(
+        {"moved_on": "2023-06-01"}, "交流日期须晚于原职务的任职开始日期", id="date-before-the-post"
+    ),
     pytest.param({"from_post": MISSING}, REQUIRED, id="from-missing"),
-    pytest.param({"to_post": LONG}, "不超过 200", id="to-too-long"),
+    pytest.param({"from_post": "999999"}, NOT_A_CHOICE, id="from-not-theirs"),
+    pytest.param({"organisation": "unit B"}, NOT_A_CHOICE, id="to-outside-scope"),
+    pytest.param({"kind": "king"}, NOT_A_CHOICE, id="kind-not-a-choice"),
     pytest.param({"note": LONG}, "不超过 500", id="note-too-long"),
 ]
 
@@ -517,13 +522,23 @@ ROTATION_CASES = [
 def test_it_refuses_a_bad_rotation_and_changes_nothing(
     active_world: World, overrides: dict[str, Any], message: str
 ) -> None:
-    url = reverse("person_record", args=[active_world.officer_a.pk])
-    base = {"moved_on": "2026-06-15", "from_post": "组织委员", "to_post": "支部书记"}
+    world = active_world
+    url = reverse("person_record", args=[world.officer_a.pk])
+    base = {
+        "moved_on": "2026-06-15",
+        "from_post": str(world.officer_a.posts.get().pk),
+        "organisation": str(world.branch_a2.pk),
+        "kind": "cadre_part_time",
+    }
+    if overrides.get("organisation") == "unit B":
+        overrides = {"organisation": str(world.branch_b.pk)}
     before = assessment_state()
-    response = signed_in(active_world.unit_a_reviewer).post(url, with_overrides(base, overrides))
+    posts = list(world.officer_a.posts.values())
+    response = signed_in(world.unit_a_reviewer).post(url, with_overrides(base, overrides))
     assert response.status_code == 200
     assert message in text_of(response)
     assert assessment_state() == before
+    assert list(world.officer_a.posts.values()) == posts
 
 
 @pytest.mark.django_db
@@ -624,11 +639,17 @@ def test_it_escapes_markup_in_training_and_rotation_texts(active_world: World) -
     assert_escaped(text_of(officer.get(training.get_absolute_url())))
 
     person = reverse("person_record", args=[world.member.pk])
-    rotation = {"moved_on": "2026-05-01", "from_post": MARKUP, "to_post": MARKUP, "note": MARKUP}
+    rotation = {
+        "moved_on": "2026-05-01",
+        "from_post": str(world.member.posts.get().pk),
+        "organisation": str(world.branch_a2.pk),
+        "kind": "cadre_part_time",
+        "note": MARKUP,
+    }
     assert reviewer.post(person, rotation).status_code == 302
     html = text_of(reviewer.get(person))
     assert MARKUP not in html
-    assert html.count(ESCAPED) == 4  # the training's topic, then from, to and note
+    assert html.count(ESCAPED) == 2  # the training's topic, then the rotation's note
 
 
 @pytest.mark.django_db

@@ -104,14 +104,22 @@ def test_it_counts_young_cadres_hours_by_unit(active_world: World) -> None:
 def test_a_reviewer_records_a_rotation_on_the_cadre_record(active_world: World, as_user) -> None:
     world = active_world
     url = reverse("person_record", args=[world.officer_a.pk])
+    held = world.officer_a.posts.get()
     response = as_user(world.unit_a_reviewer).post(
         url,
-        {"moved_on": "2026-03-01", "from_post": "预算处科员", "to_post": "机关党委专职党务干部"},
+        {
+            "moved_on": "2026-03-01",
+            "from_post": held.pk,
+            "organisation": world.branch_a2.pk,
+            "kind": "cadre_full_time",
+        },
     )
     assert response.status_code == 302
-    assert Rotation.objects.get().to_post == "机关党委专职党务干部"
+    rotation = Rotation.objects.get()
+    assert rotation.to_post == "甲厅第二党支部 专职党务干部"
+    assert rotation.from_post_link == held
     page = as_user(world.officer_a).get(url).content.decode()
-    assert "机关党委专职党务干部" in page
+    assert "甲厅第二党支部 专职党务干部" in page
     assert as_user(world.officer_a).post(url, {}).status_code == 403
 
 
