@@ -32,6 +32,12 @@ class Lookup:
 
         return Organisation.objects.get(code=code)
 
+    def user(self, username: str) -> int:
+        """A persona's primary key (the person pages' URLs name the person)."""
+        from responsibility.models import User
+
+        return User.objects.values_list("pk", flat=True).get(username=username)
+
     def review_in_scoring(self) -> OrganisationReview:
         """A branch's review still being scored in the latest round, as a reviewer opens it:
         in the personas' province (a growth database holds several, bench/README.md)."""
@@ -130,6 +136,27 @@ PAGES: list[Page] = [
         "整改台账 rectification ledger, unit 机关党委",
         "unit_reviewer",
         lambda _: reverse("rectification_list"),
+    ),
+    # People's own duties (个人履责, #19): the 党组书记's My work (their personal obligations
+    # first, then the organisation's), their duty page (我的履责, with the contact branch's
+    # progress), and their cadre record with the person result, as the working committee opens it.
+    Page(
+        "my_work_leader",
+        "我的任务 My work, 党组书记",
+        "party_secretary",
+        lambda _: reverse("my_work"),
+    ),
+    Page(
+        "my_duties",
+        "我的履责 personal duties, 党组书记",
+        "party_secretary",
+        lambda _: reverse("my_duties"),
+    ),
+    Page(
+        "person_record",
+        "干部档案 cadre record with person result, 党组书记",
+        "reviewer",
+        lambda lookup: reverse("person_record", lookup.user("party_secretary")),
     ),
     Page(
         "dashboard",
