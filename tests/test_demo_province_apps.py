@@ -163,3 +163,8 @@ def test_a_leader_has_duties_and_a_published_person_result(province) -> None:
     results = PersonResult.objects.filter(year=province.year, is_current=True)
     assert results.count() >= PersonalDuty.objects.values("person").distinct().count()
     assert not results.filter(published_at__isnull=True)
+    # The rectifications assigned after publication count: their people got a new version.
+    assert province.counts["person_results_refreshed"] > 0
+    assert results.filter(version__gt=1, reason__contains="整改").exists()
+    assert results.filter(rectification_points__gt=0).exists()
+    assert not results.filter(stale_since__isnull=False)
