@@ -4,6 +4,7 @@ and the export read must be there and consistent; and the people's own duties (�
 with their person results."""
 
 import datetime
+from collections import Counter
 
 import pytest
 from django.db.models import F
@@ -20,7 +21,7 @@ from assessment.models import (
     PersonResult,
     Vote,
 )
-from responsibility.demo_province import ProvinceSize, seed_province
+from responsibility.demo_province import ProvinceSize, root_key, seed_province
 from responsibility.models import (
     Checklist,
     ChecklistItem,
@@ -168,3 +169,26 @@ def test_a_leader_has_duties_and_a_published_person_result(province) -> None:
     assert results.filter(version__gt=1, reason__contains="整改").exists()
     assert results.filter(rectification_points__gt=0).exists()
     assert not results.filter(stale_since__isnull=False)
+
+
+def test_every_copy_of_a_growth_seed_gets_personal_duties() -> None:
+    """`seed_demo --multiplier K` (the growth runs): each province's post-holders have duties,
+    filled in, and its 党组 leaders their links, like the first's."""
+    context = seed_province(SMALL, copies=2, today=TODAY)
+
+    def per_copy(rows) -> Counter:
+        return Counter(root_key(path) for path in rows)
+
+    duties = per_copy(
+        PersonalDuty.objects.filter(year=context.year).values_list("organisation__path", flat=True)
+    )
+    done = per_copy(
+        PersonalObligation.objects.filter(year=context.year, status="done").values_list(
+            "organisation__path", flat=True
+        )
+    )
+    links = per_copy(LeaderLink.objects.values_list("organisation__path", flat=True))
+    for counts in (duties, done, links):
+        assert len(counts) == 2
+        first, second = counts.values()
+        assert 0.8 * first <= second <= 1.2 * first
