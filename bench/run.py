@@ -782,7 +782,9 @@ def job_costs(jobs: list[dict[str, Any]], assessment: dict[str, Any]) -> dict[st
         for job in jobs
     }
     for key in ASSESSMENT_PHASES:
-        figures = assessment[key]
+        figures = assessment.get(key)
+        if figures is None:
+            continue  # a report written before the phase existed (person results, #19)
         costs[key] = {
             "seconds": None if figures["seconds"] is None else round(figures["seconds"], 2),
             "peak_rss_mb": round(figures["peak_mb"], 1) if figures.get("peak_mb") else None,
