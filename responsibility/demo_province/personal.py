@@ -37,9 +37,9 @@ DESCRIPTIONS = [
 ORGAN_DIVISIONS = ["组织", "宣传", "纪检", "统战群团", "青年工作"]
 
 
-def fill_personal(year: Year, today: datetime.date) -> dict[str, int]:
-    """Fill in the year's personal obligations, record divisions and leader links; returns
-    counts. Each statement covers every copy of the province at once."""
+def fill_personal(year: Year, today: datetime.date) -> None:
+    """Fill in the year's personal obligations, record divisions and leader links. Each
+    statement covers every copy of the province at once."""
     p = PersonalObligation._meta.db_table
     post, org, tier = Post._meta.db_table, Organisation._meta.db_table, Tier._meta.db_table
     link = LeaderLink._meta.db_table
@@ -168,8 +168,3 @@ def fill_personal(year: Year, today: datetime.date) -> dict[str, int]:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql, params)
-    return {
-        "personal_duties": year.personal_duties.count(),
-        "personal_obligations": PersonalObligation.objects.filter(year=year).count(),
-        "leader_links": LeaderLink.objects.count(),
-    }
