@@ -5,8 +5,8 @@ One working committee, 100 units (each with its 党组, 机关党委 and 机关�
 evidence metadata: 3,000 checklists, 65,600 items and 233,500 obligations with the default
 templates (the issue guessed ~400,000; the templates decide the real number); and the
 post-holders' own duties (个人履责, `personal`), filled in the same way, with their leaders'
-分管 and 联系支部 links. The personas
-of the small demo keep their usernames and posts, so the benchmark signs in as them.
+分管 and 联系支部 links. The personas of the small demo keep their usernames and posts, so the
+benchmark signs in as them.
 
 `copies=K` (`seed_demo --scale province --multiplier K`, or `--scale 3x`/`10x`) builds K such
 provinces side by side, each under its own working committee, for the benchmark's growth runs
