@@ -131,6 +131,29 @@ PAGES: list[Page] = [
         "unit_reviewer",
         lambda _: reverse("rectification_list"),
     ),
+    # People's own duties (个人履责, #19): the 党组书记's My work (their personal obligations
+    # first, then the organisation's), their duty page (我的履责, with the contact branch's
+    # progress), and their own person result (个人抓党建考核). The cadre record (干部档案,
+    # assessment:person_record) is not here yet: 19 queries and ~14 requests/s saturated on the
+    # province (bench/README.md), it needs its own work first.
+    Page(
+        "my_work_leader",
+        "我的任务 My work, 党组书记",
+        "party_secretary",
+        lambda _: reverse("my_work"),
+    ),
+    Page(
+        "my_duties",
+        "我的履责 personal duties, 党组书记",
+        "party_secretary",
+        lambda _: reverse("my_duties"),
+    ),
+    Page(
+        "my_person_results",
+        "我的个人考核结果 person result, 党组书记",
+        "party_secretary",
+        lambda _: reverse("my_person_results"),
+    ),
     Page(
         "dashboard",
         "统计看板 dashboard, working committee",

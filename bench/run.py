@@ -638,7 +638,10 @@ def run_assessment_jobs(
 ) -> dict[str, Any]:
     """Results computation, the annual export beside bare openpyxl, and the reminder sweep
     (bench/assessment_jobs.py, each phase in its own process); its targets join this run's."""
-    log("assessment jobs: results computation, export vs bare openpyxl, reminder sweep")
+    log(
+        "assessment jobs: results computation, person results, export vs bare openpyxl, "
+        "reminder sweep"
+    )
     subprocess.run(
         [sys.executable, str(BENCH / "assessment_jobs.py")],
         cwd=ROOT,
@@ -779,7 +782,9 @@ def job_costs(jobs: list[dict[str, Any]], assessment: dict[str, Any]) -> dict[st
         for job in jobs
     }
     for key in ASSESSMENT_PHASES:
-        figures = assessment[key]
+        figures = assessment.get(key)
+        if figures is None:
+            continue  # a report written before the phase existed (person results, #19)
         costs[key] = {
             "seconds": None if figures["seconds"] is None else round(figures["seconds"], 2),
             "peak_rss_mb": round(figures["peak_mb"], 1) if figures.get("peak_mb") else None,
@@ -792,6 +797,7 @@ def job_costs(jobs: list[dict[str, Any]], assessment: dict[str, Any]) -> dict[st
 # the name it bounds them by (BENCH_PHASE_TIMEOUTS).
 ASSESSMENT_PHASES = {
     "results_compute": "compute",
+    "person_results_compute": "person_compute",
     "export": "export",
     "bare_openpyxl": "bare",
     "sweep": "sweep",
@@ -1062,6 +1068,12 @@ def table(results: dict[str, Any]) -> str:
         lines.append(
             f"job results_compute: {compute['seconds']:.1f} s, peak RSS {compute['peak_mb']:.0f} MB"
         )
+        if person := assessment.get("person_results_compute"):
+            lines.append(
+                f"job person_results_compute: {person['seconds']:.1f} s for "
+                f"{person.get('created', 0)} people, {person.get('queries')} queries, "
+                f"peak RSS {person.get('peak_mb') or 0:.0f} MB"
+            )
         lines.append(
             f"job export: {export['seconds']:.1f} s for {export['item_rows']} item rows, peak "
             f"RSS {export['peak_mb']:.0f} MB; bare openpyxl {bare['seconds']:.1f} s "

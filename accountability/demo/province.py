@@ -7,6 +7,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from assessment import person_results, stale
+from assessment.models import PersonResult
+from assessment.services import person_results_mark_stale
 from responsibility.demo import DemoContext
 from responsibility.demo_province import root_key, vacuum_analyze
 from responsibility.models import Organisation, Post
@@ -104,8 +107,30 @@ def seed_province(context: DemoContext, today: datetime.date | None = None) -> N
             for index, source in enumerate(sources)
         ]
         Rectification.objects.bulk_create(rectifications, batch_size=2000)
-    vacuum_analyze([Finding, Rectification])
-    context.counts.update({"findings": len(findings), "rectifications": len(rectifications)})
+    refreshed = _refresh_person_results(year, rectifications)
+    vacuum_analyze([Finding, Rectification, PersonResult])
+    context.counts.update(
+        {
+            "findings": len(findings),
+            "rectifications": len(rectifications),
+            "person_results": PersonResult.objects.filter(year=year, is_current=True).count(),
+            "person_results_refreshed": refreshed,
+        }
+    )
+
+
+def _refresh_person_results(year, rectifications: list[Rectification]) -> int:
+    """The person results were published with the organisation results (the assessment seed);
+    the rectifications assigned since count in their responsible people's results, so those
+    are marked 待更新 and refreshed, as supervision's services and the nightly task do
+    (issue #19.3): a new version for each whose figures changed."""
+    people = {r.responsible_person_id for r in rectifications if r.responsible_person_id}
+    if not people:
+        return 0
+    person_results_mark_stale(
+        actor=None, year=year, person_ids=people, change=stale.Change.RECTIFICATION
+    )
+    return person_results.person_results_refresh(actor=None, year=year)["versions"]
 
 
 def _province_rectification(index, source, year, secretaries, assigner, today, now):
